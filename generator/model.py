@@ -1,0 +1,294 @@
+"""Domain model of a performance program (Performans Programı).
+
+Every value read from a workbook keeps its origin (file, sheet, cell) in the
+``src`` mapping of the record that holds it: ``record.src["budget"]`` is the
+:class:`Loc` of the cell the budget came from. Typed totals (numbers a user
+typed where the template has a formula) are kept in ``*_typed`` fields; the
+computed value is always available as a property, so validation can compare
+them and the document can show totals computed from their parts.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+Number = Union[int, float]
+
+# The nine first-level economic codes of the analytical budget classification.
+ECONOMIC_CODES: dict[str, str] = {
+    "01": "Personel Giderleri",
+    "02": "Sosyal Güvenlik Kurumlarına Devlet Primi Giderleri",
+    "03": "Mal ve Hizmet Alım Giderleri",
+    "04": "Faiz Giderleri",
+    "05": "Cari Transferler",
+    "06": "Sermaye Giderleri",
+    "07": "Sermaye Transferleri",
+    "08": "Borç Verme",
+    "09": "Yedek Ödenekler",
+}
+
+RESPONSIBLE = "S"  # Sorumlu birim
+COOPERATING = "i"  # İş birliği yapılacak birim
+
+
+@dataclass(frozen=True)
+class Loc:
+    """Where a value came from."""
+
+    file: str
+    sheet: str
+    cell: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.file} › {self.sheet}" + (f" › {self.cell}" if self.cell else "")
+
+
+@dataclass
+class Department:
+    """A spending unit (harcama birimi)."""
+
+    code: str  # e.g. "D7-FDB"
+    name: str  # e.g. "Fen İşleri Dairesi Başkanlığı"
+    aliases: list[str] = field(default_factory=list)  # name variants seen in documents
+    ceiling: Optional[int] = None  # budget ceiling (bütçe tavanı) in TL
+    order: int = 0
+    src: dict[str, Loc] = field(default_factory=dict)
+
+
+@dataclass
+class StrategicArea:
+    no: int
+    name: str
+    src: dict[str, Loc] = field(default_factory=dict)
+
+
+@dataclass
+class Aim:
+    code: str  # "A1"
+    area_no: int
+    name: str
+    src: dict[str, Loc] = field(default_factory=dict)
+
+
+@dataclass
+class IndicatorDef:
+    """Indicator as defined in the strategic plan (kurum.xlsx)."""
+
+    code: str  # "PG1.1.1"
+    target_code: str  # "H1.1"
+    name: str
+    unit: str
+    src: dict[str, Loc] = field(default_factory=dict)
+
+
+@dataclass
+class Target:
+    """Performance target (performans hedefi)."""
+
+    code: str  # "H1.1"
+    aim_code: str  # "A1"
+    name: str
+    # responsibility matrix row: department code -> "S" or "i"
+    responsibility: dict[str, str] = field(default_factory=dict)
+    src: dict[str, Loc] = field(default_factory=dict)
+
+    @property
+    def responsible(self) -> list[str]:
+        return [d for d, r in self.responsibility.items() if r == RESPONSIBLE]
+
+
+@dataclass
+class Indicator:
+    """An indicator value submitted by a department."""
+
+    code: str
+    target_code: str
+    name: str
+    unit: str
+    value: Optional[Number]
+    department: str = ""
+    row: int = 0
+    src: dict[str, Loc] = field(default_factory=dict)
+
+
+@dataclass
+class Activity:
+    """An activity (faaliyet) with its resource need."""
+
+    target_code: str  # "H1.1"
+    code: str  # "F1"
+    name: str
+    unit_code: str  # responsible spending unit, e.g. "D29-İDS"
+    explanation: str = ""
+    amounts: dict[str, int] = field(default_factory=dict)  # economic code -> TL (budget)
+    off_budget: int = 0  # bütçe dışı kaynak
+    budget_typed: Optional[int] = None  # "Bütçe" typed over its formula
+    total_typed: Optional[int] = None  # "Toplam" of the performance target table, typed
+    cost_total_typed: Optional[int] = None  # "Toplam Kaynak İhtiyacı" of the cost table, typed
+    row: int = 0
+    src: dict[str, Loc] = field(default_factory=dict)
+
+    @property
+    def budget(self) -> int:
+        return sum(self.amounts.values())
+
+    @property
+    def total(self) -> int:
+        return self.budget + self.off_budget
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.target_code, self.code)
+
+
+@dataclass
+class UnitCosts:
+    """Section D of the program for one unit: personnel and general administration."""
+
+    department: str
+    personnel: int = 0  # Personel Gideri
+    general_admin: int = 0  # Genel Yönetim Gideri
+    activity_count_typed: Optional[int] = None
+    target_cost_typed: Optional[int] = None  # "Hedef" typed
+    total_typed: Optional[int] = None  # "Toplam" typed
+    src: dict[str, Loc] = field(default_factory=dict)
+
+
+@dataclass
+class ControlTotal:
+    """A table total typed by the coordinator (e.g. a published "Genel Toplam")."""
+
+    target_code: str
+    column: str  # "butce", "butce_disi", "toplam", "03".."09", "maliyet_toplam"
+    value: int
+    src: dict[str, Loc] = field(default_factory=dict)
+
+
+@dataclass
+class TeamMember:
+    group: str  # "Başkan", "Üyeler", "Grafik Tasarım ve Uygulama"
+    name: str
+    title: str = ""
+
+
+@dataclass
+class Profile:
+    """Institution profile (kurum bilgileri)."""
+
+    name: str = ""  # "Balıkesir Büyükşehir Belediyesi"
+    year: int = 0
+    plan_period: str = ""  # "2022-2024"
+    mayor: str = ""
+    mayor_title: str = ""
+    coordinator_unit: str = ""  # "Strateji Geliştirme Dairesi Başkanlığı"
+    date_text: str = ""  # "Aralık, 2023"
+    total_budget: Optional[int] = None  # institution total (toplam maliyet / tavan)
+    activity_count_typed: Optional[int] = None
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    mission: str = ""
+    vision: str = ""
+    foreword: list[str] = field(default_factory=list)
+    values: list[str] = field(default_factory=list)
+    duties: list[str] = field(default_factory=list)
+    team: list[TeamMember] = field(default_factory=list)
+    src: dict[str, Loc] = field(default_factory=dict)
+
+
+@dataclass
+class Policy:
+    row_no: str  # "264.1."
+    text: str
+    src: dict[str, Loc] = field(default_factory=dict)
+
+
+@dataclass
+class Law:
+    name: str
+    areas: list[int] = field(default_factory=list)  # strategic area numbers marked X
+    src: dict[str, Loc] = field(default_factory=dict)
+
+
+@dataclass
+class InfoTable:
+    """A general-information table (Tablo 1–9): a header and rows of cells.
+
+    ``rows`` hold cell values (str or number); a row whose ``kinds`` entry is
+    "group" is a group heading, "total" a typed total row.
+    """
+
+    key: str  # "t1".."t9"
+    title: str
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)  # "data" | "group" | "total"
+    source_note: str = ""
+    src_rows: list[int] = field(default_factory=list)  # worksheet row of each row
+    sheet: str = ""
+    file: str = ""
+
+
+@dataclass
+class Narrative:
+    """A percentage stated in the narrative text, checked against a table."""
+
+    key: str  # e.g. "egitim_ilkogretim"
+    text: str
+    value: float  # stated percentage, e.g. 27.93
+    src: dict[str, Loc] = field(default_factory=dict)
+
+
+@dataclass
+class Institution:
+    """Everything the coordinator keeps in kurum.xlsx."""
+
+    profile: Profile = field(default_factory=Profile)
+    areas: list[StrategicArea] = field(default_factory=list)
+    aims: list[Aim] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    indicator_defs: list[IndicatorDef] = field(default_factory=list)
+    departments: list[Department] = field(default_factory=list)
+    policies: list[Policy] = field(default_factory=list)
+    laws: list[Law] = field(default_factory=list)
+    info_tables: dict[str, InfoTable] = field(default_factory=dict)
+    control_totals: list[ControlTotal] = field(default_factory=list)
+    narratives: list[Narrative] = field(default_factory=list)
+    units_of_measure: list[str] = field(default_factory=list)
+    file: str = ""
+
+    def department(self, code: str) -> Optional[Department]:
+        return next((d for d in self.departments if d.code == code), None)
+
+    def target(self, code: str) -> Optional[Target]:
+        return next((t for t in self.targets if t.code == code), None)
+
+
+@dataclass
+class Submission:
+    """One department workbook as read."""
+
+    file: str
+    department: str  # code as written in the workbook
+    department_name: str = ""
+    year: Optional[int] = None
+    template_version: str = ""
+    indicators: list[Indicator] = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)
+    unit_costs: Optional[UnitCosts] = None
+    src: dict[str, Loc] = field(default_factory=dict)
+
+
+@dataclass
+class Program:
+    """The merged program of one year."""
+
+    institution: Institution
+    submissions: list[Submission] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)
+    unit_costs: dict[str, UnitCosts] = field(default_factory=dict)
+
+    @property
+    def year(self) -> int:
+        return self.institution.profile.year
