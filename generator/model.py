@@ -255,6 +255,8 @@ class Institution:
     control_totals: list[ControlTotal] = field(default_factory=list)
     narratives: list[Narrative] = field(default_factory=list)
     units_of_measure: list[str] = field(default_factory=list)
+    # matrix rows whose target code is not in the plan: (code, marks, loc)
+    matrix_unknown: list[tuple[str, dict[str, str], Loc]] = field(default_factory=list)
     file: str = ""
 
     def department(self, code: str) -> Optional[Department]:
@@ -276,6 +278,10 @@ class Submission:
     indicators: list[Indicator] = field(default_factory=list)
     activities: list[Activity] = field(default_factory=list)
     unit_costs: Optional[UnitCosts] = None
+    prepared_by: str = ""
+    contact: str = ""
+    # numbers typed over the live SUM formulas of the activities' totals row
+    typed_totals: dict[str, int] = field(default_factory=dict)
     src: dict[str, Loc] = field(default_factory=dict)
 
 

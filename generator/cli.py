@@ -1,0 +1,145 @@
+"""Command line: python build.py [build|templates|check] ..."""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Optional
+
+from .findings import Finding
+from .pipeline import (
+    KURUM_FILE,
+    BuildConfig,
+    build,
+    check,
+    default_workbooks,
+    write_templates,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="build.py",
+        description="Performans Programı üreticisi: birim çalışma kitaplarını okur, doğrular, "
+                    "Word/PDF program belgesini ve raporları üretir.",
+    )
+    sub = p.add_subparsers(dest="command")
+
+    b = sub.add_parser("build", help="Programı oluştur (varsayılan komut).")
+    b.add_argument("--workbooks", type=Path, help="Yıl klasörü (kurum.xlsx ve birimler/). "
+                   "Varsayılan: workbooks/ altındaki en yeni yıl.")
+    b.add_argument("--out", type=Path, default=ROOT / "out", help="Çıktı klasörü (varsayılan: out/).")
+    b.add_argument("--strict", action="store_true", help="Hata bulunursa belge üretme, 1 ile çık.")
+    b.add_argument("--no-pdf", action="store_true", help="PDF dönüştürmesini atla.")
+    b.add_argument("--quiet", action="store_true", help="İlerleme çubuğu gösterme.")
+
+    t = sub.add_parser("templates", help="Birim şablonlarını kurum.xlsx'ten üret.")
+    t.add_argument("--kurum", type=Path, help="kurum.xlsx yolu.")
+    t.add_argument("--out", type=Path, help="Şablonların yazılacağı klasör (varsayılan: out/<yıl>_sablonlar).")
+    t.add_argument("--blank-kurum", action="store_true", help="Boş bir kurum.xlsx yaz.")
+    t.add_argument("--year", type=int, help="Boş kurum.xlsx için program yılı.")
+
+    c = sub.add_parser("check", help="Tek bir birim çalışma kitabını kontrol et.")
+    c.add_argument("file", type=Path, help="Birim çalışma kitabı (.xlsx).")
+    c.add_argument("--kurum", type=Path, help="kurum.xlsx (varsayılan: workbooks/ altındaki en yeni yıl).")
+    c.add_argument("--strict", action="store_true", help="Uyarılarda da 1 ile çık.")
+    return p
+
+
+def _print_findings(findings: list[Finding], limit: int = 25, console=None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = console or Console()
+    errors = sum(f.is_error for f in findings)
+    warnings = len(findings) - errors
+    console.print(f"Doğrulama: [bold red]{errors} hata[/], [bold yellow]{warnings} uyarı[/].")
+    if not findings:
+        return
+    by_code = Counter((f.code, f.severity) for f in findings)
+    table = Table(title="Kurallara göre bulgular", show_lines=False)
+    table.add_column("Kural")
+    table.add_column("Önem")
+    table.add_column("Sayı", justify="right")
+    for (code, sev), n in sorted(by_code.items()):
+        table.add_row(code, sev, str(n))
+    console.print(table)
+    for f in findings[:limit]:
+        where = f.where()
+        console.print(f"[{'red' if f.is_error else 'yellow'}]{f.code}[/] {where}: {f.message}", markup=True,
+                      highlight=False)
+    if len(findings) > limit:
+        console.print(f"… ve {len(findings) - limit} bulgu daha (tamamı dogrulama.json / dogrulama.xlsx).")
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    from rich.console import Console
+
+    args = _parser().parse_args(argv)
+    console = Console()
+    command = args.command or "build"
+    if command == "build":
+        workbooks = getattr(args, "workbooks", None) or default_workbooks(ROOT / "workbooks")
+        if workbooks is None or not (workbooks / KURUM_FILE).exists():
+            console.print(f"[red]Hata:[/] {KURUM_FILE} bulunamadı ({workbooks or ROOT / 'workbooks'}).")
+            return 2
+        cfg = BuildConfig(workbooks=workbooks, out=getattr(args, "out", None) or ROOT / "out",
+                          strict=getattr(args, "strict", False), pdf=not getattr(args, "no_pdf", False))
+        reporter = None
+        if not getattr(args, "quiet", False):
+            from .progress import RichReporter
+
+            reporter = RichReporter()
+        try:
+            result = build(cfg, reporter)
+        finally:
+            if reporter is not None:
+                reporter.close()
+        _print_findings(result.findings, console=console)
+        if result.outputs:
+            console.print("Çıktılar:")
+            for name, path in result.outputs.items():
+                console.print(f"  {name:10} {path}")
+        if result.program is None:
+            console.print("[red]kurum.xlsx okunamadığı için program oluşturulamadı.[/]")
+            return 2
+        if result.failed:
+            console.print("[red]--strict: hatalar giderilmeden belge üretilmedi.[/]")
+            return 1
+        if result.errors:
+            console.print("[yellow]Hatalar olduğu için belge TASLAK olarak işaretlendi.[/]")
+        return 0
+    if command == "templates":
+        if args.blank_kurum:
+            out = args.out or ROOT / "out"
+            paths, findings = write_templates(Path(), out, blank_kurum=True, year=args.year)
+        else:
+            kurum = args.kurum
+            if kurum is None:
+                folder = default_workbooks(ROOT / "workbooks")
+                kurum = folder / KURUM_FILE if folder else Path(KURUM_FILE)
+            out = args.out or ROOT / "out" / f"{kurum.parent.name}_sablonlar"
+            paths, findings = write_templates(kurum, out)
+        if findings:
+            _print_findings(findings, console=console)
+        if not paths:
+            return 2
+        console.print(f"{len(paths)} çalışma kitabı yazıldı: {out}")
+        return 0
+    if command == "check":
+        kurum = args.kurum
+        if kurum is None:
+            folder = default_workbooks(ROOT / "workbooks")
+            kurum = folder / KURUM_FILE if folder and (folder / KURUM_FILE).exists() else None
+        findings = check(args.file, kurum)
+        _print_findings(findings, limit=200, console=console)
+        failed = any(f.is_error for f in findings) or (args.strict and findings)
+        return 1 if failed else 0
+    return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,127 @@
+"""Findings catalogue: every rule has a stable code, a severity, a Turkish
+message template and a description. Rules are registered where they are
+checked (reader, merge, validate) with :func:`rule`; :data:`RULES` is the
+whole catalogue.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Optional
+
+from .model import Loc
+
+ERROR = "hata"
+WARNING = "uyarı"
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: str  # ERROR | WARNING
+    message: str  # str.format template, Turkish
+    description: str  # Turkish, what the rule checks and how to fix it
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(code: str, severity: str, message: str, description: str) -> Rule:
+    if code in RULES and RULES[code] != Rule(code, severity, message, description):
+        raise ValueError(f"rule {code} registered twice with different texts")
+    RULES[code] = Rule(code, severity, message, description)
+    return RULES[code]
+
+
+@dataclass
+class Finding:
+    code: str
+    severity: str
+    message: str
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+    department: str = ""
+    target: str = ""
+    activity: str = ""
+    details: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def where(self) -> str:
+        return " › ".join(p for p in (self.file, self.sheet, self.cell) if p)
+
+
+def finding(
+    code: str,
+    loc: Optional[Loc] = None,
+    *,
+    department: str = "",
+    target: str = "",
+    activity: str = "",
+    **params,
+) -> Finding:
+    """Build a finding of rule ``code``; ``params`` fill the message template."""
+    r = RULES[code]
+    return Finding(
+        code=r.code,
+        severity=r.severity,
+        message=r.message.format(**params),
+        file=loc.file if loc else "",
+        sheet=loc.sheet if loc else "",
+        cell=loc.cell if loc else "",
+        department=department,
+        target=target,
+        activity=activity,
+        details={k: v for k, v in params.items() if isinstance(v, (str, int, float, type(None)))},
+    )
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """Stable, meaningful order: errors first, then by file, sheet, cell."""
+    from .workbook_schema import cell_sort_key
+
+    return sorted(
+        findings,
+        key=lambda f: (
+            f.severity != ERROR,
+            f.department,
+            f.file,
+            f.sheet,
+            cell_sort_key(f.cell),
+            f.code,
+            f.message,
+        ),
+    )
+
+
+# --- reading rules (the structural rules every reader needs) -----------------
+rule("OKU-01", ERROR, "Dosya açılamadı: {reason}",
+     "Dosya bir Excel çalışma kitabı (.xlsx) olarak açılamadı. Dosyanın bozuk "
+     "olmadığını ve şablondan üretildiğini kontrol edin.")
+rule("OKU-02", ERROR, "\"{sheet}\" sayfası bulunamadı.",
+     "Şablonun zorunlu bir sayfası silinmiş ya da adı değiştirilmiş. Şablonu "
+     "yeniden indirip verileri aktarın.")
+rule("OKU-03", ERROR, "\"{column}\" sütunu bulunamadı (başlık satırı {row}).",
+     "Bir sütun başlığı silinmiş ya da değiştirilmiş. Sayfa yapısı "
+     "değiştirilmemelidir.")
+rule("OKU-04", WARNING, "Formülün hesaplanmış değeri yok; değer formülden yeniden hesaplanacak.",
+     "Hücrede formül var ama dosya Excel'de hesaplanıp kaydedilmemiş. Toplam "
+     "hücrelerinde sorun değildir; giriş hücrelerine formül yerine sayı yazın.")
+rule("OKU-05", ERROR, "Giriş hücresinde hesaplanmamış formül var: {formula}",
+     "Giriş hücresindeki formülün sonucu dosyada kayıtlı değil. Dosyayı Excel'de "
+     "açıp kaydedin ya da formül yerine değeri yazın.")
+rule("ZRN-01", ERROR, "\"{column}\" alanı boş bırakılamaz.",
+     "Zorunlu bir alan doldurulmamış.")
+rule("TIP-01", ERROR, "\"{column}\" sayı olmalı; yazılan değer: \"{value}\".",
+     "Sayı beklenen hücreye metin ya da tarih yazılmış.")
+rule("TIP-02", ERROR, "\"{column}\" negatif olamaz; yazılan değer: {value}.",
+     "Tutarlar ve sayılar sıfır ya da pozitif olmalıdır.")
+rule("TIP-03", ERROR, "\"{column}\" tam sayı (kuruşsuz TL) olmalı; yazılan değer: {value}.",
+     "Tutarlar Türk lirası olarak tam sayı girilir.")
+rule("TIP-04", ERROR, "\"{column}\" geçersiz değer: \"{value}\". Beklenen: {expected}.",
+     "Hücre, izin verilen değerlerden birini içermelidir.")

@@ -1,0 +1,525 @@
+"""Read filled workbooks (openpyxl, read-only) back into the model.
+
+Every value keeps its file, sheet and cell. Problems become findings with a
+Turkish message pointing to the cell; the reader never raises on bad input.
+Typed totals (numbers where the template has a formula) are kept; formula
+cells without a cached value do not matter, because totals are recomputed
+from their parts.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import openpyxl
+from openpyxl.worksheet.formula import ArrayFormula
+
+from . import workbook_schema as ws
+from .findings import Finding, finding
+from .model import (
+    ECONOMIC_CODES,
+    Activity,
+    Aim,
+    ControlTotal,
+    Department,
+    Indicator,
+    IndicatorDef,
+    InfoTable,
+    Institution,
+    Law,
+    Loc,
+    Narrative,
+    Policy,
+    Profile,
+    StrategicArea,
+    Submission,
+    Target,
+    TeamMember,
+    UnitCosts,
+)
+from .turkish import normalize
+
+_MISSING = object()
+_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$|^-?\d+$")
+
+
+def _is_formula(value: Any) -> bool:
+    return isinstance(value, ArrayFormula) or (isinstance(value, str) and value.startswith("="))
+
+
+def _formula_text(value: Any) -> str:
+    return value.text if isinstance(value, ArrayFormula) else str(value)
+
+
+class _Book:
+    """An open workbook: sheets as lists of row tuples, plus lazy cached values."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.name = path.name
+        self._wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        self._rows: dict[str, list[tuple]] = {}
+        self._cached: Optional[openpyxl.Workbook] = None
+        self._cached_rows: dict[str, list[tuple]] = {}
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return self._wb.sheetnames
+
+    def rows(self, sheet: str) -> list[tuple]:
+        if sheet not in self._rows:
+            self._rows[sheet] = list(self._wb[sheet].iter_rows(values_only=True))
+        return self._rows[sheet]
+
+    def cached(self, sheet: str, row: int, col0: int) -> Any:
+        """Value Excel stored for a formula cell (None if never calculated)."""
+        if self._cached is None:
+            self._cached = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        if sheet not in self._cached_rows:
+            self._cached_rows[sheet] = list(self._cached[sheet].iter_rows(values_only=True))
+        rows = self._cached_rows[sheet]
+        if row - 1 < len(rows) and col0 < len(rows[row - 1]):
+            return rows[row - 1][col0]
+        return None
+
+    def close(self) -> None:
+        self._wb.close()
+        if self._cached is not None:
+            self._cached.close()
+
+
+def _open(path: Path, findings: list[Finding]) -> Optional[_Book]:
+    loc = Loc(path.name, "")
+    if not path.exists():
+        findings.append(finding("OKU-01", loc, reason="dosya bulunamadı"))
+        return None
+    try:
+        return _Book(path)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
+        reason = "geçerli bir .xlsx dosyası değil" if isinstance(exc, (zipfile.BadZipFile, KeyError)) else str(exc)
+        findings.append(finding("OKU-01", loc, reason=reason))
+        return None
+
+
+class _Cells:
+    """Converts raw cell values to typed values, collecting findings."""
+
+    def __init__(self, book: _Book, findings: list[Finding], department: str = ""):
+        self.book = book
+        self.findings = findings
+        self.department = department
+
+    def loc(self, sheet: str, row: int, col0: int) -> Loc:
+        return Loc(self.book.name, sheet, ws.cell_ref(row, col0))
+
+    def add(self, code: str, loc: Loc, **kw) -> None:
+        kw.setdefault("department", self.department)
+        self.findings.append(finding(code, loc, **kw))
+
+    def input_value(self, sheet: str, row: int, col0: int, raw: Any, ctx: dict) -> Any:
+        """An input cell: a formula is replaced by its cached value."""
+        if _is_formula(raw):
+            cached = self.book.cached(sheet, row, col0)
+            if cached is None:
+                self.add("OKU-05", self.loc(sheet, row, col0), formula=_formula_text(raw), **ctx)
+                return _MISSING
+            return cached
+        return raw
+
+    def convert(self, sheet: str, row: int, col0: int, raw: Any, kind: str, header: str,
+                required: bool, ctx: dict) -> Any:
+        """Typed value of an input cell, or None (blank) / _MISSING (invalid)."""
+        value = self.input_value(sheet, row, col0, raw, ctx)
+        if value is _MISSING:
+            return _MISSING
+        loc = self.loc(sheet, row, col0)
+        if isinstance(value, str):
+            value = value.strip()
+            if value == "":
+                value = None
+        if value is None:
+            if required:
+                self.add("ZRN-01", loc, column=header, **ctx)
+                return _MISSING
+            return None
+        if kind in (ws.TEXT, ws.CODE):
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            if isinstance(value, (dt.datetime, dt.date)):
+                value = value.strftime("%d.%m.%Y")
+            return str(value).strip()
+        # numeric kinds
+        if isinstance(value, bool) or isinstance(value, (dt.datetime, dt.date, dt.time)):
+            self.add("TIP-01", loc, column=header, value=str(value), **ctx)
+            return _MISSING
+        if isinstance(value, str):
+            text = value.replace(" ", "")
+            if _THOUSANDS.match(text):
+                value = int(text.replace(".", ""))
+            elif re.fullmatch(r"-?\d+,\d+", text) and kind == ws.NUMBER:
+                value = float(text.replace(",", "."))
+            else:
+                self.add("TIP-01", loc, column=header, value=value, **ctx)
+                return _MISSING
+        if value < 0:
+            self.add("TIP-02", loc, column=header, value=value, **ctx)
+            return _MISSING
+        if kind in (ws.MONEY, ws.INT):
+            if isinstance(value, float):
+                if not value.is_integer():
+                    self.add("TIP-03", loc, column=header, value=value, **ctx)
+                    return _MISSING
+                value = int(value)
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value
+
+    def typed_total(self, sheet: str, row: int, col0: int, raw: Any, header: str, ctx: dict) -> Optional[int]:
+        """A formula cell: None when the formula is there, else the typed number."""
+        if raw is None or _is_formula(raw):
+            return None
+        value = self.convert(sheet, row, col0, raw, ws.MONEY, header, False, ctx)
+        return None if value is _MISSING else value
+
+
+# ---------------------------------------------------------------------------
+# generic sheet readers
+# ---------------------------------------------------------------------------
+
+def _header_key(text: Any) -> str:
+    """Header match key: year digits and punctuation do not matter."""
+    return re.sub(r"\d{4}", "", normalize(str(text or ""))).strip()
+
+
+def _columns(cells: _Cells, spec: ws.TableSheet, rows: list[tuple]) -> Optional[dict[str, int]]:
+    header = rows[ws.HEADER_ROW - 1] if len(rows) >= ws.HEADER_ROW else ()
+    found = {_header_key(h): i for i, h in enumerate(header) if h not in (None, "")}
+    cols: dict[str, int] = {}
+    ok = True
+    for col in spec.columns:
+        i = found.get(_header_key(col.header.format(year="")))
+        if i is None:
+            cells.add("OKU-03", Loc(cells.book.name, spec.name, ws.cell_ref(ws.HEADER_ROW, spec.index(col.key))),
+                      column=col.title(""), row=ws.HEADER_ROW)
+            ok = not col.required and ok
+            continue
+        cols[col.key] = i
+    return cols if ok else None
+
+
+def _has_sheet(cells: _Cells, name: str) -> bool:
+    if name in cells.book.sheetnames:
+        return True
+    cells.add("OKU-02", Loc(cells.book.name, name), sheet=name)
+    return False
+
+
+def read_table(cells: _Cells, spec: ws.TableSheet, ctx_of: Optional[Callable[[dict], dict]] = None,
+               ) -> list[tuple[int, dict, dict[str, Loc]]]:
+    """Rows of a table sheet as (excel row, {key: value}, {key: Loc}).
+
+    Rows whose input cells are all blank are skipped. Formula columns give
+    the typed total or None. Invalid cells are reported and left out of the
+    row dict (the key is absent)."""
+    if not _has_sheet(cells, spec.name):
+        return []
+    rows = cells.book.rows(spec.name)
+    cols = _columns(cells, spec, rows)
+    if cols is None:
+        return []
+    out = []
+    for r0 in range(spec.first_data_row - 1, len(rows)):
+        raw = rows[r0]
+        row = r0 + 1
+
+        def get(key: str) -> Any:
+            i = cols.get(key)
+            return raw[i] if i is not None and i < len(raw) else None
+
+        inputs = [get(c.key) for c in spec.columns if c.kind != ws.FORMULA]
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in inputs):
+            continue
+        # context for findings: codes of the row if readable
+        ctx = ctx_of({c.key: get(c.key) for c in spec.columns}) if ctx_of else {}
+        values: dict[str, Any] = {}
+        locs: dict[str, Loc] = {}
+        for col in spec.columns:
+            if col.key not in cols:
+                continue
+            locs[col.key] = cells.loc(spec.name, row, cols[col.key])
+            if col.kind == ws.FORMULA:
+                values[col.key] = cells.typed_total(spec.name, row, cols[col.key], get(col.key), col.title(), ctx)
+                continue
+            v = cells.convert(spec.name, row, cols[col.key], get(col.key), col.kind, col.title(),
+                              col.required, ctx)
+            if v is _MISSING:
+                continue
+            if v is not None and col.pattern and not re.fullmatch(col.pattern, str(v)):
+                cells.add("TIP-04", locs[col.key], column=col.title(), value=v,
+                          expected=_pattern_hint(col.pattern), **ctx)
+                continue
+            values[col.key] = v
+        out.append((row, values, locs))
+    return out
+
+
+def _pattern_hint(pattern: str) -> str:
+    return {
+        r"H\d+\.\d+": "H1.1 biçiminde hedef kodu",
+        r"PG\d+\.\d+\.\d+": "PG1.1.1 biçiminde gösterge kodu",
+        r"F\d+": "F1 biçiminde faaliyet kodu",
+        r"A\d+": "A1 biçiminde amaç kodu",
+        r"D\d+-\w+": "D7-FDB biçiminde birim kodu",
+    }.get(pattern, pattern)
+
+
+def read_form(cells: _Cells, spec: ws.FormSheet) -> tuple[dict, dict[str, Loc], dict[str, Optional[int]]]:
+    """Fields of a form sheet: values, locations, typed values of formula fields."""
+    values: dict[str, Any] = {}
+    locs: dict[str, Loc] = {}
+    typed: dict[str, Optional[int]] = {}
+    if not _has_sheet(cells, spec.name):
+        return values, locs, typed
+    rows = cells.book.rows(spec.name)
+    by_label = {}
+    for r0, raw in enumerate(rows):
+        if r0 >= ws.HEADER_ROW and raw and raw[0] is not None:
+            by_label.setdefault(normalize(str(raw[0])), (r0 + 1, raw[1] if len(raw) > 1 else None))
+    for fld in spec.fields:
+        hit = by_label.get(normalize(fld.label))
+        if hit is None:
+            cells.add("OKU-03", Loc(cells.book.name, spec.name, f"A{spec.row(fld.key)}"),
+                      column=fld.label, row=spec.row(fld.key))
+            continue
+        row, raw = hit
+        locs[fld.key] = cells.loc(spec.name, row, 1)
+        if fld.kind == ws.FORMULA:
+            typed[fld.key] = cells.typed_total(spec.name, row, 1, raw, fld.label, {})
+            continue
+        v = cells.convert(spec.name, row, 1, raw, fld.kind, fld.label, fld.required, {})
+        if v is not _MISSING:
+            values[fld.key] = v
+    return values, locs, typed
+
+
+def read_matrix(cells: _Cells, spec: ws.MatrixSheet) -> list[tuple[int, str, dict[str, str], Loc]]:
+    """Rows of a matrix sheet: (row, row key, {column key: mark}, loc of key)."""
+    if not _has_sheet(cells, spec.name):
+        return []
+    rows = cells.book.rows(spec.name)
+    header = rows[ws.HEADER_ROW - 1] if len(rows) >= ws.HEADER_ROW else ()
+    columns = [(i, str(h).strip()) for i, h in enumerate(header) if i > 0 and h not in (None, "")]
+    allowed = {normalize(v): v for v in spec.values}
+    out = []
+    for r0 in range(ws.HEADER_ROW, len(rows)):
+        raw = rows[r0]
+        row = r0 + 1
+        if not raw or all(v in (None, "") for v in raw):
+            continue
+        key = str(raw[0]).strip() if raw[0] is not None else ""
+        marks: dict[str, str] = {}
+        for i, col in columns:
+            v = raw[i] if i < len(raw) else None
+            if v is None or str(v).strip() == "":
+                continue
+            mark = allowed.get(normalize(str(v).strip()))
+            if mark is None:
+                cells.add("TIP-04", cells.loc(spec.name, row, i), column=col, value=v,
+                          expected=" / ".join(spec.values))
+                continue
+            marks[col] = mark
+        if not key:
+            cells.add("ZRN-01", cells.loc(spec.name, row, 0), column=spec.row_header)
+            continue
+        out.append((row, key, marks, cells.loc(spec.name, row, 0)))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# kurum.xlsx
+# ---------------------------------------------------------------------------
+
+def read_institution(path: str | Path) -> tuple[Optional[Institution], list[Finding]]:
+    """Read kurum.xlsx. Returns (None, findings) when the file cannot be opened."""
+    path = Path(path)
+    findings: list[Finding] = []
+    book = _open(path, findings)
+    if book is None:
+        return None, findings
+    try:
+        return _read_institution(book, findings), findings
+    finally:
+        book.close()
+
+
+def _read_institution(book: _Book, findings: list[Finding]) -> Institution:
+    cells = _Cells(book, findings)
+    inst = Institution(file=book.name)
+    values, locs, _ = read_form(cells, ws.INST_PROFILE)
+    p = inst.profile = Profile(
+        name=values.get("ad") or "", year=values.get("yil") or 0, plan_period=values.get("plan_donemi") or "",
+        mayor=values.get("baskan") or "", mayor_title=values.get("baskan_unvani") or "",
+        coordinator_unit=values.get("koordinator") or "", date_text=values.get("tarih") or "",
+        total_budget=values.get("toplam_butce"), activity_count_typed=values.get("faaliyet_sayisi"),
+        address=values.get("adres") or "", phone=values.get("telefon") or "", email=values.get("eposta") or "",
+        mission=values.get("misyon") or "", vision=values.get("vizyon") or "",
+        src={k: v for k, v in locs.items()},
+    )
+    text = lambda spec: [v["metin"] for _, v, _ in read_table(cells, spec) if "metin" in v]  # noqa: E731
+    p.foreword = text(ws.INST_FOREWORD)
+    p.values = text(ws.INST_VALUES)
+    p.duties = text(ws.INST_DUTIES)
+    inst.units_of_measure = text(ws.INST_UNITS)
+    p.team = [TeamMember(v.get("grup", ""), v.get("ad", ""), v.get("unvan") or "")
+              for _, v, _ in read_table(cells, ws.INST_TEAM)]
+    inst.areas = [StrategicArea(v["no"], v["ad"], src=l) for _, v, l in read_table(cells, ws.INST_AREAS)
+                  if {"no", "ad"} <= v.keys()]
+    inst.aims = [Aim(v["kod"], v["alan"], v["ad"], src=l) for _, v, l in read_table(cells, ws.INST_AIMS)
+                 if {"kod", "alan", "ad"} <= v.keys()]
+    inst.targets = [Target(v["kod"], v["amac"], v["ad"], src=l)
+                    for _, v, l in read_table(cells, ws.INST_TARGETS) if {"kod", "amac", "ad"} <= v.keys()]
+    inst.indicator_defs = [IndicatorDef(v["kod"], v["hedef"], v["ad"], v["olcu"], src=l)
+                           for _, v, l in read_table(cells, ws.INST_INDICATORS)
+                           if {"kod", "hedef", "ad", "olcu"} <= v.keys()]
+    for order, (_, v, l) in enumerate(read_table(cells, ws.INST_DEPARTMENTS)):
+        if {"kod", "ad"} <= v.keys():
+            aliases = [a.strip() for a in (v.get("diger") or "").split(";") if a.strip()]
+            inst.departments.append(Department(v["kod"], v["ad"], aliases, v.get("tavan"), order, src=l))
+    targets = {t.code: t for t in inst.targets}
+    for row, key, marks, loc in read_matrix(cells, ws.INST_MATRIX):
+        code = key if key.upper().startswith("H") else f"H{key}"
+        t = targets.get(code)
+        if t is None:
+            inst.matrix_unknown.append((code, marks, loc))
+            continue
+        t.responsibility = dict(marks)
+        t.src["matris"] = loc
+    inst.policies = [Policy(v["no"], v["metin"], src=l) for _, v, l in read_table(cells, ws.INST_POLICIES)
+                     if {"no", "metin"} <= v.keys()]
+    for row, key, marks, loc in read_matrix(cells, ws.INST_LAWS):
+        areas = sorted(int(m.group()) for col in marks if (m := re.search(r"\d+", col)))
+        inst.laws.append(Law(key, areas, src={"ad": loc}))
+    econ = {f"e{c}": c for c in ECONOMIC_CODES}
+    for _, v, l in read_table(cells, ws.INST_CONTROL):
+        if "hedef" not in v:
+            continue
+        for key, value in v.items():
+            if key != "hedef" and value is not None:
+                inst.control_totals.append(ControlTotal(v["hedef"], econ.get(key, key), value, src={"value": l[key]}))
+    inst.narratives = [Narrative(v["anahtar"], v.get("metin") or "", v["oran"], src=l)
+                       for _, v, l in read_table(cells, ws.INST_NARRATIVES) if {"anahtar", "oran"} <= v.keys()]
+    for spec in ws.INFO_TABLES:
+        table = _read_info_table(cells, spec)
+        if table is not None and (table.rows or table.source_note):
+            inst.info_tables[spec.key] = table
+    return inst
+
+
+def _read_info_table(cells: _Cells, spec: ws.InfoSpec) -> Optional[InfoTable]:
+    if not _has_sheet(cells, spec.sheet):
+        return None
+    rows = cells.book.rows(spec.sheet)
+    title_cell = rows[0][0] if rows and rows[0] else None
+    title = re.sub(r"^Tablo\s*\d+\s*:\s*", "", str(title_cell or spec.title)).strip() or spec.title
+    source = rows[ws.HELP_ROW - 1][1] if len(rows) >= ws.HELP_ROW and len(rows[ws.HELP_ROW - 1]) > 1 else None
+    table = InfoTable(spec.key, title, [h for h, _ in spec.columns], source_note=str(source or "").strip(),
+                      sheet=spec.sheet, file=cells.book.name)
+    for r0 in range(ws.HEADER_ROW, len(rows)):
+        raw = list(rows[r0]) + [None] * (len(spec.columns) + 1)
+        if all(v in (None, "") for v in raw[: len(spec.columns) + 1]):
+            continue
+        row = r0 + 1
+        kind_label = str(raw[0] or ws.ROW_KIND_LABELS["data"]).strip()
+        kind = ws.ROW_KINDS.get(kind_label)
+        if kind is None:
+            cells.add("TIP-04", cells.loc(spec.sheet, row, 0), column=ws.INFO_KIND_HEADER, value=kind_label,
+                      expected=" / ".join(ws.ROW_KIND_LABELS.values()))
+            kind = "data"
+        values = []
+        for c, (header, ckind) in enumerate(spec.columns, start=1):
+            v = cells.convert(spec.sheet, row, c, raw[c], ckind, header, False, {})
+            values.append(None if v is _MISSING else v)
+        table.rows.append(values)
+        table.kinds.append(kind)
+        table.src_rows.append(row)
+    return table
+
+
+# ---------------------------------------------------------------------------
+# department workbooks
+# ---------------------------------------------------------------------------
+
+def read_department(path: str | Path) -> tuple[Optional[Submission], list[Finding]]:
+    """Read one department workbook."""
+    path = Path(path)
+    findings: list[Finding] = []
+    book = _open(path, findings)
+    if book is None:
+        return None, findings
+    try:
+        return _read_department(book, findings), findings
+    finally:
+        book.close()
+
+
+def _read_department(book: _Book, findings: list[Finding]) -> Submission:
+    cells = _Cells(book, findings)
+    values, locs, typed = read_form(cells, ws.DEPT_INFO)
+    code = values.get("kod") or ""
+    cells.department = code
+    for f in findings:
+        f.department = f.department or code
+    sub = Submission(
+        file=book.name, department=code, department_name=values.get("ad") or "",
+        year=values.get("yil"), template_version=values.get("surum") or "",
+        prepared_by=values.get("hazirlayan") or "", contact=values.get("iletisim") or "",
+        src=dict(locs),
+    )
+    sub.unit_costs = UnitCosts(
+        department=code, personnel=values.get("personel") or 0, general_admin=values.get("genel_yonetim") or 0,
+        activity_count_typed=typed.get("faaliyet_sayisi"), target_cost_typed=typed.get("hedef_maliyeti"),
+        total_typed=typed.get("toplam"), src=dict(locs),
+    )
+
+    def ind_ctx(raw: dict) -> dict:
+        return {"target": str(raw.get("hedef") or ""), "activity": ""}
+
+    for row, v, l in read_table(cells, ws.DEPT_INDICATORS, ind_ctx):
+        sub.indicators.append(Indicator(
+            code=v.get("kod", ""), target_code=v.get("hedef", ""), name=v.get("ad", ""),
+            unit=v.get("olcu", ""), value=v.get("deger"), department=code, row=row, src=l))
+
+    def act_ctx(raw: dict) -> dict:
+        return {"target": str(raw.get("hedef") or "").strip(), "activity": str(raw.get("kod") or "").strip()}
+
+    for row, v, l in read_table(cells, ws.DEPT_ACTIVITIES, act_ctx):
+        amounts = {c: v[f"e{c}"] for c in ECONOMIC_CODES if v.get(f"e{c}") is not None}
+        sub.activities.append(Activity(
+            target_code=v.get("hedef", ""), code=v.get("kod", ""), name=v.get("ad", ""), unit_code=code,
+            explanation=v.get("aciklama") or "", amounts=amounts, off_budget=v.get("butce_disi") or 0,
+            budget_typed=v.get("butce"), total_typed=v.get("toplam"), cost_total_typed=v.get("kaynak_toplam"),
+            row=row, src=l))
+    sub.typed_totals = _typed_totals_row(cells, ws.DEPT_ACTIVITIES, sub)
+    return sub
+
+
+def _typed_totals_row(cells: _Cells, spec: ws.TableSheet, sub: Submission) -> dict[str, int]:
+    """Numbers typed over the SUM formulas of a totals row."""
+    if spec.name not in cells.book.sheetnames:
+        return {}
+    rows = cells.book.rows(spec.name)
+    if len(rows) < spec.totals_row:
+        return {}
+    raw = rows[spec.totals_row - 1]
+    out = {}
+    for i, col in enumerate(spec.columns):
+        if col.kind in (ws.MONEY, ws.FORMULA) and i < len(raw):
+            v = cells.typed_total(spec.name, spec.totals_row, i, raw[i], col.title(), {})
+            if v is not None:
+                out[col.key] = v
+                sub.src[f"toplam:{col.key}"] = cells.loc(spec.name, spec.totals_row, i)
+    return out

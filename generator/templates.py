@@ -1,0 +1,479 @@
+"""Write the Excel workbooks with xlsxwriter: kurum.xlsx and the department
+workbooks, blank or pre-filled, from :mod:`.workbook_schema`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Iterable, Optional
+
+import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from . import TEMPLATE_VERSION
+from . import workbook_schema as ws
+from .atomic import atomic_path
+from .model import (
+    ECONOMIC_CODES,
+    Activity,
+    Department,
+    Indicator,
+    Institution,
+    Submission,
+    Target,
+)
+from .turkish import sort_key
+
+INSTRUCTIONS = [
+    "PERFORMANS PROGRAMI {year} — {unit} VERİ GİRİŞ ŞABLONU",
+    "",
+    "Bu çalışma kitabı Strateji Geliştirme Dairesi Başkanlığınca birim için hazırlanmıştır. "
+    "Doldurduktan sonra dosya adını değiştirmeden geri gönderin.",
+    "",
+    "1. Birim sayfası: Personel Gideri ve Genel Yönetim Gideri tutarlarını TL olarak girin. "
+    "Faaliyet sayısı, hedef maliyeti ve birim toplamı otomatik hesaplanır; toplam bütçe "
+    "tavanını aşmamalıdır.",
+    "2. Göstergeler sayfası: Sorumlu (S) olduğunuz hedeflerin göstergelerine {year} yılı "
+    "hedef değerini girin. Ölçü birimini listeden seçin.",
+    "3. Faaliyetler sayfası: Her faaliyeti bir satıra yazın. Hedef Kodunu listeden seçin, "
+    "faaliyetleri hedef içinde F1, F2, ... diye numaralandırın. Tutarları ilgili ekonomik "
+    "kod sütununa kuruşsuz TL olarak girin (01 Personel ... 09 Yedek Ödenekler). Bütçe dışı "
+    "kaynakları ayrı sütuna yazın. Gri sütunlar otomatik hesaplanır; üzerine yazmayın.",
+    "4. Açıklama sütunu isteğe bağlıdır; doldurulursa programdaki Faaliyet Maliyetleri "
+    "Tablosunda faaliyetin altında yer alır.",
+    "5. Hedefler sayfası, biriminizin sorumlu (S) ya da iş birliği yapan (i) olduğu hedefleri "
+    "gösterir.",
+    "",
+    "Göndermeden önce kontrol: python build.py check <dosya>.xlsx",
+    "Sarı hücreler veri girişi içindir; sayfa yapısı, sütun başlıkları ve sayfa adları "
+    "değiştirilmemelidir.",
+    "",
+    "Şablon sürümü: {version}",
+]
+
+
+class _Formats:
+    def __init__(self, wb: xlsxwriter.Workbook):
+        base = {"font_name": "Calibri", "font_size": 10, "valign": "top"}
+        border = {"border": 1, "border_color": "#BFBFBF"}
+
+        def fmt(**kw):
+            return wb.add_format({**base, **kw})
+
+        self.title = fmt(bold=True, font_size=14, font_color="#1F3864")
+        self.help = fmt(italic=True, font_color="#595959", text_wrap=False)
+        self.header = fmt(bold=True, bg_color="#1F3864", font_color="#FFFFFF", text_wrap=True,
+                          valign="vcenter", align="center", **border)
+        self.label = fmt(bold=True, **border)
+        self.text_in = fmt(locked=False, bg_color="#FFF2CC", text_wrap=True, **border)
+        self.money_in = fmt(locked=False, bg_color="#FFF2CC", num_format="#,##0", **border)
+        self.number_in = fmt(locked=False, bg_color="#FFF2CC", num_format="#,##0.##", **border)
+        self.text_ro = fmt(text_wrap=True, bg_color="#F2F2F2", **border)
+        self.money_ro = fmt(num_format="#,##0", bg_color="#E7E6E6", **border)
+        self.total = fmt(bold=True, num_format="#,##0", bg_color="#D9E1F2", **border)
+        self.total_label = fmt(bold=True, bg_color="#D9E1F2", **border)
+        self.para = fmt(text_wrap=True)
+
+    def for_kind(self, kind: str, editable: bool):
+        if kind in (ws.MONEY, ws.INT, ws.FORMULA):
+            return self.money_in if editable and kind != ws.FORMULA else self.money_ro
+        if kind == ws.NUMBER:
+            return self.number_in if editable else self.money_ro
+        return self.text_in if editable else self.text_ro
+
+
+def _new_workbook(path: Path, year: int, title: str) -> tuple[xlsxwriter.Workbook, _Formats]:
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    # fixed metadata: the same inputs give the same bytes
+    wb.set_properties({
+        "title": title,
+        "author": "Strateji Geliştirme Dairesi Başkanlığı",
+        "created": dt.datetime(max(year, 1901) - 1, 1, 1),
+        "comments": f"Şablon sürümü {TEMPLATE_VERSION}",
+    })
+    wb.set_custom_property("Şablon Sürümü", TEMPLATE_VERSION)
+    wb.set_custom_property("Program Yılı", str(year))
+    wb.set_calc_mode("auto")
+    return wb, _Formats(wb)
+
+
+def _sheet_head(sheet, f: _Formats, title: str, help_text: str) -> None:
+    sheet.write(ws.TITLE_ROW - 1, 0, title, f.title)
+    if help_text:
+        sheet.write(ws.HELP_ROW - 1, 0, help_text, f.help)
+    sheet.set_row(ws.HEADER_ROW - 1, 32)
+
+
+def _write_value(sheet, row0: int, col0: int, value, fmt) -> None:
+    if value is None or value == "":
+        sheet.write_blank(row0, col0, None, fmt)
+    elif isinstance(value, str):
+        sheet.write_string(row0, col0, value, fmt)
+    else:
+        sheet.write_number(row0, col0, value, fmt)
+
+
+def _validation_for(col: ws.Col, list_ranges: dict[str, str]) -> Optional[dict]:
+    if col.choices and col.choices in list_ranges:
+        return {
+            "validate": "list", "source": list_ranges[col.choices],
+            "error_title": "Geçersiz değer",
+            "error_message": f"{col.title()}: listeden bir değer seçin.",
+            "error_type": "warning" if col.choices == "olcu" else "stop",
+        }
+    if col.kind == ws.MONEY:
+        return {
+            "validate": "integer", "criteria": ">=", "value": 0,
+            "error_title": "Geçersiz tutar",
+            "error_message": "Tutar sıfır ya da pozitif bir tam sayı (kuruşsuz TL) olmalıdır.",
+        }
+    if col.kind == ws.INT:
+        return {"validate": "integer", "criteria": ">=", "value": 0,
+                "error_title": "Geçersiz sayı", "error_message": "Sıfır ya da pozitif tam sayı girin."}
+    if col.kind == ws.NUMBER:
+        return {"validate": "decimal", "criteria": ">=", "value": 0,
+                "error_title": "Geçersiz sayı", "error_message": "Sıfır ya da pozitif bir sayı girin."}
+    return None
+
+
+def _write_table(
+    wb_sheet,
+    f: _Formats,
+    spec: ws.TableSheet,
+    rows: list[dict],
+    year: int | str,
+    *,
+    list_ranges: Optional[dict[str, str]] = None,
+    locked_keys: Iterable[str] = (),
+    protect: bool = False,
+) -> None:
+    """Write a table sheet. ``rows`` map column keys to values; for formula
+    columns a value that is not None is a typed total and is written as a
+    number instead of the formula. ``locked_keys`` lock pre-filled cells of
+    otherwise editable columns."""
+    list_ranges = list_ranges or {}
+    locked_keys = set(locked_keys)
+    _sheet_head(wb_sheet, f, spec.title, spec.help.format(year=year))
+    for c, col in enumerate(spec.columns):
+        wb_sheet.set_column(c, c, col.width)
+        wb_sheet.write_string(ws.HEADER_ROW - 1, c, col.title(year), f.header)
+        if col.note:
+            wb_sheet.write_comment(ws.HEADER_ROW - 1, c, col.note, {"x_scale": 2, "y_scale": 1.2})
+    first = spec.first_data_row
+    n = max(len(rows) + spec.blank_rows, spec.min_rows, len(rows))
+    last = first + max(n, 1) - 1
+    for i in range(n):
+        r = first + i
+        data = rows[i] if i < len(rows) else {}
+        for c, col in enumerate(spec.columns):
+            value = data.get(col.key)
+            if col.kind == ws.FORMULA:
+                if value is not None:  # a typed total kept as typed
+                    wb_sheet.write_number(r - 1, c, value, f.money_ro)
+                else:
+                    cached = data.get(f"{col.key}__value", 0)
+                    wb_sheet.write_formula(r - 1, c, spec.formula(col.key, r), f.money_ro, cached)
+                continue
+            editable = col.editable and not (i < len(rows) and col.key in locked_keys)
+            _write_value(wb_sheet, r - 1, c, value, f.for_kind(col.kind, editable))
+    if n:
+        for c, col in enumerate(spec.columns):
+            v = _validation_for(col, list_ranges)
+            if v and col.editable:
+                wb_sheet.data_validation(first - 1, c, last - 1, c, v)
+    if spec.totals:
+        tr = spec.totals_row - 1
+        wb_sheet.write_string(tr, 0, "TOPLAM", f.total_label)
+        for c, col in enumerate(spec.columns):
+            if col.kind in (ws.MONEY, ws.FORMULA):
+                rng = f"{xl_rowcol_to_cell(first - 1, c)}:{xl_rowcol_to_cell(last - 1, c)}"
+                total = sum(
+                    (row.get(col.key) if row.get(col.key) is not None else row.get(f"{col.key}__value", 0)) or 0
+                    for row in rows
+                )
+                wb_sheet.write_formula(tr, c, f"=SUM({rng})", f.total, total)
+            elif c > 0:
+                wb_sheet.write_blank(tr, c, None, f.total_label)
+    wb_sheet.freeze_panes(first - 1, 0)
+    if protect:
+        wb_sheet.protect("", {"format_columns": True, "format_rows": True, "autofilter": True})
+
+
+def _write_form(sheet, f: _Formats, spec: ws.FormSheet, values: dict, formulas: dict[str, str],
+                *, protect: bool) -> None:
+    _sheet_head(sheet, f, spec.title, spec.help)
+    sheet.set_column(0, 0, 42)
+    sheet.set_column(1, 1, 50)
+    sheet.write_string(ws.HEADER_ROW - 1, 0, "Alan", f.header)
+    sheet.write_string(ws.HEADER_ROW - 1, 1, "Değer", f.header)
+    for fld in spec.fields:
+        r = spec.row(fld.key) - 1
+        sheet.write_string(r, 0, fld.label, f.label)
+        if fld.note:
+            sheet.write_comment(r, 0, fld.note, {"x_scale": 2})
+        value = values.get(fld.key)
+        if fld.kind == ws.FORMULA:
+            if value is not None:
+                sheet.write_number(r, 1, value, f.money_ro)
+            else:
+                sheet.write_formula(r, 1, formulas[fld.key], f.money_ro, values.get(f"{fld.key}__value", 0))
+            continue
+        fmt = f.for_kind(fld.kind, fld.editable)
+        _write_value(sheet, r, 1, value, fmt)
+        if fld.editable and fld.kind in (ws.MONEY, ws.INT):
+            sheet.data_validation(r, 1, r, 1, _validation_for(ws.Col(fld.key, fld.label, fld.kind), {}))
+    if protect:
+        sheet.protect("", {"format_columns": True, "format_rows": True})
+
+
+def _write_matrix(sheet, f: _Formats, spec: ws.MatrixSheet, columns: list[str],
+                  rows: list[tuple[str, dict[str, str]]]) -> None:
+    _sheet_head(sheet, f, spec.title, spec.help)
+    sheet.set_column(0, 0, spec.row_width)
+    sheet.set_column(1, max(len(columns), 1), 9)
+    sheet.write_string(ws.HEADER_ROW - 1, 0, spec.row_header, f.header)
+    for c, key in enumerate(columns, start=1):
+        sheet.write_string(ws.HEADER_ROW - 1, c, key, f.header)
+    center = f.text_in
+    for i, (key, marks) in enumerate(rows):
+        r = ws.HEADER_ROW + i
+        sheet.write_string(r, 0, key, f.text_in)
+        for c, col in enumerate(columns, start=1):
+            _write_value(sheet, r, c, marks.get(col), center)
+    if columns:
+        last = ws.HEADER_ROW + max(len(rows), 1) + 100
+        sheet.data_validation(ws.HEADER_ROW, 1, last, len(columns), {
+            "validate": "list", "source": list(spec.values), "ignore_blank": True,
+            "error_title": "Geçersiz işaret",
+            "error_message": "Yalnızca " + " / ".join(spec.values) + " yazılabilir.",
+        })
+    sheet.freeze_panes(ws.HEADER_ROW, 1)
+
+
+# ---------------------------------------------------------------------------
+# kurum.xlsx
+# ---------------------------------------------------------------------------
+
+def institution_rows(inst: Institution) -> dict[str, list[dict]]:
+    """The rows of every table sheet of kurum.xlsx, keyed by sheet key."""
+    p = inst.profile
+    by_target: dict[str, dict] = {}
+    for ct in inst.control_totals:
+        key = f"e{ct.column}" if ct.column in ECONOMIC_CODES else ct.column
+        by_target.setdefault(ct.target_code, {"hedef": ct.target_code})[key] = ct.value
+    return {
+        "onsoz": [{"metin": t} for t in p.foreword],
+        "ekip": [{"grup": m.group, "ad": m.name, "unvan": m.title} for m in p.team],
+        "degerler": [{"metin": t} for t in p.values],
+        "gorevler": [{"metin": t} for t in p.duties],
+        "alanlar": [{"no": a.no, "ad": a.name} for a in inst.areas],
+        "amaclar": [{"kod": a.code, "alan": a.area_no, "ad": a.name} for a in inst.aims],
+        "hedefler": [{"kod": t.code, "amac": t.aim_code, "ad": t.name} for t in inst.targets],
+        "gostergeler": [{"kod": i.code, "hedef": i.target_code, "ad": i.name, "olcu": i.unit}
+                        for i in inst.indicator_defs],
+        "olcu": [{"metin": u} for u in inst.units_of_measure],
+        "birimler": [{"kod": d.code, "ad": d.name, "diger": "; ".join(d.aliases), "tavan": d.ceiling}
+                     for d in inst.departments],
+        "politikalar": [{"no": p_.row_no, "metin": p_.text} for p_ in inst.policies],
+        "kontrol": list(by_target.values()),
+        "anlatim": [{"anahtar": n.key, "metin": n.text, "oran": n.value} for n in inst.narratives],
+    }
+
+
+def write_institution(inst: Institution, path: str | Path) -> Path:
+    """Write kurum.xlsx (blank when ``inst`` is empty)."""
+    path = Path(path)
+    p = inst.profile
+    year = p.year or dt.date.today().year + 1
+    with atomic_path(path) as tmp:
+        wb, f = _new_workbook(tmp, year, f"{p.name} {year} Performans Programı — Kurum Verileri")
+        values = {
+            "ad": p.name, "yil": p.year or year, "plan_donemi": p.plan_period, "baskan": p.mayor,
+            "baskan_unvani": p.mayor_title, "koordinator": p.coordinator_unit, "tarih": p.date_text,
+            "toplam_butce": p.total_budget, "faaliyet_sayisi": p.activity_count_typed,
+            "adres": p.address, "telefon": p.phone, "eposta": p.email, "misyon": p.mission,
+            "vizyon": p.vision,
+        }
+        _write_form(wb.add_worksheet(ws.INST_PROFILE.name), f, ws.INST_PROFILE, values, {}, protect=False)
+        rows = institution_rows(inst)
+        units_range = f"='{ws.INST_UNITS.name}'!$A${ws.INST_UNITS.first_data_row}:$A$200"
+        for spec in ws.INSTITUTION_TABLES:
+            sheet = wb.add_worksheet(spec.name)
+            _write_table(sheet, f, spec, rows[spec.key], year,
+                         list_ranges={"olcu": units_range})
+            if spec is ws.INST_DEPARTMENTS:
+                _write_matrix(wb.add_worksheet(ws.INST_MATRIX.name), f, ws.INST_MATRIX,
+                              [d.code for d in inst.departments],
+                              [(t.code, t.responsibility) for t in inst.targets])
+            if spec is ws.INST_POLICIES:
+                area_cols = [f"Alan {a.no}" for a in inst.areas]
+                _write_matrix(wb.add_worksheet(ws.INST_LAWS.name), f, ws.INST_LAWS, area_cols,
+                              [(law.name, {f"Alan {n}": "X" for n in law.areas}) for law in inst.laws])
+        for spec in ws.INFO_TABLES:
+            _write_info_table(wb.add_worksheet(spec.sheet), f, spec, inst.info_tables.get(spec.key))
+        wb.close()
+    return path
+
+
+def _write_info_table(sheet, f: _Formats, spec: ws.InfoSpec, table) -> None:
+    _sheet_head(sheet, f, f"Tablo {spec.no}: {table.title if table else spec.title}", "")
+    sheet.write_string(ws.HELP_ROW - 1, 0, ws.INFO_SOURCE_LABEL, f.label)
+    _write_value(sheet, ws.HELP_ROW - 1, 1, table.source_note if table else "", f.text_in)
+    headers = [ws.INFO_KIND_HEADER] + [h for h, _ in spec.columns]
+    sheet.set_column(0, 0, 11)
+    for c, h in enumerate(headers):
+        sheet.write_string(ws.HEADER_ROW - 1, c, h, f.header)
+        if c:
+            kind = spec.columns[c - 1][1]
+            sheet.set_column(c, c, 60 if kind == ws.TEXT and c == len(headers) - 1 and c > 1 and
+                             spec.columns[c - 2][1] == ws.TEXT else (36 if kind == ws.TEXT else 13))
+    rows = list(zip(table.kinds, table.rows)) if table else []
+    for i, (kind, cells) in enumerate(rows):
+        r = ws.HEADER_ROW + i
+        sheet.write_string(r, 0, ws.ROW_KIND_LABELS[kind], f.text_in)
+        for c, ((_, ckind), value) in enumerate(zip(spec.columns, cells), start=1):
+            fmt = f.total if kind == "total" and ckind == ws.INT else f.for_kind(ckind, True)
+            _write_value(sheet, r, c, value, fmt)
+    sheet.data_validation(ws.HEADER_ROW, 0, ws.HEADER_ROW + len(rows) + 50, 0, {
+        "validate": "list", "source": list(ws.ROW_KIND_LABELS.values()),
+    })
+    sheet.freeze_panes(ws.HEADER_ROW, 0)
+
+
+# ---------------------------------------------------------------------------
+# Department workbooks
+# ---------------------------------------------------------------------------
+
+def department_targets(inst: Institution, dept_code: str) -> list[Target]:
+    """Targets where the department is responsible (S) or cooperating (i)."""
+    return [t for t in inst.targets if dept_code in t.responsibility]
+
+
+def activity_row(a: Activity) -> dict:
+    row = {"hedef": a.target_code, "kod": a.code, "ad": a.name, "aciklama": a.explanation or None,
+           "butce_disi": a.off_budget,
+           "butce": a.budget_typed, "toplam": a.total_typed, "kaynak_toplam": a.cost_total_typed,
+           "butce__value": a.budget, "toplam__value": a.total, "kaynak_toplam__value": a.total}
+    for code, amount in a.amounts.items():
+        row[f"e{code}"] = amount
+    return row
+
+
+def write_department(
+    inst: Institution,
+    dept_code: str,
+    path: str | Path,
+    submission: Optional[Submission] = None,
+) -> Path:
+    """Write the workbook of one department, pre-filled from kurum.xlsx and,
+    when given, from an earlier submission."""
+    path = Path(path)
+    dept: Department = inst.department(dept_code)
+    if dept is None:
+        raise KeyError(dept_code)
+    year = inst.profile.year
+    targets = department_targets(inst, dept_code)
+    own_targets = [t for t in targets if t.responsibility.get(dept_code) == "S"]
+    with atomic_path(path) as tmp:
+        wb, f = _new_workbook(tmp, year, f"{year} Performans Programı — {dept.name}")
+        wb.set_custom_property("Birim Kodu", dept.code)
+
+        # instructions
+        sheet = wb.add_worksheet(ws.INSTRUCTIONS_SHEET)
+        sheet.set_column(0, 0, 120)
+        for i, line in enumerate(INSTRUCTIONS):
+            text = line.format(year=year, unit=dept.name, version=TEMPLATE_VERSION)
+            sheet.write_string(i, 0, text, f.title if i == 0 else f.para)
+        sheet.protect("")
+
+        # lists for dropdowns (hidden)
+        lists = wb.add_worksheet(ws.DEPT_LISTS)
+        units = sorted(set(inst.units_of_measure), key=sort_key)
+        lists.write_column(0, 0, ["Ölçü Birimleri", *units])
+        lists.write_column(0, 1, ["Hedefler", *[t.code for t in targets]])
+        lists.write_column(0, 2, ["Ekonomik Kodlar", *[f"{k} {v}" for k, v in ECONOMIC_CODES.items()]])
+        lists.hide()
+        lists.protect("")
+        list_ranges = {
+            "olcu": f"={ws.DEPT_LISTS}!$A$2:$A${max(len(units), 1) + 1}",
+            "hedefler": f"={ws.DEPT_LISTS}!$B$2:$B${max(len(targets), 1) + 1}",
+        }
+
+        # activities first in the model, but sheet order is the user's order
+        info_sheet = wb.add_worksheet(ws.DEPT_INFO.name)
+        targets_sheet = wb.add_worksheet(ws.DEPT_TARGETS.name)
+        ind_sheet = wb.add_worksheet(ws.DEPT_INDICATORS.name)
+        act_sheet = wb.add_worksheet(ws.DEPT_ACTIVITIES.name)
+
+        activities = submission.activities if submission else []
+        act_rows = [activity_row(a) for a in activities]
+        _write_table(act_sheet, f, ws.DEPT_ACTIVITIES, act_rows, year,
+                     list_ranges=list_ranges, protect=True)
+
+        _write_table(targets_sheet, f, ws.DEPT_TARGETS,
+                     [{"kod": t.code, "ad": t.name, "rol": t.responsibility[dept_code]} for t in targets],
+                     year, protect=True)
+
+        submitted = {i.code: i for i in (submission.indicators if submission else [])}
+        defs = [d for t in own_targets for d in inst.indicator_defs if d.target_code == t.code]
+        ind_rows = []
+        for d in defs:
+            got = submitted.pop(d.code, None)
+            ind_rows.append({"hedef": d.target_code, "kod": d.code, "ad": d.name,
+                             "olcu": got.unit if got else d.unit, "deger": got.value if got else None})
+        for got in submitted.values():  # submitted indicators the plan does not define for this unit
+            ind_rows.append({"hedef": got.target_code, "kod": got.code, "ad": got.name,
+                             "olcu": got.unit, "deger": got.value})
+        _write_table(ind_sheet, f, ws.DEPT_INDICATORS, ind_rows, year,
+                     list_ranges=list_ranges, protect=True)
+
+        # unit sheet with live formulas
+        acts = ws.DEPT_ACTIVITIES
+        n_rows = max(len(act_rows) + acts.blank_rows, acts.min_rows)
+        first, last = acts.first_data_row, acts.first_data_row + n_rows - 1
+        sheet_ref = f"'{acts.name}'"
+        form = ws.DEPT_INFO
+        cell = lambda key: f"B{form.row(key)}"  # noqa: E731
+        formulas = {
+            "faaliyet_sayisi": f"=COUNTA({sheet_ref}!{acts.letter('kod')}{first}:{acts.letter('kod')}{last})",
+            "hedef_maliyeti": f"={sheet_ref}!{acts.letter('toplam')}{acts.totals_row}",
+            "toplam": f"={cell('hedef_maliyeti')}+{cell('personel')}+{cell('genel_yonetim')}",
+            "kalan": f"={cell('tavan')}-{cell('toplam')}",
+        }
+        uc = submission.unit_costs if submission else None
+        target_cost = sum(a.total for a in activities)
+        personnel = uc.personnel if uc else None
+        general = uc.general_admin if uc else None
+        total_value = target_cost + (personnel or 0) + (general or 0)
+        values = {
+            "kod": dept.code, "ad": dept.name, "yil": year, "surum": TEMPLATE_VERSION,
+            "tavan": dept.ceiling, "personel": personnel, "genel_yonetim": general,
+            "faaliyet_sayisi": uc.activity_count_typed if uc else None,
+            "faaliyet_sayisi__value": len(activities),
+            "hedef_maliyeti": uc.target_cost_typed if uc else None,
+            "hedef_maliyeti__value": target_cost,
+            "toplam": uc.total_typed if uc else None,
+            "toplam__value": total_value,
+            "kalan__value": (dept.ceiling or 0) - total_value,
+            "hazirlayan": submission.prepared_by if submission else None,
+            "iletisim": submission.contact if submission else None,
+        }
+        _write_form(info_sheet, f, form, values, formulas, protect=True)
+        info_sheet.activate()
+        wb.close()
+    return path
+
+
+def department_filename(dept: Department, year: int) -> str:
+    """File name of a department workbook: 2024_D7-FDB.xlsx."""
+    return f"{year}_{dept.code}.xlsx"
+
+
+def write_all_departments(inst: Institution, outdir: str | Path,
+                          submissions: Optional[dict[str, Submission]] = None) -> list[Path]:
+    outdir = Path(outdir)
+    paths = []
+    for dept in inst.departments:
+        sub = (submissions or {}).get(dept.code)
+        paths.append(write_department(inst, dept.code, outdir / department_filename(dept, inst.profile.year), sub))
+    return paths

@@ -1,0 +1,412 @@
+"""The one description of both workbook kinds.
+
+``kurum.xlsx`` (coordinator) and the department workbook are described here
+sheet by sheet, column by column. The template writer (:mod:`.templates`)
+and the reader (:mod:`.reader`) both work from these definitions, so the two
+cannot drift apart.
+
+Layout conventions (Excel rows are 1-based):
+  row 1 title, row 2 help text, row 3 column headers,
+  row 4 the live totals row for sheets with ``totals=True``,
+  data rows after that.
+Form sheets hold one field per row: label in column A, value in column B.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from openpyxl.utils import get_column_letter
+
+from .model import ECONOMIC_CODES
+
+TITLE_ROW = 1
+HELP_ROW = 2
+HEADER_ROW = 3
+
+TEXT, INT, NUMBER, MONEY, CODE, FORMULA = "text", "int", "number", "money", "code", "formula"
+
+
+@dataclass(frozen=True)
+class Col:
+    key: str
+    header: str  # may contain {year}
+    kind: str = TEXT
+    width: float = 14
+    required: bool = False
+    editable: bool = True  # unlocked input cell in protected workbooks
+    choices: Optional[str] = None  # name of a dropdown list (see LISTS)
+    formula: Optional[str] = None  # Excel formula; {r} = row, {c:key} = column letter
+    note: str = ""  # Turkish help shown as a cell comment on the header
+    pattern: Optional[str] = None  # regular expression a code must match
+
+    def title(self, year: int | str = "") -> str:
+        return self.header.format(year=year)
+
+
+@dataclass(frozen=True)
+class TableSheet:
+    key: str
+    name: str
+    title: str
+    columns: tuple[Col, ...]
+    help: str = ""
+    totals: bool = False  # live SUM row under the header
+    blank_rows: int = 0  # empty input rows written after pre-filled data
+    min_rows: int = 0  # data area at least this many rows
+
+    @property
+    def first_data_row(self) -> int:
+        return HEADER_ROW + (2 if self.totals else 1)
+
+    @property
+    def totals_row(self) -> int:
+        return HEADER_ROW + 1
+
+    def col(self, key: str) -> Col:
+        return next(c for c in self.columns if c.key == key)
+
+    def index(self, key: str) -> int:
+        """0-based column index."""
+        return next(i for i, c in enumerate(self.columns) if c.key == key)
+
+    def letter(self, key: str) -> str:
+        return get_column_letter(self.index(key) + 1)
+
+    def formula(self, key: str, row: int) -> str:
+        template = self.col(key).formula or ""
+        return re.sub(r"\{c:(\w+)\}", lambda m: self.letter(m.group(1)), template).replace(
+            "{r}", str(row)
+        )
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    kind: str = TEXT
+    required: bool = False
+    editable: bool = True
+    formula: Optional[str] = None  # may reference other fields as {f:key}
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class FormSheet:
+    key: str
+    name: str
+    title: str
+    fields: tuple[Field, ...]
+    help: str = ""
+
+    def row(self, key: str) -> int:
+        """Excel row of a field."""
+        return HEADER_ROW + 1 + next(i for i, f in enumerate(self.fields) if f.key == key)
+
+    def field(self, key: str) -> Field:
+        return next(f for f in self.fields if f.key == key)
+
+
+@dataclass(frozen=True)
+class MatrixSheet:
+    """Rows keyed by a code, one column per dynamic key (department, area)."""
+
+    key: str
+    name: str
+    title: str
+    row_header: str
+    values: tuple[str, ...]  # allowed marks
+    help: str = ""
+    row_width: float = 12
+
+
+@dataclass(frozen=True)
+class InfoSpec:
+    """A general-information table (Tablo 1–9) of kurum.xlsx."""
+
+    key: str  # "t1"
+    no: int
+    title: str
+    columns: tuple[tuple[str, str], ...]  # (header, kind)
+    row_sums: tuple[tuple[str, tuple[str, ...]], ...] = ()  # total column = sum of parts
+    total_row: bool = True
+
+    @property
+    def sheet(self) -> str:
+        return f"Tablo {self.no}"
+
+
+ROW_KIND_LABELS = {"data": "Veri", "group": "Grup", "total": "Toplam"}
+ROW_KINDS = {v: k for k, v in ROW_KIND_LABELS.items()}
+
+ECON_COLS = tuple(
+    Col(f"e{code}", f"{code} {name}", MONEY, width=15,
+        note=f"{code} ekonomik kodlu giderler için bütçe kaynak ihtiyacı (TL, tam sayı).")
+    for code, name in ECONOMIC_CODES.items()
+)
+_ECON_SUM = "=SUM({c:e01}{r}:{c:e09}{r})"
+
+# --------------------------------------------------------------------------
+# Department workbook (birim çalışma kitabı)
+# --------------------------------------------------------------------------
+DEPT_INFO = FormSheet(
+    key="birim",
+    name="Birim",
+    title="Harcama Birimi Bilgileri",
+    help="Sarı hücreleri doldurun. Gri hücreler otomatik hesaplanır.",
+    fields=(
+        Field("kod", "Birim Kodu", CODE, required=True, editable=False),
+        Field("ad", "Birim Adı", TEXT, required=True, editable=False),
+        Field("yil", "Program Yılı", INT, required=True, editable=False),
+        Field("surum", "Şablon Sürümü", TEXT, required=True, editable=False),
+        Field("tavan", "Bütçe Tavanı (TL)", MONEY, editable=False,
+              note="Strateji Geliştirme Dairesi Başkanlığınca bildirilen tavan."),
+        Field("personel", "Personel Gideri (TL)", MONEY, required=True,
+              note="Birimin personel giderleri (faaliyetlere dağıtılmayan)."),
+        Field("genel_yonetim", "Genel Yönetim Gideri (TL)", MONEY, required=True,
+              note="Birimin faaliyetlere dağıtılmayan genel yönetim giderleri."),
+        Field("faaliyet_sayisi", "Faaliyet Sayısı", FORMULA, editable=False),
+        Field("hedef_maliyeti", "Hedeflere Yönelik Faaliyet Maliyeti (TL)", FORMULA, editable=False),
+        Field("toplam", "Birim Toplam Kaynak İhtiyacı (TL)", FORMULA, editable=False),
+        Field("kalan", "Tavana Göre Kalan (TL)", FORMULA, editable=False),
+        Field("hazirlayan", "Hazırlayan (Ad Soyad, Unvan)", TEXT),
+        Field("iletisim", "İletişim (Telefon / E-posta)", TEXT),
+    ),
+)
+
+DEPT_TARGETS = TableSheet(
+    key="hedefler",
+    name="Hedefler",
+    title="Birimin İlgili Olduğu Performans Hedefleri",
+    help="S: Sorumlu birim, i: İş birliği yapılacak birim. Bu sayfa bilgi amaçlıdır.",
+    columns=(
+        Col("kod", "Hedef Kodu", CODE, width=11, editable=False),
+        Col("ad", "Performans Hedefi", TEXT, width=90, editable=False),
+        Col("rol", "Rol", TEXT, width=6, editable=False),
+    ),
+)
+
+DEPT_INDICATORS = TableSheet(
+    key="gostergeler",
+    name="Göstergeler",
+    title="Performans Göstergeleri",
+    help="Sorumlu olduğunuz hedeflerin göstergeleri için {year} yılı hedef değerlerini girin.",
+    columns=(
+        Col("hedef", "Hedef Kodu", CODE, width=11, required=True, editable=False, pattern=r"H\d+\.\d+"),
+        Col("kod", "Gösterge Kodu", CODE, width=13, required=True, editable=False,
+            pattern=r"PG\d+\.\d+\.\d+"),
+        Col("ad", "Performans Göstergesi", TEXT, width=70, required=True, editable=False),
+        Col("olcu", "Ölçü Birimi", TEXT, width=12, required=True, choices="olcu"),
+        Col("deger", "{year} Hedef Değeri", NUMBER, width=14, required=True,
+            note="Göstergenin program yılı için hedeflenen değeri."),
+    ),
+)
+
+DEPT_ACTIVITIES = TableSheet(
+    key="faaliyetler",
+    name="Faaliyetler",
+    title="Faaliyetler ve Kaynak İhtiyacı",
+    help=(
+        "Her satır bir faaliyettir. Tutarları ekonomik kodlara göre TL olarak (kuruşsuz) "
+        "girin; Bütçe ve Toplam sütunları otomatik hesaplanır."
+    ),
+    totals=True,
+    blank_rows=40,
+    min_rows=60,
+    columns=(
+        Col("hedef", "Hedef Kodu", CODE, width=10, required=True, choices="hedefler",
+            pattern=r"H\d+\.\d+", note="Listeden seçin: birimin ilgili olduğu hedefler."),
+        Col("kod", "Faaliyet Kodu", CODE, width=9, required=True, pattern=r"F\d+",
+            note="Hedef içinde sıra numarası: F1, F2, ..."),
+        Col("ad", "Faaliyet Adı", TEXT, width=60, required=True),
+        Col("aciklama", "Açıklama", TEXT, width=40,
+            note="İsteğe bağlı: Faaliyet Maliyetleri Tablosunda faaliyetin altında gösterilir."),
+        *ECON_COLS,
+        Col("butce", "Bütçe (TL)", FORMULA, width=15, editable=False, formula=_ECON_SUM),
+        Col("butce_disi", "Bütçe Dışı (TL)", MONEY, width=15,
+            note="Bütçe dışı kaynaklar (döner sermaye, dış kaynak vb.)."),
+        Col("toplam", "Toplam (TL)", FORMULA, width=15, editable=False,
+            formula="={c:butce}{r}+{c:butce_disi}{r}"),
+        Col("kaynak_toplam", "Toplam Kaynak İhtiyacı (TL)", FORMULA, width=16, editable=False,
+            formula="={c:butce}{r}+{c:butce_disi}{r}",
+            note="Faaliyet Maliyetleri Tablosundaki toplam."),
+    ),
+)
+
+DEPT_LISTS = "Listeler"
+
+DEPARTMENT_SHEETS = (DEPT_INFO, DEPT_TARGETS, DEPT_INDICATORS, DEPT_ACTIVITIES)
+INSTRUCTIONS_SHEET = "Talimatlar"
+
+# --------------------------------------------------------------------------
+# Coordinator workbook kurum.xlsx
+# --------------------------------------------------------------------------
+INST_PROFILE = FormSheet(
+    key="kurum",
+    name="Kurum",
+    title="Kurum Bilgileri",
+    help="Performans programının kapak, önsöz ve genel bilgilerinde kullanılır.",
+    fields=(
+        Field("ad", "Kurum Adı", TEXT, required=True),
+        Field("yil", "Program Yılı", INT, required=True),
+        Field("plan_donemi", "Stratejik Plan Dönemi", TEXT, required=True),
+        Field("baskan", "Belediye Başkanı", TEXT, required=True),
+        Field("baskan_unvani", "Başkanın Unvanı", TEXT),
+        Field("koordinator", "Koordinatör Birim", TEXT),
+        Field("tarih", "Hazırlanma Tarihi (metin)", TEXT),
+        Field("toplam_butce", "İdare Toplam Bütçesi (TL)", MONEY,
+              note="Birim toplamlarının karşılaştırılacağı idare toplamı."),
+        Field("faaliyet_sayisi", "Toplam Faaliyet Sayısı (kontrol)", INT,
+              note="Boş bırakılabilir; doluysa faaliyet sayısıyla karşılaştırılır."),
+        Field("adres", "Adres", TEXT),
+        Field("telefon", "Telefon / Faks", TEXT),
+        Field("eposta", "E-posta", TEXT),
+        Field("misyon", "Misyon", TEXT),
+        Field("vizyon", "Vizyon", TEXT),
+    ),
+)
+
+
+def _single(key: str, name: str, title: str, header: str, width: float = 100) -> TableSheet:
+    return TableSheet(key, name, title, (Col("metin", header, TEXT, width=width, required=True),))
+
+
+INST_FOREWORD = _single("onsoz", "Önsöz", "Başkanın Önsözü", "Paragraf")
+INST_VALUES = _single("degerler", "Değerler", "İlkelerimiz ve Temel Değerlerimiz", "Değer", 60)
+INST_DUTIES = _single("gorevler", "Görevler", "Görev, Yetki ve Sorumluluklar", "Görev")
+INST_UNITS = _single("olcu", "Ölçü Birimleri", "Ölçü Birimleri", "Ölçü Birimi", 20)
+INST_TEAM = TableSheet(
+    "ekip", "Hazırlama Ekibi", "Hazırlama Ekibi",
+    (
+        Col("grup", "Grup", TEXT, width=28, required=True),
+        Col("ad", "Ad Soyad", TEXT, width=30, required=True),
+        Col("unvan", "Unvan", TEXT, width=50),
+    ),
+)
+INST_AREAS = TableSheet(
+    "alanlar", "Stratejik Alanlar", "Stratejik Alanlar",
+    (Col("no", "Alan No", INT, width=8, required=True), Col("ad", "Stratejik Alan", TEXT, width=60, required=True)),
+)
+INST_AIMS = TableSheet(
+    "amaclar", "Amaçlar", "Stratejik Amaçlar",
+    (
+        Col("kod", "Amaç Kodu", CODE, width=10, required=True, pattern=r"A\d+"),
+        Col("alan", "Alan No", INT, width=8, required=True),
+        Col("ad", "Amaç", TEXT, width=100, required=True),
+    ),
+)
+INST_TARGETS = TableSheet(
+    "hedefler", "Hedefler", "Performans Hedefleri",
+    (
+        Col("kod", "Hedef Kodu", CODE, width=10, required=True, pattern=r"H\d+\.\d+"),
+        Col("amac", "Amaç Kodu", CODE, width=10, required=True, pattern=r"A\d+"),
+        Col("ad", "Performans Hedefi", TEXT, width=100, required=True),
+    ),
+)
+INST_INDICATORS = TableSheet(
+    "gostergeler", "Göstergeler", "Performans Göstergeleri",
+    (
+        Col("kod", "Gösterge Kodu", CODE, width=13, required=True, pattern=r"PG\d+\.\d+\.\d+"),
+        Col("hedef", "Hedef Kodu", CODE, width=10, required=True, pattern=r"H\d+\.\d+"),
+        Col("ad", "Performans Göstergesi", TEXT, width=80, required=True),
+        Col("olcu", "Ölçü Birimi", TEXT, width=12, required=True, choices="olcu"),
+    ),
+)
+INST_DEPARTMENTS = TableSheet(
+    "birimler", "Birimler", "Harcama Birimleri",
+    (
+        Col("kod", "Birim Kodu", CODE, width=11, required=True, pattern=r"D\d+-\w+"),
+        Col("ad", "Birim Adı", TEXT, width=55, required=True),
+        Col("diger", "Diğer Yazılışlar (; ile ayırın)", TEXT, width=60),
+        Col("tavan", "Bütçe Tavanı (TL)", MONEY, width=18),
+    ),
+)
+INST_MATRIX = MatrixSheet(
+    "matris", "Sorumluluk Matrisi", "Daire Başkanlıkları Hedef Sorumluluk Matrisi",
+    "Hedef Kodu", ("S", "i"),
+    help="S: Sorumlu Daire Başkanlığı, i: İş Birliği Yapılacak Daire Başkanlığı.",
+)
+INST_POLICIES = TableSheet(
+    "politikalar", "Politikalar", "Temel Politika ve Öncelikler",
+    (
+        Col("no", "Satır No", TEXT, width=10, required=True),
+        Col("metin", "Mahalli İdare Politikaları", TEXT, width=110, required=True),
+    ),
+)
+INST_LAWS = MatrixSheet(
+    "mevzuat", "Mevzuat", "Faaliyetleri Düzenleyen Kanun ve Düzenlemeler",
+    "Kanun / Düzenleme", ("X",), row_width=80,
+    help="Her satır bir mevzuat; ilgili stratejik alan sütunlarını X ile işaretleyin.",
+)
+INST_CONTROL = TableSheet(
+    "kontrol", "Kontrol Toplamları", "Tablo Toplamları (Kontrol)",
+    help=(
+        "İsteğe bağlı: hedef tablolarında beklenen Genel Toplam değerleri. "
+        "Doluysa faaliyetlerden hesaplanan toplamlarla karşılaştırılır."
+    ),
+    columns=(
+        Col("hedef", "Hedef Kodu", CODE, width=10, required=True, pattern=r"H\d+\.\d+"),
+        Col("butce", "Bütçe", MONEY, width=15),
+        Col("butce_disi", "Bütçe Dışı", MONEY, width=15),
+        Col("toplam", "Toplam", MONEY, width=15),
+        *(Col(f"e{code}", f"{code}", MONEY, width=14) for code in ECONOMIC_CODES),
+        Col("maliyet_toplam", "Toplam Kaynak İhtiyacı", MONEY, width=16),
+    ),
+)
+CONTROL_COLUMNS = ("butce", "butce_disi", "toplam", *ECONOMIC_CODES, "maliyet_toplam")
+
+INST_NARRATIVES = TableSheet(
+    "anlatim", "Anlatım Oranları", "Metinde Belirtilen Oranlar",
+    help="Metinde yazılı yüzdeler; tablolardan hesaplananlarla karşılaştırılır.",
+    columns=(
+        Col("anahtar", "Anahtar", CODE, width=24, required=True),
+        Col("metin", "Metin", TEXT, width=80),
+        Col("oran", "Oran (%)", NUMBER, width=10, required=True),
+    ),
+)
+
+INFO_TABLES: tuple[InfoSpec, ...] = (
+    InfoSpec("t1", 1, "Hizmet Binaları", (("Sıra No", INT), ("Hizmet Binası", TEXT), ("Sayı", INT))),
+    InfoSpec("t2", 2, "Hizmet Araçları",
+             (("Araç Türü", TEXT), ("Resmi", INT), ("Kiralık", INT), ("Toplam", INT)),
+             row_sums=(("Toplam", ("Resmi", "Kiralık")),)),
+    InfoSpec("t3", 3, "Teknolojik Kaynaklar", (("Kalem", TEXT), ("Adet", INT)), total_row=False),
+    InfoSpec("t4", 4, "Yazılım Bilgileri", (("Yazılım Adı", TEXT), ("Açıklama", TEXT)), total_row=False),
+    InfoSpec("t5", 5, "Statü, Cinsiyet ve Öğrenim Durumuna Göre Personel Analizi",
+             (("Statü", TEXT), ("Toplam", INT), ("Kadın", INT), ("Erkek", INT), ("İlköğretim", INT),
+              ("Lise", INT), ("Ön Lisans", INT), ("Lisans", INT), ("Y. Lisans", INT), ("Doktora", INT)),
+             row_sums=(("Toplam", ("Kadın", "Erkek")),
+                       ("Toplam", ("İlköğretim", "Lise", "Ön Lisans", "Lisans", "Y. Lisans", "Doktora")))),
+    InfoSpec("t6", 6, "Personelin Norm Kadroya Göre Analizi",
+             (("Personel", TEXT), ("Norm Kadro", INT), ("Dolu Kadro", INT), ("Boş Kadro", INT)),
+             row_sums=(("Norm Kadro", ("Dolu Kadro", "Boş Kadro")),), total_row=False),
+    InfoSpec("t7", 7, "Personelin Yaş Analizi",
+             (("Yaş Aralığı", TEXT), ("Memur", INT), ("İşçi", INT), ("Süresiz İşçi", INT), ("Toplam", INT)),
+             row_sums=(("Toplam", ("Memur", "İşçi", "Süresiz İşçi")),)),
+    InfoSpec("t8", 8, "Personelin Hizmet Sınıfına Göre Analizi",
+             (("Hizmet Sınıfı", TEXT), ("Personel Sayısı", INT))),
+    InfoSpec("t9", 9, "Personelin Hizmet Süreleri Analizi",
+             (("Hizmet Süresi", TEXT), ("Memur", INT), ("İşçi", INT), ("Süresiz İşçi", INT), ("Toplam", INT)),
+             row_sums=(("Toplam", ("Memur", "İşçi", "Süresiz İşçi")),)),
+)
+INFO_KIND_HEADER = "Satır Türü"
+INFO_SOURCE_LABEL = "Kaynak:"
+
+INSTITUTION_TABLES = (
+    INST_FOREWORD, INST_TEAM, INST_VALUES, INST_DUTIES, INST_AREAS, INST_AIMS, INST_TARGETS,
+    INST_INDICATORS, INST_UNITS, INST_DEPARTMENTS, INST_POLICIES, INST_CONTROL, INST_NARRATIVES,
+)
+
+
+def cell_sort_key(cell: str) -> tuple:
+    """Order A2 < A10 < B1 by row then column; empty first."""
+    m = re.fullmatch(r"([A-Z]+)(\d+)", cell or "")
+    if not m:
+        return (0, 0, cell or "")
+    return (1, int(m.group(2)), len(m.group(1)), m.group(1))
+
+
+def cell_ref(row: int, col0: int) -> str:
+    """Excel reference from a 1-based row and 0-based column."""
+    return f"{get_column_letter(col0 + 1)}{row}"
