@@ -126,6 +126,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         if findings:
             _print_findings(findings, console=console)
         if not paths:
+            if not any(f.is_error and f.code == "OKU-01" for f in findings):
+                console.print("[red]Hata:[/] kurum.xlsx içinde birim (Birimler sayfası) bulunamadı.")
             return 2
         console.print(f"{len(paths)} çalışma kitabı yazıldı: {out}")
         return 0

@@ -108,6 +108,7 @@ class _Cells:
     """Converts raw cell values to typed values, collecting findings."""
 
     def __init__(self, book: _Book, findings: list[Finding], department: str = ""):
+        self.year: int | str = ""  # for column titles like "2024 Hedef Değeri"
         self.book = book
         self.findings = findings
         self.department = department
@@ -204,7 +205,7 @@ def _columns(cells: _Cells, spec: ws.TableSheet, rows: list[tuple]) -> Optional[
         i = found.get(_header_key(col.header.format(year="")))
         if i is None:
             cells.add("OKU-03", Loc(cells.book.name, spec.name, ws.cell_ref(ws.HEADER_ROW, spec.index(col.key))),
-                      column=col.title(""), row=ws.HEADER_ROW)
+                      column=col.title(cells.year).strip(), row=ws.HEADER_ROW)
             ok = not col.required and ok
             continue
         cols[col.key] = i
@@ -252,14 +253,15 @@ def read_table(cells: _Cells, spec: ws.TableSheet, ctx_of: Optional[Callable[[di
                 continue
             locs[col.key] = cells.loc(spec.name, row, cols[col.key])
             if col.kind == ws.FORMULA:
-                values[col.key] = cells.typed_total(spec.name, row, cols[col.key], get(col.key), col.title(), ctx)
+                values[col.key] = cells.typed_total(spec.name, row, cols[col.key], get(col.key),
+                                                    col.title(cells.year), ctx)
                 continue
-            v = cells.convert(spec.name, row, cols[col.key], get(col.key), col.kind, col.title(),
-                              col.required, ctx)
+            v = cells.convert(spec.name, row, cols[col.key], get(col.key), col.kind,
+                              col.title(cells.year), col.required, ctx)
             if v is _MISSING:
                 continue
             if v is not None and col.pattern and not re.fullmatch(col.pattern, str(v)):
-                cells.add("TIP-04", locs[col.key], column=col.title(), value=v,
+                cells.add("TIP-04", locs[col.key], column=col.title(cells.year), value=v,
                           expected=_pattern_hint(col.pattern), **ctx)
                 continue
             values[col.key] = v
@@ -390,6 +392,10 @@ def _read_institution(book: _Book, findings: list[Finding]) -> Institution:
             aliases = [a.strip() for a in (v.get("diger") or "").split(";") if a.strip()]
             inst.departments.append(Department(v["kod"], v["ad"], aliases, v.get("tavan"), order, src=l))
     targets = {t.code: t for t in inst.targets}
+    if ws.INST_MATRIX.name in book.sheetnames:
+        header = (book.rows(ws.INST_MATRIX.name)[ws.HEADER_ROW - 1:ws.HEADER_ROW] or [()])[0]
+        inst.src.update({f"matris:{str(h).strip()}": cells.loc(ws.INST_MATRIX.name, ws.HEADER_ROW, i)
+                         for i, h in enumerate(header) if i > 0 and h not in (None, "")})
     for row, key, marks, loc in read_matrix(cells, ws.INST_MATRIX):
         code = key if key.upper().startswith("H") else f"H{key}"
         t = targets.get(code)
@@ -471,6 +477,7 @@ def _read_department(book: _Book, findings: list[Finding]) -> Submission:
     values, locs, typed = read_form(cells, ws.DEPT_INFO)
     code = values.get("kod") or ""
     cells.department = code
+    cells.year = values.get("yil") or ""
     for f in findings:
         f.department = f.department or code
     sub = Submission(

@@ -414,16 +414,12 @@ def write_department(
                      [{"kod": t.code, "ad": t.name, "rol": t.responsibility[dept_code]} for t in targets],
                      year, protect=True)
 
-        submitted = {i.code: i for i in (submission.indicators if submission else [])}
-        defs = [d for t in own_targets for d in inst.indicator_defs if d.target_code == t.code]
-        ind_rows = []
-        for d in defs:
-            got = submitted.pop(d.code, None)
-            ind_rows.append({"hedef": d.target_code, "kod": d.code, "ad": d.name,
-                             "olcu": got.unit if got else d.unit, "deger": got.value if got else None})
-        for got in submitted.values():  # submitted indicators the plan does not define for this unit
-            ind_rows.append({"hedef": got.target_code, "kod": got.code, "ad": got.name,
-                             "olcu": got.unit, "deger": got.value})
+        if submission is not None:  # pre-filled from an earlier submission: exactly its indicators
+            ind_rows = [{"hedef": i.target_code, "kod": i.code, "ad": i.name, "olcu": i.unit, "deger": i.value}
+                        for i in submission.indicators]
+        else:  # blank: the plan's indicators of the targets where the unit is responsible (S)
+            ind_rows = [{"hedef": d.target_code, "kod": d.code, "ad": d.name, "olcu": d.unit, "deger": None}
+                        for t in own_targets for d in inst.indicator_defs if d.target_code == t.code]
         _write_table(ind_sheet, f, ws.DEPT_INDICATORS, ind_rows, year,
                      list_ranges=list_ranges, protect=True)
 
