@@ -70,7 +70,7 @@ def finding(
     return Finding(
         code=r.code,
         severity=r.severity,
-        message=r.message.format(**params),
+        message=r.message.format(department=department, target=target, activity=activity, **params),
         file=loc.file if loc else "",
         sheet=loc.sheet if loc else "",
         cell=loc.cell if loc else "",

@@ -257,6 +257,8 @@ class Institution:
     units_of_measure: list[str] = field(default_factory=list)
     # matrix rows whose target code is not in the plan: (code, marks, loc)
     matrix_unknown: list[tuple[str, dict[str, str], Loc]] = field(default_factory=list)
+    # origins of institution-level cells, e.g. "matris:D7-FDB" = matrix column header
+    src: dict[str, Loc] = field(default_factory=dict)
     file: str = ""
 
     def department(self, code: str) -> Optional[Department]:

@@ -100,7 +100,7 @@ def build(cfg: BuildConfig, reporter: Optional[Reporter] = None) -> BuildResult:
 
     year = program.year
     result = BuildResult(program, findings)
-    result.outputs.update(write_reports(program, findings, cfg.out))
+    result.outputs.update(write_reports(program, findings, cfg.out, workbooks=cfg.workbooks))
     if cfg.strict and result.errors:
         result.failed = True
         return result

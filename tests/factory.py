@@ -94,3 +94,70 @@ def small_submissions(inst: Institution) -> list[Submission]:
     ]
     cdb.unit_costs = UnitCosts("D2-ÇDB", personnel=1, general_admin=0, activity_count_typed=5)
     return [fdb, cdb]
+
+
+# --- clean variants and workbook helpers (merge / validation tests) ------------
+
+def clean_institution(year: int = 2024) -> Institution:
+    """``small_institution`` whose institution total matches ``clean_submissions``:
+    D1-FDB 560.000 + 20.000 + 5.000, D2-ÇDB 101.002 + 1, D3-İDB 60.000 + 40.000."""
+    inst = small_institution(year)
+    inst.profile.total_budget = 786_003
+    return inst
+
+
+def clean_submissions(inst: Institution) -> list[Submission]:
+    """``small_submissions`` without its deliberate errors (D1-FDB H1.2 F1 typed
+    total 70.000 instead of 60.000, D2-ÇDB activity count 5 instead of 2) and
+    with a workbook for D3-İDB, which has no activities."""
+    fdb, cdb = small_submissions(inst)
+    fdb.activities[1].total_typed = None
+    cdb.unit_costs.activity_count_typed = None
+    idb = Submission(file="", department="D3-İDB", department_name="İtfaiye Dairesi Başkanlığı",
+                     year=inst.profile.year, template_version=TEMPLATE_VERSION)
+    idb.unit_costs = UnitCosts("D3-İDB", personnel=60_000, general_admin=40_000)
+    return [fdb, cdb, idb]
+
+
+def write_year(folder, inst: Institution, submissions: list[Submission]):
+    """Write kurum.xlsx and birimler/<year>_<code>.xlsx like a coordinator's year folder."""
+    from pathlib import Path
+
+    from generator.templates import department_filename, write_department, write_institution
+
+    folder = Path(folder)
+    write_institution(inst, folder / "kurum.xlsx")
+    for sub in submissions:
+        dept = inst.department(sub.department)
+        write_department(inst, sub.department, folder / "birimler" / department_filename(dept, inst.profile.year),
+                         sub)
+    return folder
+
+
+def dept_path(folder, code: str, year: int = 2024):
+    from pathlib import Path
+
+    return Path(folder) / "birimler" / f"{year}_{code}.xlsx"
+
+
+def edit_cells(path, cells: dict) -> None:
+    """Change cells of a written workbook: {("Sheet", "B4"): value}."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    for (sheet, ref), value in cells.items():
+        wb[sheet][ref] = value
+    wb.save(path)
+
+
+def check_year(folder):
+    """Read, merge and validate a year folder: (program, all findings)."""
+    from generator.findings import sort_findings
+    from generator.merge import merge
+    from generator.pipeline import BuildConfig, read_all
+    from generator.progress import NullReporter
+    from generator.validate import validate
+
+    inst, subs, findings = read_all(BuildConfig(workbooks=folder), NullReporter())
+    program, f = merge(inst, subs)
+    return program, sort_findings(findings + f + validate(program))

@@ -1,0 +1,253 @@
+"""Merge the department workbooks of one year into one :class:`Program`.
+
+Checks that need both kurum.xlsx and the submissions as a whole live here:
+missing and duplicate workbooks, unknown department / target / indicator
+codes, wrong year or template version, department names, and the same
+activity or indicator entered in two workbooks. Nothing is dropped silently:
+a record left out of the program (the second file of a department, an
+identical activity entered twice, a repeated indicator) is reported.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from . import TEMPLATE_VERSION
+from .findings import ERROR, WARNING, Finding, finding, rule
+from .model import Activity, Indicator, Institution, Loc, Program, Submission, UnitCosts
+from .turkish import money, normalize
+
+# --- catalogue ---------------------------------------------------------------
+rule("BRL-01", ERROR, "{department} ({name}) birimine ait çalışma kitabı yok.",
+     "kurum.xlsx Birimler sayfasındaki her harcama birimi için birimler/ klasöründe bir çalışma "
+     "kitabı bulunmalıdır; faaliyeti olmayan birimler de personel ve genel yönetim giderleri için "
+     "dosya gönderir. Birimin dosyasını ekleyin ya da birimi listeden çıkarın.")
+rule("BRL-02", ERROR,
+     "{department} birimi için ikinci bir dosya var; \"{first}\" kullanıldı, bu dosya "
+     "({count} faaliyet) yok sayıldı.",
+     "Aynı birim kodunu taşıyan birden fazla çalışma kitabı bulundu. Dosya adına göre ilk dosya "
+     "kullanılır, diğerleri programa alınmaz. Eski ya da kopya dosyayı klasörden kaldırın.")
+rule("BRL-03", ERROR, "Program yılı {year} yazılmış; kurum.xlsx'teki program yılı {expected}.",
+     "Çalışma kitabı başka bir yılın şablonundan doldurulmuş. Güncel yılın şablonunu kullanın.")
+rule("BRL-04", ERROR, "Şablon sürümü \"{version}\"; geçerli sürüm \"{expected}\".",
+     "Çalışma kitabı eski ya da farklı bir şablon sürümünden doldurulmuş. Verileri güncel şablona "
+     "aktarın (python build.py templates).")
+rule("BRL-05", WARNING, "Birim adı \"{name}\", kurum.xlsx'teki adla (\"{expected}\") uyuşmuyor.",
+     "Çalışma kitabındaki birim adı, kurum.xlsx Birimler sayfasındaki ad ve diğer yazılışlarla "
+     "eşleşmiyor. Dosyanın doğru birime ait olduğunu kontrol edin; ad değiştiyse kurum.xlsx'i "
+     "güncelleyin.")
+rule("KOD-01", ERROR, "Birim kodu \"{department}\" kurum.xlsx Birimler listesinde yok.",
+     "Çalışma kitabının birim kodu tanınmıyor. Faaliyetleri programa alınır ama hiçbir birime "
+     "bağlanamaz. Birimi kurum.xlsx'e ekleyin ya da şablonu doğru birim için yeniden üretin.")
+rule("KOD-02", ERROR, "Hedef kodu {target} stratejik planda (kurum.xlsx Hedefler) yok.",
+     "Faaliyet, gösterge ya da kontrol toplamı planda olmayan bir performans hedefine bağlanmış. "
+     "Hedef kodunu düzeltin ya da hedefi kurum.xlsx'e ekleyin.")
+rule("KOD-03", ERROR, "Gösterge kodu {indicator} stratejik planda (kurum.xlsx Göstergeler) tanımlı değil.",
+     "Birim, planda tanımlanmamış bir performans göstergesi girmiş. Kodu düzeltin ya da "
+     "göstergeyi kurum.xlsx Göstergeler sayfasına ekleyin.")
+rule("KOD-04", ERROR, "{indicator} göstergesi planda {expected} hedefine ait; burada {target} yazılmış.",
+     "Göstergenin hedef kodu, stratejik plandaki tanımıyla uyuşmuyor.")
+rule("KOD-05", WARNING, "Ölçü birimi \"{unit}\" ölçü birimleri listesinde yok.",
+     "Göstergenin ölçü birimi kurum.xlsx Ölçü Birimleri listesinde bulunmuyor. Listeden bir değer "
+     "seçin ya da birimi listeye ekleyin.")
+rule("TEK-02", ERROR,
+     "{target} {activity} faaliyeti \"{first}\" dosyasında da aynen var; bu kayıt yok sayıldı.",
+     "Aynı hedef ve faaliyet kodu, adı ve tutarları aynı olarak iki birimin dosyasında girilmiş. "
+     "Çift sayılmaması için yalnızca ilk kayıt (hedefin sorumlu birimininki, yoksa Birimler "
+     "sırasına göre ilk birim) kullanılır. Faaliyeti tek birimin dosyasında bırakın.")
+rule("TEK-03", ERROR,
+     "{target} {activity} kodu \"{first}\" dosyasında başka içerikle de kullanılmış ({diff} farklı).",
+     "Aynı hedef ve faaliyet kodu iki birimin dosyasında farklı ad ya da tutarlarla girilmiş. "
+     "İki kayıt da programa alınır; faaliyet kodlarını hedef içinde tekil olacak şekilde düzeltin.")
+rule("TEK-04", ERROR, "{indicator} göstergesi ikinci kez girilmiş (ilk: {first}); bu satır yok sayıldı.",
+     "Aynı performans göstergesi birden fazla satırda ya da dosyada girilmiş. Programa ilk satır "
+     "alınır; fazla satırı silin.")
+
+_NUM = re.compile(r"\d+")
+
+
+def code_numbers(code: str) -> tuple:
+    """Sort key of a code by its numbers: H1.10 after H1.9, F10 after F9."""
+    nums = tuple(int(n) for n in _NUM.findall(code or ""))
+    return (0, nums, code) if nums else (1, (), code or "")
+
+
+def loc_of(src: dict[str, Loc], *keys: str) -> Optional[Loc]:
+    """The first known location among ``keys``."""
+    for k in keys:
+        if k in src:
+            return src[k]
+    return None
+
+
+def sub_loc(sub: Submission, key: str) -> Loc:
+    """Location of a field of the Birim sheet, or at least the file."""
+    return sub.src.get(key) or Loc(sub.file, "")
+
+
+def where(loc: Optional[Loc]) -> str:
+    return str(loc) if loc else ""
+
+
+def activity_diff(a: Activity, b: Activity) -> list[str]:
+    """What differs between two records of the same activity (Turkish labels)."""
+    diff = []
+    if normalize(a.name) != normalize(b.name):
+        diff.append("ad")
+    if {k: v for k, v in a.amounts.items() if v} != {k: v for k, v in b.amounts.items() if v} \
+            or a.off_budget != b.off_budget:
+        diff.append("tutarlar")
+    return diff
+
+
+def choose_indicators(indicators: list[Indicator]) -> dict[str, Indicator]:
+    """The row used for each indicator code: the first with a value, else the first."""
+    chosen: dict[str, Indicator] = {}
+    for ind in indicators:
+        if ind.code and (ind.code not in chosen or (chosen[ind.code].value is None and ind.value is not None)):
+            chosen[ind.code] = ind
+    return chosen
+
+
+def department_order(inst: Institution) -> dict[str, int]:
+    """Position of each department: the order of kurum.xlsx Birimler."""
+    return {d.code: i for i, d in enumerate(sorted(inst.departments, key=lambda d: d.order))}
+
+
+def merge(inst: Institution, submissions: list[Submission], partial: bool = False,
+          ) -> tuple[Program, list[Finding]]:
+    """Merge all department workbooks of a year into one program.
+
+    ``partial`` is set when one workbook is checked on its own: missing
+    departments are then not reported.
+    """
+    findings: list[Finding] = []
+    year = inst.profile.year
+    dept_order = department_order(inst)
+
+    # 1. one submission per department: the first by file name
+    kept: list[Submission] = []
+    first_file: dict[str, Submission] = {}
+    for sub in sorted(submissions, key=lambda s: s.file):
+        if sub.department and sub.department in first_file:
+            findings.append(finding("BRL-02", sub_loc(sub, "kod"), department=sub.department,
+                                    first=first_file[sub.department].file, count=len(sub.activities)))
+            continue
+        if sub.department:
+            first_file[sub.department] = sub
+        kept.append(sub)
+
+    # 2. submission header: department, year, template version, name
+    for sub in kept:
+        dept = inst.department(sub.department)
+        if sub.department and dept is None:
+            findings.append(finding("KOD-01", sub_loc(sub, "kod"), department=sub.department))
+        if sub.year is not None and year and sub.year != year:
+            findings.append(finding("BRL-03", sub_loc(sub, "yil"), department=sub.department,
+                                    year=sub.year, expected=year))
+        if sub.template_version and sub.template_version != TEMPLATE_VERSION:
+            findings.append(finding("BRL-04", sub_loc(sub, "surum"), department=sub.department,
+                                    version=sub.template_version, expected=TEMPLATE_VERSION))
+        if dept is not None and sub.department_name:
+            names = {normalize(dept.name), *(normalize(a) for a in dept.aliases)}
+            if normalize(sub.department_name) not in names:
+                findings.append(finding("BRL-05", sub_loc(sub, "ad"), department=sub.department,
+                                        name=sub.department_name, expected=dept.name))
+    if not partial:
+        for dept in inst.departments:
+            if dept.code not in first_file:
+                findings.append(finding("BRL-01", loc_of(dept.src, "kod"), department=dept.code,
+                                        name=dept.name))
+
+    kept.sort(key=lambda s: (dept_order.get(s.department, len(dept_order)), s.department, s.file))
+    targets = {t.code: t for t in inst.targets}
+    defs = {d.code: d for d in inst.indicator_defs}
+    units = {normalize(u).replace(" ", "") for u in inst.units_of_measure}
+
+    # 3. indicators: codes, targets, units; one row per indicator code (a row
+    #    with a value wins over a blank one, else the first)
+    all_inds = [(sub, ind) for sub in kept for ind in sub.indicators]
+    for sub, ind in all_inds:
+        ctx = dict(department=sub.department, target=ind.target_code)
+        d = defs.get(ind.code)
+        if ind.target_code and ind.target_code not in targets:
+            findings.append(finding("KOD-02", loc_of(ind.src, "hedef"), **ctx))
+        if ind.code and d is None:
+            findings.append(finding("KOD-03", loc_of(ind.src, "kod"), indicator=ind.code, **ctx))
+        elif d is not None and ind.target_code and d.target_code != ind.target_code:
+            findings.append(finding("KOD-04", loc_of(ind.src, "hedef"), indicator=ind.code,
+                                    expected=d.target_code, **ctx))
+        if ind.unit and units and normalize(ind.unit).replace(" ", "") not in units:
+            findings.append(finding("KOD-05", loc_of(ind.src, "olcu"), unit=ind.unit, **ctx))
+    # repeats inside one workbook are reported by validate_submission; here
+    # the row each workbook keeps competes with the other workbooks
+    local = [(sub, ind) for sub in kept for ind in choose_indicators(sub.indicators).values()]
+    chosen = {ind.code: (sub, ind) for sub, ind in reversed(local)}
+    for sub, ind in local:
+        if chosen[ind.code][1].value is None and ind.value is not None:
+            chosen[ind.code] = (sub, ind)
+    indicators: list[Indicator] = [ind for _, ind in all_inds if not ind.code]
+    for sub, ind in local:
+        first_sub, first = chosen[ind.code]
+        if first is ind:
+            indicators.append(ind)
+            continue
+        findings.append(finding(
+            "TEK-04", loc_of(ind.src, "kod"), department=sub.department, target=ind.target_code,
+            indicator=ind.code, first=where(loc_of(first.src, "kod")) or first_sub.file or first_sub.department))
+
+    # 4. activities: target codes; the same target + code in two workbooks
+    ordered: list[tuple[Submission, Activity]] = []
+    for sub in kept:
+        for act in sub.activities:
+            if act.target_code and act.target_code not in targets:
+                findings.append(finding("KOD-02", loc_of(act.src, "hedef"), target=act.target_code,
+                                        department=sub.department, activity=act.code))
+            ordered.append((sub, act))
+
+    def owner_rank(item: tuple[Submission, Activity]) -> tuple:
+        sub, act = item
+        t = targets.get(act.target_code)
+        role = t.responsibility.get(sub.department) if t else None
+        return (0 if role == "S" else 1, dept_order.get(sub.department, len(dept_order)), sub.file)
+
+    # the same target + code in two workbooks: the responsible unit's record
+    # comes first, then the Birimler order
+    by_key: dict[tuple[str, str], list[tuple[Submission, Activity]]] = {}
+    for sub, act in ordered:
+        by_key.setdefault(act.key, []).append((sub, act))
+    dropped: set[int] = set()
+    for key, items in by_key.items():
+        if not key[0] or not key[1]:
+            continue
+        subs = {id(s) for s, _ in items}
+        if len(subs) < 2:
+            continue  # repeats inside one workbook: validate_submission
+        items = sorted(items, key=owner_rank)
+        first_sub, first = items[0]
+        for sub, act in items[1:]:
+            if sub is first_sub:
+                continue
+            ctx = dict(department=sub.department, target=act.target_code, activity=act.code)
+            diff = activity_diff(first, act)
+            if diff:
+                findings.append(finding("TEK-03", loc_of(act.src, "kod"), first=first_sub.file or first_sub.department,
+                                        diff=" ve ".join(diff), other=first_sub.department, **ctx))
+            else:
+                findings.append(finding("TEK-02", loc_of(act.src, "kod"), first=first_sub.file or first_sub.department,
+                                        other=first_sub.department, amount=money(act.total), **ctx))
+                dropped.add(id(act))
+    activities = [a for _, a in ordered if id(a) not in dropped]
+    rank = {id(s): i for i, s in enumerate(kept)}
+    owner = {id(a): s for s, a in ordered}
+    activities.sort(key=lambda a: (code_numbers(a.target_code), code_numbers(a.code),
+                                   rank[id(owner[id(a)])], a.row))
+    indicators.sort(key=lambda i: (code_numbers(i.target_code), code_numbers(i.code)))
+
+    unit_costs: dict[str, UnitCosts] = {}
+    for sub in kept:
+        if sub.department and sub.unit_costs is not None:
+            unit_costs[sub.department] = sub.unit_costs
+    program = Program(institution=inst, submissions=kept, indicators=indicators, activities=activities,
+                      unit_costs=unit_costs)
+    return program, findings

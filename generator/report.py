@@ -1,0 +1,256 @@
+"""Validation reports: ``<year>_dogrulama.json`` and ``<year>_dogrulama.xlsx``.
+
+Both are deterministic (sorted, no timestamps): the same findings give the
+same bytes. In the workbook every text cell is written with
+``write_string``, so a message that starts with = + - @ never becomes a
+formula; the Hücre column links to the cell of the source workbook.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Optional
+
+import xlsxwriter
+
+from . import merge as _merge  # noqa: F401  (registers the BRL/KOD/TEK rules)
+from . import validate as _validate  # noqa: F401  (registers the other rules)
+from .atomic import atomic_path, write_bytes
+from .findings import ERROR, RULES, WARNING, Finding, sort_findings
+from .merge import department_order
+from .model import Program
+from .turkish import sort_key
+
+KURUM_FILE = "kurum.xlsx"
+DEPARTMENTS_DIR = "birimler"
+INSTITUTION_SHEET = "Kurum"  # findings without a department
+SEVERITY_LABEL = {ERROR: "Hata", WARNING: "Uyarı"}
+FINDING_COLUMNS = (("Önem", 8), ("Kural", 9), ("Birim", 11), ("Dosya", 26), ("Sayfa", 18), ("Hücre", 8),
+                   ("Hedef", 8), ("Faaliyet", 9), ("Mesaj", 100))
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def report_paths(year: int, outdir: Path) -> dict[str, Path]:
+    return {"json": outdir / f"{year}_dogrulama.json", "rapor": outdir / f"{year}_dogrulama.xlsx"}
+
+
+def write_reports(program: Program, findings: list[Finding], outdir: Path,
+                  workbooks: Optional[Path] = None) -> dict[str, Path]:
+    """Write the JSON and Excel validation reports; ``workbooks`` (the year
+    folder with kurum.xlsx and birimler/) lets the Excel report link to the
+    cells of the source workbooks."""
+    outdir = Path(outdir)
+    paths = report_paths(program.year, outdir)
+    findings = sort_findings(findings)
+    data = report_data(program, findings)
+    write_bytes(paths["json"], (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    _write_workbook(program, findings, paths["rapor"], workbooks)
+    return paths
+
+
+def report_data(program: Program, findings: list[Finding]) -> dict:
+    """The content of the JSON report."""
+    findings = sort_findings(findings)
+    counts = Counter(f.code for f in findings)
+    return {
+        "yil": program.year,
+        "kurum": program.institution.profile.name,
+        "ozet": {
+            "hata": sum(f.is_error for f in findings),
+            "uyari": sum(not f.is_error for f in findings),
+            "kurallar": {code: counts[code] for code in sorted(counts)},
+        },
+        "kurallar": [_rule_dict(code) for code in sorted(counts)],
+        "bulgular": [
+            {
+                "code": f.code, "severity": f.severity, "message": f.message, "file": f.file,
+                "sheet": f.sheet, "cell": f.cell, "department": f.department, "target": f.target,
+                "activity": f.activity, "details": {k: f.details[k] for k in sorted(f.details)},
+            }
+            for f in findings
+        ],
+    }
+
+
+def _rule_dict(code: str) -> dict:
+    r = RULES.get(code)
+    if r is None:
+        return {"code": code, "severity": "", "message": "", "description": ""}
+    return {"code": r.code, "severity": r.severity, "message": r.message, "description": r.description}
+
+
+# ---------------------------------------------------------------------------
+# Excel report
+# ---------------------------------------------------------------------------
+
+def sheet_name(text: str, used: set[str]) -> str:
+    """A valid, unique worksheet name (≤ 31 characters, no []:*?/\\)."""
+    base = _BAD_SHEET_CHARS.sub("-", text).strip("'") or "Birim"
+    base = base[:31]
+    name, n = base, 2
+    while name.casefold() in used:
+        suffix = f" ({n})"
+        name = base[: 31 - len(suffix)] + suffix
+        n += 1
+    used.add(name.casefold())
+    return name
+
+
+def source_link(f: Finding, program: Program, outdir: Path, workbooks: Optional[Path]) -> Optional[str]:
+    """``external:`` link to the finding's cell, relative to the report folder."""
+    if not (f.file and f.sheet and f.cell and workbooks is not None):
+        return None
+    workbooks = Path(workbooks)
+    if f.file == (program.institution.file or KURUM_FILE):
+        path = workbooks / KURUM_FILE
+    else:
+        path = workbooks / DEPARTMENTS_DIR / f.file
+    if not path.exists():
+        return None
+    try:
+        rel = os.path.relpath(path.resolve(), Path(outdir).resolve())
+    except ValueError:  # another drive on Windows
+        rel = str(path.resolve())
+    sheet = f.sheet.replace("'", "''")
+    return f"external:{Path(rel).as_posix()}#'{sheet}'!{f.cell}"
+
+
+class _Formats:
+    def __init__(self, wb: xlsxwriter.Workbook):
+        base = {"font_name": "Calibri", "font_size": 10, "valign": "top"}
+        self.title = wb.add_format({**base, "bold": True, "font_size": 14, "font_color": "#1F3864"})
+        self.header = wb.add_format({**base, "bold": True, "bg_color": "#1F3864", "font_color": "#FFFFFF",
+                                     "text_wrap": True, "border": 1})
+        self.text = wb.add_format({**base, "text_wrap": True})
+        self.plain = wb.add_format(base)
+        self.number = wb.add_format({**base, "num_format": "#,##0"})
+        self.error = wb.add_format({**base, "font_color": "#C00000", "bold": True})
+        self.warning = wb.add_format({**base, "font_color": "#9C5700", "bold": True})
+        self.link = wb.add_format({**base, "font_color": "#0563C1", "underline": 1})
+        self.bold = wb.add_format({**base, "bold": True})
+
+
+def _write_workbook(program: Program, findings: list[Finding], path: Path, workbooks: Optional[Path]) -> None:
+    year = program.year
+    outdir = path.parent
+    with atomic_path(path) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
+                                            "strings_to_numbers": False})
+        wb.set_properties({
+            "title": f"{year} Performans Programı — Doğrulama Raporu",
+            "author": "Strateji Geliştirme Dairesi Başkanlığı",
+            "created": dt.datetime(max(year, 1901) - 1, 1, 1),
+        })
+        fmt = _Formats(wb)
+        used: set[str] = set()
+        _summary(wb.add_worksheet(sheet_name("Özet", used)), fmt, program, findings)
+        all_sheet = wb.add_worksheet(sheet_name("Bulgular", used))
+        _findings_sheet(all_sheet, fmt, f"{year} Doğrulama Bulguları ({len(findings)})", findings, program,
+                        outdir, workbooks)
+        _rules_sheet(wb.add_worksheet(sheet_name("Kurallar", used)), fmt)
+        for dep, items in _by_department(program, findings):
+            title = dep or INSTITUTION_SHEET
+            dept = program.institution.department(dep) if dep else None
+            heading = f"{dep} {dept.name}" if dept else (dep or "Kurum geneli (kurum.xlsx)")
+            _findings_sheet(wb.add_worksheet(sheet_name(title, used)), fmt, f"{heading} — {len(items)} bulgu",
+                            items, program, outdir, workbooks)
+        wb.close()
+
+
+def _by_department(program: Program, findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
+    groups: dict[str, list[Finding]] = {}
+    for f in findings:
+        groups.setdefault(f.department, []).append(f)
+    order = department_order(program.institution)
+    return sorted(groups.items(), key=lambda kv: (kv[0] != "", order.get(kv[0], len(order)), sort_key(kv[0])))
+
+
+def _summary(ws, fmt: _Formats, program: Program, findings: list[Finding]) -> None:
+    errors = sum(f.is_error for f in findings)
+    ws.set_column(0, 0, 14)
+    ws.set_column(1, 1, 50)
+    ws.set_column(2, 4, 10)
+    name = program.institution.profile.name
+    ws.write_string(0, 0, f"{name} {program.year} Performans Programı — Doğrulama Özeti".strip(), fmt.title)
+    ws.write_string(2, 0, "Hata", fmt.bold)
+    ws.write_number(2, 1, errors, fmt.number)
+    ws.write_string(3, 0, "Uyarı", fmt.bold)
+    ws.write_number(3, 1, len(findings) - errors, fmt.number)
+    ws.write_string(4, 0, "Toplam", fmt.bold)
+    ws.write_number(4, 1, len(findings), fmt.number)
+
+    row = 6
+    ws.write_string(row, 0, "Kurallara göre", fmt.bold)
+    row += 1
+    for c, h in enumerate(("Kural", "Mesaj şablonu", "Önem", "Sayı")):
+        ws.write_string(row, c, h, fmt.header)
+    counts = Counter(f.code for f in findings)
+    for code in sorted(counts):
+        row += 1
+        r = RULES.get(code)
+        ws.write_string(row, 0, code, fmt.plain)
+        ws.write_string(row, 1, r.message if r else "", fmt.text)
+        ws.write_string(row, 2, SEVERITY_LABEL.get(r.severity, r.severity) if r else "", fmt.plain)
+        ws.write_number(row, 3, counts[code], fmt.number)
+
+    row += 2
+    ws.write_string(row, 0, "Birimlere göre", fmt.bold)
+    row += 1
+    for c, h in enumerate(("Birim", "Birim Adı", "Hata", "Uyarı", "Toplam")):
+        ws.write_string(row, c, h, fmt.header)
+    for dep, items in _by_department(program, findings):
+        row += 1
+        dept = program.institution.department(dep) if dep else None
+        e = sum(f.is_error for f in items)
+        ws.write_string(row, 0, dep or INSTITUTION_SHEET, fmt.plain)
+        ws.write_string(row, 1, dept.name if dept else ("Kurum geneli (kurum.xlsx)" if not dep else ""), fmt.text)
+        ws.write_number(row, 2, e, fmt.number)
+        ws.write_number(row, 3, len(items) - e, fmt.number)
+        ws.write_number(row, 4, len(items), fmt.number)
+
+
+def _findings_sheet(ws, fmt: _Formats, title: str, findings: list[Finding], program: Program, outdir: Path,
+                    workbooks: Optional[Path]) -> None:
+    ws.write_string(0, 0, title, fmt.title)
+    header_row = 2
+    for c, (h, width) in enumerate(FINDING_COLUMNS):
+        ws.set_column(c, c, width)
+        ws.write_string(header_row, c, h, fmt.header)
+    for i, f in enumerate(findings):
+        r = header_row + 1 + i
+        ws.write_string(r, 0, SEVERITY_LABEL.get(f.severity, f.severity), fmt.error if f.is_error else fmt.warning)
+        for c, value in enumerate((f.code, f.department, f.file, f.sheet), start=1):
+            ws.write_string(r, c, value, fmt.plain)
+        link = source_link(f, program, outdir, workbooks)
+        written = -1
+        if link is not None:
+            written = ws.write_url(r, 5, link, fmt.link, string=f.cell,
+                                   tip=f"{f.file} › {f.sheet} › {f.cell}")
+        if written != 0:
+            ws.write_string(r, 5, f.cell, fmt.plain)
+        ws.write_string(r, 6, f.target, fmt.plain)
+        ws.write_string(r, 7, f.activity, fmt.plain)
+        ws.write_string(r, 8, f.message, fmt.text)
+    last = header_row + max(len(findings), 1)
+    ws.autofilter(header_row, 0, last, len(FINDING_COLUMNS) - 1)
+    ws.freeze_panes(header_row + 1, 0)
+
+
+def _rules_sheet(ws, fmt: _Formats) -> None:
+    ws.write_string(0, 0, "Bulgu Kuralları Kataloğu", fmt.title)
+    widths = (("Kod", 9), ("Önem", 8), ("Mesaj şablonu", 70), ("Açıklama", 100))
+    for c, (h, w) in enumerate(widths):
+        ws.set_column(c, c, w)
+        ws.write_string(2, c, h, fmt.header)
+    for i, code in enumerate(sorted(RULES)):
+        r = RULES[code]
+        ws.write_string(3 + i, 0, r.code, fmt.plain)
+        ws.write_string(3 + i, 1, SEVERITY_LABEL.get(r.severity, r.severity), fmt.plain)
+        ws.write_string(3 + i, 2, r.message, fmt.text)
+        ws.write_string(3 + i, 3, r.description, fmt.text)
+    ws.autofilter(2, 0, 2 + max(len(RULES), 1), len(widths) - 1)
+    ws.freeze_panes(3, 0)

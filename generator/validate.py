@@ -1,0 +1,665 @@
+"""Validation of a merged program and of single department workbooks.
+
+:func:`validate_submission` needs no kurum.xlsx: sums inside the workbook,
+repeated codes, signs and typed totals. :func:`validate` runs it for every
+merged workbook and adds the checks against the strategic plan: unit
+ceilings and totals, the responsibility matrix, code numbering, indicators,
+the general-information tables and the percentages stated in the text.
+
+Conventions
+-----------
+* A *typed* total (a number typed over a template formula) is compared with
+  the value computed from the parts shown next to it in the same row, so one
+  wrong cell gives one finding (TOP-01..04, BRM-03..05).
+* Table totals of kurum.xlsx (control totals, unit ceilings, the institution
+  total) are compared with totals *computed* from the activities, i.e. with
+  what the generated document shows.
+* Ceiling: a unit over its ceiling is an error (BRM-01), a unit under it a
+  warning (BRM-02), because an unused part of a ceiling may be intended but a
+  need above it cannot be budgeted. As in the workbook formula "Tavana Göre
+  Kalan", the unit total includes off-budget sources.
+* ``partial=True`` (one workbook checked on its own against kurum.xlsx) skips
+  the checks that need every unit or only concern kurum.xlsx.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from . import workbook_schema as ws
+from .findings import ERROR, WARNING, Finding, finding, rule, sort_findings
+from .merge import choose_indicators, code_numbers, loc_of, sub_loc, where
+from .model import (
+    ECONOMIC_CODES,
+    Activity,
+    InfoTable,
+    Institution,
+    Loc,
+    Program,
+    Submission,
+    Target,
+)
+from .turkish import money, normalize, number, percent
+
+# --- catalogue ---------------------------------------------------------------
+rule("KOD-06", ERROR, "Ekonomik kod \"{economic}\" geçersiz; 01–09 arasında bir kod olmalı.",
+     "Faaliyet tutarı analitik bütçe sınıflandırmasının birinci düzeyinde olmayan bir ekonomik "
+     "koda yazılmış.")
+rule("KOD-07", WARNING, "{target} hedefinin faaliyet numaralarında boşluk var: {missing} yok.",
+     "Faaliyetler her hedef içinde F1'den başlayarak boşluksuz numaralandırılır (tüm birimlerin "
+     "faaliyetleri birlikte). Numaraları düzeltin.")
+rule("TEK-01", ERROR, "{target} {activity} faaliyet kodu bu dosyada ikinci kez kullanılmış (ilk: {first}).",
+     "Aynı hedef içinde bir faaliyet kodu yalnızca bir kez kullanılabilir. İki satır da programa "
+     "alınır; kodlardan birini düzeltin ya da fazla satırı silin.")
+rule("TOP-01", ERROR, "Bütçe {typed} TL yazılmış; ekonomik kodların toplamı {computed} TL.",
+     "Bütçe sütunu formülünün üzerine farklı bir sayı yazılmış. Programda ekonomik kodların "
+     "toplamı kullanılır; formülü geri yükleyin ya da tutarları düzeltin.")
+rule("TOP-02", ERROR, "Toplam {typed} TL yazılmış; Bütçe + Bütçe Dışı = {computed} TL.",
+     "Performans hedefi tablosunda faaliyetin toplamı, bütçe ve bütçe dışı kaynakların toplamına "
+     "eşit değil.")
+rule("TOP-03", ERROR, "Toplam Kaynak İhtiyacı {typed} TL yazılmış; ekonomik kodlar ve bütçe dışı "
+     "kaynakların toplamı {computed} TL.",
+     "Faaliyet maliyetleri tablosunda faaliyetin toplamı, ekonomik kodlara göre tutarların "
+     "toplamına eşit değil.")
+rule("TOP-04", ERROR, "Performans hedefi tablosundaki toplam ({perf} TL), faaliyet maliyetleri "
+     "tablosundaki toplamdan ({cost} TL) farklı.",
+     "Aynı faaliyet iki tabloda farklı toplamla yer alıyor; belge kendisiyle çelişir.")
+rule("TOP-05", ERROR, "{target} hedefinin \"{column}\" kontrol toplamı {typed} TL; faaliyetlerden "
+     "hesaplanan {computed} TL.",
+     "kurum.xlsx Kontrol Toplamları sayfasına yazılan Genel Toplam, hedefin faaliyetlerinden "
+     "hesaplanan toplamla uyuşmuyor.")
+rule("TOP-06", ERROR, "Toplam satırında \"{column}\" {typed} TL yazılmış; satırların toplamı {computed} TL.",
+     "Faaliyetler sayfasının toplam satırındaki formülün üzerine farklı bir sayı yazılmış.")
+rule("BRM-01", ERROR, "Birimin toplam kaynak ihtiyacı {total} TL; bütçe tavanını ({ceiling} TL) "
+     "{diff} TL aşıyor.",
+     "Faaliyet maliyetleri, personel ve genel yönetim giderlerinin toplamı birimin bütçe "
+     "tavanından büyük olamaz.")
+rule("BRM-02", WARNING, "Birimin toplam kaynak ihtiyacı {total} TL; bütçe tavanının ({ceiling} TL) "
+     "{diff} TL altında.",
+     "Birim tavanının tamamını kullanmıyor. Bilinçli değilse tutarları kontrol edin.")
+rule("BRM-03", ERROR, "Faaliyet sayısı {typed} yazılmış; dosyada {computed} faaliyet var.",
+     "Birim sayfasındaki faaliyet sayısı formülünün üzerine farklı bir sayı yazılmış.")
+rule("BRM-04", ERROR, "Hedeflere yönelik faaliyet maliyeti {typed} TL yazılmış; faaliyetlerin "
+     "toplamı {computed} TL.",
+     "Birim sayfasındaki hedef maliyeti, faaliyetlerin toplam kaynak ihtiyacına eşit değil.")
+rule("BRM-05", ERROR, "Birim toplamı {typed} TL yazılmış; hedef maliyeti + personel + genel "
+     "yönetim = {computed} TL.",
+     "Birimin toplam kaynak ihtiyacı, hedef maliyeti, personel ve genel yönetim giderlerinin "
+     "toplamına eşit değil.")
+rule("BRM-06", ERROR, "Birimlerin toplam kaynak ihtiyacı {computed} TL; idare toplam bütçesi "
+     "{typed} TL (fark {diff} TL).",
+     "Tüm birimlerin faaliyet, personel ve genel yönetim giderlerinin toplamı kurum.xlsx'teki "
+     "İdare Toplam Bütçesine eşit olmalıdır.")
+rule("BRM-07", ERROR, "Toplam faaliyet sayısı {typed} yazılmış; programda {computed} faaliyet var.",
+     "kurum.xlsx'teki kontrol amaçlı toplam faaliyet sayısı, birimlerin faaliyetlerinin sayısıyla "
+     "uyuşmuyor.")
+rule("MTR-01", ERROR, "{target} hedefinin sorumlu (S) birimi yok.",
+     "Sorumluluk matrisinde her performans hedefi için tam olarak bir sorumlu (S) birim "
+     "işaretlenmelidir.")
+rule("MTR-02", ERROR, "{target} hedefinin birden fazla sorumlu (S) birimi var: {units}.",
+     "Sorumluluk matrisinde her performans hedefi için tam olarak bir sorumlu (S) birim "
+     "işaretlenmelidir; diğer birimler iş birliği yapan (i) olarak işaretlenir.")
+rule("MTR-03", ERROR, "{target} hedefinin faaliyetlerinin hiçbiri sorumlu (S) ya da iş birliği "
+     "yapan (i) bir birimden değil ({units}).",
+     "Hedefin faaliyetlerini yalnızca matriste o hedefle ilişkisi olmayan birimler girmiş. "
+     "Matrisi ya da faaliyetlerin hedef kodlarını düzeltin.")
+rule("MTR-04", WARNING, "{department} birimi {target} hedefinde sorumlu (S) ya da iş birliği "
+     "yapan (i) birim değil ({count} faaliyet).",
+     "Birim, sorumluluk matrisinde ilişkilendirilmediği bir hedefe faaliyet girmiş. Hedefin hiçbir "
+     "faaliyeti S ya da i birimlerinden değilse yalnızca MTR-03 bildirilir.")
+rule("MTR-05", ERROR, "Sorumluluk matrisindeki {target} hedefi stratejik planda yok.",
+     "Matris satırının hedef kodu kurum.xlsx Hedefler sayfasında bulunmuyor.")
+rule("MTR-06", ERROR, "Sorumluluk matrisindeki \"{department}\" sütunu Birimler listesinde yok.",
+     "Matris sütun başlığı, kurum.xlsx Birimler sayfasındaki birim kodlarından biri olmalıdır.")
+rule("MTR-07", WARNING, "{target} hedefi için hiç faaliyet girilmemiş.",
+     "Performans hedefinin programda faaliyeti yok; hedefin tablosu boş kalır.")
+rule("GST-01", WARNING, "{target} hedefinin gösterge numaralarında boşluk var: {missing} yok.",
+     "Göstergeler her hedef içinde PG…1'den başlayarak boşluksuz numaralandırılır.")
+rule("GST-02", WARNING, "{target} hedefi için tanımlı performans göstergesi yok.",
+     "Her performans hedefinin en az bir göstergesi olmalıdır (kurum.xlsx Göstergeler).")
+rule("GST-03", WARNING, "{indicator} göstergesinin ölçü birimi \"{unit}\"; planda \"{expected}\".",
+     "Birimin yazdığı ölçü birimi stratejik plandaki tanımdan farklı.")
+rule("GST-04", ERROR, "{indicator} göstergesinin {year} hedef değeri girilmemiş.",
+     "Planda tanımlı göstergenin değeri hiçbir birimden gelmemiş. Hedefin sorumlu biriminin "
+     "Göstergeler sayfasına değeri yazın.")
+rule("GNL-01", ERROR, "{table}, \"{row}\" satırı: {total_column} {typed}; {parts} toplamı {computed}.",
+     "Genel bilgi tablosunda bir satırın toplam sütunu, parçalarının toplamına eşit değil.")
+rule("GNL-02", ERROR, "{table}, toplam satırı: \"{column}\" {typed}; satırların toplamı {computed}.",
+     "Genel bilgi tablosunun toplam satırı, üstündeki veri satırlarının toplamına eşit değil.")
+rule("GNL-03", ERROR, "{table} personel toplamı {value}; {reference} toplamı {expected}.",
+     "Personel tabloları (Tablo 5, 7, 8, 9) aynı personelin farklı dağılımlarıdır; toplamları "
+     "eşit olmalıdır.")
+rule("ANL-01", WARNING, "Metindeki oran {stated}; {table} verilerinden hesaplanan {computed}.",
+     "Metinde yazılı yüzde, ilgili tablodan hesaplanan oranla (iki ondalığa yuvarlanmış) "
+     "uyuşmuyor. Metin başka bir gruba (ör. yalnızca yöneticilere) ilişkin değilse düzeltin.")
+rule("ANL-02", WARNING, "\"{key}\" oranı tablodan hesaplanamıyor: {reason}.",
+     "Anlatım Oranları sayfasındaki anahtar \"egitim:<Tablo 5 sütunu>\" ya da "
+     "\"cinsiyet:Kadın/Erkek\" biçiminde olmalı ve Tablo 5'te toplamı olan bir sütunu göstermelidir.")
+
+ACT = ws.DEPT_ACTIVITIES
+_F_CODE = re.compile(r"F(\d+)")
+_PG_CODE = re.compile(r"PG(\d+)\.(\d+)\.(\d+)")
+
+
+def _col_title(key: str) -> str:
+    return ACT.col(key).title()
+
+
+# ---------------------------------------------------------------------------
+# one workbook
+# ---------------------------------------------------------------------------
+
+def validate_submission(sub: Submission) -> list[Finding]:
+    """Checks of one department workbook that need no kurum.xlsx."""
+    out: list[Finding] = []
+    dep = sub.department
+    out += _signs(sub)
+    seen: dict[tuple[str, str], Activity] = {}
+    for a in sub.activities:
+        ctx = dict(department=dep, target=a.target_code, activity=a.code)
+        for code in a.amounts:
+            if code not in ECONOMIC_CODES:
+                out.append(finding("KOD-06", loc_of(a.src, f"e{code}", "kod"), economic=code, **ctx))
+        if a.target_code and a.code:
+            if a.key in seen:
+                first = seen[a.key]
+                out.append(finding("TEK-01", loc_of(a.src, "kod"),
+                                   first=loc_of(first.src, "kod").cell if loc_of(first.src, "kod")
+                                   else f"{first.row}. satır", **ctx))
+            else:
+                seen[a.key] = a
+        budget = a.budget
+        if a.budget_typed is not None and a.budget_typed != budget:
+            out.append(finding("TOP-01", loc_of(a.src, "butce"), typed=money(a.budget_typed),
+                               computed=money(budget), typed_value=a.budget_typed, computed_value=budget,
+                               **ctx))
+        shown_budget = a.budget_typed if a.budget_typed is not None else budget
+        if a.total_typed is not None and a.total_typed != shown_budget + a.off_budget:
+            computed = shown_budget + a.off_budget
+            out.append(finding("TOP-02", loc_of(a.src, "toplam"), typed=money(a.total_typed),
+                               computed=money(computed), typed_value=a.total_typed,
+                               computed_value=computed, **ctx))
+        if a.cost_total_typed is not None and a.cost_total_typed != a.total:
+            out.append(finding("TOP-03", loc_of(a.src, "kaynak_toplam"), typed=money(a.cost_total_typed),
+                               computed=money(a.total), typed_value=a.cost_total_typed,
+                               computed_value=a.total, **ctx))
+        if a.total_typed is not None and a.cost_total_typed is not None and a.total_typed != a.cost_total_typed:
+            out.append(finding("TOP-04", loc_of(a.src, "kaynak_toplam", "toplam"), perf=money(a.total_typed),
+                               cost=money(a.cost_total_typed), perf_value=a.total_typed,
+                               cost_value=a.cost_total_typed, **ctx))
+    # indicators repeated inside the workbook (the row with a value is used)
+    chosen = choose_indicators(sub.indicators)
+    for ind in sub.indicators:
+        first = chosen.get(ind.code)
+        if first is not None and first is not ind:
+            out.append(finding("TEK-04", loc_of(ind.src, "kod"), department=dep, target=ind.target_code,
+                               indicator=ind.code, first=where(loc_of(first.src, "kod")) or f"{first.row}. satır"))
+    # the typed totals row of the activities sheet
+    for key, typed in sorted(sub.typed_totals.items(), key=lambda kv: ACT.index(kv[0])):
+        computed = _column_sum(sub.activities, key)
+        if computed is not None and typed != computed:
+            out.append(finding("TOP-06", sub.src.get(f"toplam:{key}"), department=dep, column=_col_title(key),
+                               typed=money(typed), computed=money(computed), typed_value=typed,
+                               computed_value=computed))
+    out += _unit_figures(sub)
+    return sort_findings(out)
+
+
+def _column_sum(activities: list[Activity], key: str) -> Optional[int]:
+    if key.startswith("e") and key[1:] in ECONOMIC_CODES:
+        return sum(a.amounts.get(key[1:], 0) for a in activities)
+    if key == "butce":
+        return sum(a.budget for a in activities)
+    if key == "butce_disi":
+        return sum(a.off_budget for a in activities)
+    if key in ("toplam", "kaynak_toplam"):
+        return sum(a.total for a in activities)
+    return None
+
+
+def _signs(sub: Submission) -> list[Finding]:
+    """Negative numbers in programs built in code (the reader rejects them in cells)."""
+    out = []
+    for a in sub.activities:
+        ctx = dict(department=sub.department, target=a.target_code, activity=a.code)
+        for code, v in a.amounts.items():
+            if v < 0:
+                header = _col_title(f"e{code}") if code in ECONOMIC_CODES else code
+                out.append(finding("TIP-02", loc_of(a.src, f"e{code}"), column=header, value=v, **ctx))
+        if a.off_budget < 0:
+            out.append(finding("TIP-02", loc_of(a.src, "butce_disi"), column=_col_title("butce_disi"),
+                               value=a.off_budget, **ctx))
+    uc = sub.unit_costs
+    if uc is not None:
+        for key, v in (("personel", uc.personnel), ("genel_yonetim", uc.general_admin)):
+            if v < 0:
+                out.append(finding("TIP-02", uc.src.get(key), department=sub.department,
+                                   column=ws.DEPT_INFO.field(key).label, value=v))
+    for ind in sub.indicators:
+        if ind.value is not None and ind.value < 0:
+            out.append(finding("TIP-02", loc_of(ind.src, "deger"), department=sub.department,
+                               target=ind.target_code, column=ws.DEPT_INDICATORS.col("deger").title(),
+                               value=ind.value))
+    return out
+
+
+def unit_target_cost(sub: Submission) -> int:
+    return sum(a.total for a in sub.activities)
+
+
+def unit_total(sub: Submission) -> int:
+    uc = sub.unit_costs
+    return unit_target_cost(sub) + (uc.personnel + uc.general_admin if uc else 0)
+
+
+def _unit_figures(sub: Submission) -> list[Finding]:
+    uc = sub.unit_costs
+    if uc is None:
+        return []
+    out = []
+    dep = sub.department
+    n = len(sub.activities)
+    if uc.activity_count_typed is not None and uc.activity_count_typed != n:
+        out.append(finding("BRM-03", uc.src.get("faaliyet_sayisi"), department=dep,
+                           typed=number(uc.activity_count_typed), computed=number(n),
+                           typed_value=uc.activity_count_typed, computed_value=n))
+    cost = unit_target_cost(sub)
+    if uc.target_cost_typed is not None and uc.target_cost_typed != cost:
+        out.append(finding("BRM-04", uc.src.get("hedef_maliyeti"), department=dep,
+                           typed=money(uc.target_cost_typed), computed=money(cost),
+                           typed_value=uc.target_cost_typed, computed_value=cost))
+    shown_cost = uc.target_cost_typed if uc.target_cost_typed is not None else cost
+    total = shown_cost + uc.personnel + uc.general_admin
+    if uc.total_typed is not None and uc.total_typed != total:
+        out.append(finding("BRM-05", uc.src.get("toplam"), department=dep, typed=money(uc.total_typed),
+                           computed=money(total), typed_value=uc.total_typed, computed_value=total))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# the merged program
+# ---------------------------------------------------------------------------
+
+def validate(program: Program, partial: bool = False) -> list[Finding]:
+    """All checks of a merged program (``partial``: one workbook against kurum.xlsx)."""
+    out: list[Finding] = []
+    for sub in program.submissions:
+        out += validate_submission(sub)
+    out += _ceilings(program)
+    out += _activity_roles(program, partial)
+    out += _indicator_values(program, partial)
+    if not partial:
+        out += _control_totals(program)
+        out += _institution_totals(program)
+        out += _matrix(program)
+        out += _numbering(program)
+        out += _info_tables(program.institution)
+        out += _narratives(program.institution)
+    return sort_findings(out)
+
+
+def _target_loc(t: Target) -> Optional[Loc]:
+    return loc_of(t.src, "matris", "kod")
+
+
+def _ceilings(program: Program) -> list[Finding]:
+    out = []
+    inst = program.institution
+    for sub in program.submissions:
+        dept = inst.department(sub.department)
+        if dept is None or dept.ceiling is None or sub.unit_costs is None:
+            continue
+        total = unit_total(sub)
+        if total == dept.ceiling:
+            continue
+        code = "BRM-01" if total > dept.ceiling else "BRM-02"
+        loc = sub.unit_costs.src.get("toplam") or sub_loc(sub, "tavan")
+        out.append(finding(code, loc, department=sub.department, total=money(total), ceiling=money(dept.ceiling),
+                           diff=money(abs(total - dept.ceiling)), total_value=total, ceiling_value=dept.ceiling))
+    return out
+
+
+def _activity_roles(program: Program, partial: bool) -> list[Finding]:
+    """MTR-04: a unit enters activities for a target where it is neither S nor i.
+
+    One finding per unit and target. When no activity of the target comes from
+    an S or i unit, the target gets MTR-03 instead (not in a partial check)."""
+    out = []
+    inst = program.institution
+    known = {d.code for d in inst.departments}
+    for sub in program.submissions:
+        if sub.department not in known:
+            continue  # KOD-01
+        groups: dict[str, list[Activity]] = {}
+        for a in sub.activities:
+            t = inst.target(a.target_code)
+            if t is not None and sub.department not in t.responsibility:
+                groups.setdefault(a.target_code, []).append(a)
+        for code, acts in groups.items():
+            if not partial and _unowned(program, inst.target(code)):
+                continue
+            out.append(finding("MTR-04", loc_of(acts[0].src, "hedef"), department=sub.department, target=code,
+                               activity=acts[0].code if len(acts) == 1 else "", count=len(acts)))
+    return out
+
+
+def _unowned(program: Program, t: Target) -> bool:
+    """The target has activities, but none from a unit marked S or i for it."""
+    acts = [a for a in program.activities if a.target_code == t.code]
+    return bool(acts) and not any(a.unit_code in t.responsibility for a in acts)
+
+
+def _indicator_values(program: Program, partial: bool) -> list[Finding]:
+    """GST-03 units against the plan, GST-04 indicators without a value."""
+    out = []
+    inst = program.institution
+    year = inst.profile.year
+    defs = {d.code: d for d in inst.indicator_defs}
+    submitted = {}
+    for ind in program.indicators:
+        submitted.setdefault(ind.code, ind)
+        d = defs.get(ind.code)
+        if d is not None and ind.unit and d.unit and _unit_key(ind.unit) != _unit_key(d.unit):
+            out.append(finding("GST-03", loc_of(ind.src, "olcu"), department=ind.department,
+                               target=ind.target_code, indicator=ind.code, unit=ind.unit, expected=d.unit))
+        # a blank value cell was reported by the reader (ZRN-01); programs built in code have no cell
+        if ind.value is None and "deger" not in ind.src:
+            out.append(finding("GST-04", None, department=ind.department, target=ind.target_code,
+                               indicator=ind.code, year=year))
+    if partial:
+        return out  # another unit's workbook may give the value: only the whole year can tell
+    units = {s.department for s in program.submissions}
+    for d in inst.indicator_defs:
+        if d.code in submitted:
+            continue
+        t = inst.target(d.target_code)
+        if t is None:
+            continue
+        responsible = t.responsible
+        dep = next((u for u in responsible if u in units), responsible[0] if responsible else "")
+        out.append(finding("GST-04", loc_of(d.src, "kod"), department=dep, target=d.target_code,
+                           indicator=d.code, year=year))
+    return out
+
+
+def _unit_key(unit: str) -> str:
+    return normalize(unit).replace(" ", "")
+
+
+def _control_column(column: str) -> str:
+    if column in ECONOMIC_CODES:
+        return f"{column} {ECONOMIC_CODES[column]}"
+    try:
+        return ws.INST_CONTROL.col(column).header
+    except StopIteration:
+        return column
+
+
+def _control_totals(program: Program) -> list[Finding]:
+    out = []
+    inst = program.institution
+    by_target: dict[str, list[Activity]] = {}
+    for a in program.activities:
+        by_target.setdefault(a.target_code, []).append(a)
+    reported_unknown = set()
+    for ct in inst.control_totals:
+        loc = ct.src.get("value")
+        if inst.target(ct.target_code) is None:
+            if ct.target_code not in reported_unknown:
+                reported_unknown.add(ct.target_code)
+                out.append(finding("KOD-02", loc, target=ct.target_code))
+            continue
+        acts = by_target.get(ct.target_code, [])
+        if ct.column in ECONOMIC_CODES:
+            computed = sum(a.amounts.get(ct.column, 0) for a in acts)
+        elif ct.column == "butce":
+            computed = sum(a.budget for a in acts)
+        elif ct.column == "butce_disi":
+            computed = sum(a.off_budget for a in acts)
+        else:  # toplam, maliyet_toplam
+            computed = sum(a.total for a in acts)
+        if computed != ct.value:
+            out.append(finding("TOP-05", loc, target=ct.target_code, column=_control_column(ct.column),
+                               typed=money(ct.value), computed=money(computed), typed_value=ct.value,
+                               computed_value=computed))
+    return out
+
+
+def _institution_totals(program: Program) -> list[Finding]:
+    out = []
+    p = program.institution.profile
+    if p.total_budget is not None:
+        computed = sum(a.total for a in program.activities) + sum(
+            uc.personnel + uc.general_admin for uc in program.unit_costs.values())
+        if computed != p.total_budget:
+            out.append(finding("BRM-06", p.src.get("toplam_butce"), computed=money(computed),
+                               typed=money(p.total_budget), diff=money(abs(computed - p.total_budget)),
+                               computed_value=computed, typed_value=p.total_budget))
+    if p.activity_count_typed is not None and p.activity_count_typed != len(program.activities):
+        out.append(finding("BRM-07", p.src.get("faaliyet_sayisi"), typed=number(p.activity_count_typed),
+                           computed=number(len(program.activities)), typed_value=p.activity_count_typed,
+                           computed_value=len(program.activities)))
+    return out
+
+
+def _matrix(program: Program) -> list[Finding]:
+    out = []
+    inst = program.institution
+    known = {d.code for d in inst.departments}
+    by_target: dict[str, list[Activity]] = {}
+    for a in program.activities:
+        by_target.setdefault(a.target_code, []).append(a)
+    for t in inst.targets:
+        s_units = t.responsible
+        if not s_units:
+            out.append(finding("MTR-01", _target_loc(t), target=t.code))
+        elif len(s_units) > 1:
+            out.append(finding("MTR-02", _target_loc(t), target=t.code, units=", ".join(s_units)))
+        acts = by_target.get(t.code, [])
+        if not acts:
+            out.append(finding("MTR-07", loc_of(t.src, "kod"), target=t.code,
+                               department=s_units[0] if s_units else ""))
+        elif _unowned(program, t):
+            units = sorted({a.unit_code for a in acts})
+            out.append(finding("MTR-03", _target_loc(t), target=t.code, units=", ".join(units),
+                               department=units[0] if len(units) == 1 else ""))
+    for code, marks, loc in inst.matrix_unknown:
+        out.append(finding("MTR-05", loc, target=code))
+    unknown: dict[str, Optional[Loc]] = {}
+    rows = [(t.responsibility, _target_loc(t)) for t in inst.targets] + \
+        [(marks, loc) for _, marks, loc in inst.matrix_unknown]
+    for marks, loc in rows:
+        for dep in marks:
+            if dep not in known and dep not in unknown:
+                unknown[dep] = inst.src.get(f"matris:{dep}") or loc
+    for dep, loc in unknown.items():
+        out.append(finding("MTR-06", loc, department=dep))
+    return out
+
+
+def _gaps(numbers: list[int]) -> list[int]:
+    present = set(numbers)
+    return [n for n in range(1, max(present) + 1) if n not in present] if present else []
+
+
+def _numbering(program: Program) -> list[Finding]:
+    """KOD-07 activity numbers per target, GST-01 indicator numbers, GST-02 targets without indicators."""
+    out = []
+    inst = program.institution
+    by_target: dict[str, list[tuple[int, Activity]]] = {}
+    for a in program.activities:
+        m = _F_CODE.fullmatch(a.code or "")
+        if m and a.target_code:
+            by_target.setdefault(a.target_code, []).append((int(m.group(1)), a))
+    for target, items in sorted(by_target.items(), key=lambda kv: code_numbers(kv[0])):
+        missing = _gaps([n for n, _ in items])
+        if missing:
+            after = min(n for n, _ in items if n > missing[0])
+            a = next(a for n, a in items if n == after)
+            out.append(finding("KOD-07", loc_of(a.src, "kod"), department=a.unit_code, target=target,
+                               activity=a.code, missing=", ".join(f"F{n}" for n in missing)))
+    defs_by_target: dict[str, list[tuple[int, object]]] = {}
+    for d in inst.indicator_defs:
+        m = _PG_CODE.fullmatch(d.code)
+        defs_by_target.setdefault(d.target_code, [])
+        if m:
+            defs_by_target[d.target_code].append((int(m.group(3)), d))
+    for target, items in sorted(defs_by_target.items(), key=lambda kv: code_numbers(kv[0])):
+        missing = _gaps([n for n, _ in items])
+        if missing:
+            after = min(n for n, _ in items if n > missing[0])
+            d = next(d for n, d in items if n == after)
+            prefix = d.code.rsplit(".", 1)[0]
+            out.append(finding("GST-01", loc_of(d.src, "kod"), target=target, indicator=d.code,
+                               missing=", ".join(f"{prefix}.{n}" for n in missing)))
+    submitted = {i.target_code for i in program.indicators}
+    for t in inst.targets:
+        if t.code not in defs_by_target and t.code not in submitted:
+            out.append(finding("GST-02", loc_of(t.src, "kod"), target=t.code))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# general-information tables and the percentages in the text
+# ---------------------------------------------------------------------------
+_SPECS = {s.key: s for s in ws.INFO_TABLES}
+PERSONNEL_TOTALS = (("t5", "Toplam"), ("t7", "Toplam"), ("t8", "Personel Sayısı"), ("t9", "Toplam"))
+
+
+def _num(v) -> Optional[float]:
+    return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def _cell_loc(table: InfoTable, i: int, j: int) -> Loc:
+    cell = ws.cell_ref(table.src_rows[i], j + 1) if i < len(table.src_rows) else ""
+    return Loc(table.file, table.sheet or _SPECS[table.key].sheet, cell)
+
+
+def _table_name(table: InfoTable) -> str:
+    spec = _SPECS.get(table.key)
+    return spec.sheet if spec else table.key
+
+
+def _row_label(table: InfoTable, i: int) -> str:
+    text = next((str(v) for v in table.rows[i] if isinstance(v, str) and v.strip()), "")
+    return text or f"{i + 1}. satır"
+
+
+def _col_index(table: InfoTable, header: str) -> Optional[int]:
+    key = normalize(header)
+    return next((j for j, h in enumerate(table.columns) if normalize(h) == key), None)
+
+
+def _info_tables(inst: Institution) -> list[Finding]:
+    out = []
+    for key in sorted(inst.info_tables, key=code_numbers):
+        table = inst.info_tables[key]
+        spec = _SPECS.get(key)
+        if spec is None:
+            continue
+        name = _table_name(table)
+        # GNL-01 row sums
+        for i, row in enumerate(table.rows):
+            if table.kinds[i] == "group":
+                continue
+            for total_col, parts in spec.row_sums:
+                j = _col_index(table, total_col)
+                idx = [_col_index(table, p) for p in parts]
+                if j is None or None in idx:
+                    continue
+                typed = _num(row[j]) if j < len(row) else None
+                values = [_num(row[k]) if k < len(row) else None for k in idx]
+                if typed is None or all(v is None for v in values):
+                    continue
+                computed = sum(v for v in values if v is not None)
+                if computed != typed:
+                    out.append(finding("GNL-01", _cell_loc(table, i, j), table=name, row=_row_label(table, i),
+                                       total_column=total_col, typed=number(typed), parts=", ".join(parts),
+                                       computed=number(computed), typed_value=typed, computed_value=computed))
+        # GNL-02 total rows against the data rows above them
+        numeric = [j for j, (h, kind) in enumerate(spec.columns) if kind == ws.INT and h != "Sıra No"]
+        seg_start = 0
+        for i, kind in enumerate(table.kinds):
+            if kind != "total":
+                continue
+            segment = [r for r in range(seg_start, i) if table.kinds[r] == "data"]
+            above = [r for r in range(0, i) if table.kinds[r] == "data"]
+            seg_start = i + 1
+            for j in numeric:
+                if j >= len(table.rows[i]):
+                    continue
+                typed = _num(table.rows[i][j])
+                seg_vals = [_num(table.rows[r][j]) for r in segment if j < len(table.rows[r])]
+                all_vals = [_num(table.rows[r][j]) for r in above if j < len(table.rows[r])]
+                if typed is None or all(v is None for v in all_vals):
+                    continue
+                seg_sum = sum(v for v in seg_vals if v is not None)
+                all_sum = sum(v for v in all_vals if v is not None)
+                if typed not in (seg_sum, all_sum):
+                    out.append(finding("GNL-02", _cell_loc(table, i, j), table=name, column=table.columns[j],
+                                       typed=number(typed), computed=number(seg_sum), typed_value=typed,
+                                       computed_value=seg_sum))
+    # GNL-03 personnel totals of tables 5, 7, 8 and 9
+    totals = []
+    for key, column in PERSONNEL_TOTALS:
+        table = inst.info_tables.get(key)
+        got = _table_total(table, column) if table else None
+        if got is not None:
+            totals.append((table, got))
+    if totals:
+        ref_table, (ref_value, _) = totals[0]
+        for table, (value, loc) in totals[1:]:
+            if value != ref_value:
+                out.append(finding("GNL-03", loc, table=_table_name(table), value=number(value),
+                                   reference=_table_name(ref_table), expected=number(ref_value),
+                                   value_value=value, expected_value=ref_value))
+    return out
+
+
+def _table_total(table: InfoTable, column: str) -> Optional[tuple[float, Loc]]:
+    """The total of a column: the last total row, else the sum of the data rows."""
+    j = _col_index(table, column)
+    if j is None:
+        return None
+    for i in range(len(table.rows) - 1, -1, -1):
+        if table.kinds[i] == "total" and j < len(table.rows[i]) and _num(table.rows[i][j]) is not None:
+            return _num(table.rows[i][j]), _cell_loc(table, i, j)
+    values = [_num(r[j]) for r, k in zip(table.rows, table.kinds) if k == "data" and j < len(r)]
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    return sum(values), Loc(table.file, table.sheet or _SPECS[table.key].sheet, "")
+
+
+NARRATIVE_TABLES = {"egitim": "t5", "eğitim": "t5", "cinsiyet": "t5"}
+
+
+def _narratives(inst: Institution) -> list[Finding]:
+    out = []
+    for n in inst.narratives:
+        loc = loc_of(n.src, "oran", "anahtar")
+        prefix, _, column = n.key.partition(":")
+        table_key = NARRATIVE_TABLES.get(normalize(prefix))
+        if table_key is None or not column.strip():
+            out.append(finding("ANL-02", loc, key=n.key, reason="anahtar tanınmıyor"))
+            continue
+        table = inst.info_tables.get(table_key)
+        if table is None:
+            out.append(finding("ANL-02", loc, key=n.key, reason=f"{_SPECS[table_key].sheet} boş"))
+            continue
+        part = _table_total(table, column.strip())
+        whole = _table_total(table, "Toplam")
+        if part is None or whole is None:
+            missing = column.strip() if part is None else "Toplam"
+            out.append(finding("ANL-02", loc, key=n.key,
+                               reason=f"{_table_name(table)}: \"{missing}\" sütunu ya da toplamı yok"))
+            continue
+        if not whole[0]:
+            out.append(finding("ANL-02", loc, key=n.key, reason=f"{_table_name(table)} toplamı sıfır"))
+            continue
+        computed = round(100 * part[0] / whole[0], 2)
+        if abs(computed - n.value) > 0.005 + 1e-9:
+            out.append(finding("ANL-01", loc, key=n.key, stated=percent(n.value / 100),
+                               table=_table_name(table), computed=percent(computed / 100),
+                               stated_value=n.value, computed_value=computed))
+    return out
