@@ -2,11 +2,16 @@
 # Shared setup: LibreOffice (for the PDF) and the Python virtual environment.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v soffice >/dev/null 2>&1 && ! command -v libreoffice >/dev/null 2>&1; then
+# python3-uno lets generator/pdf.py update the table of contents' page numbers; fonts-liberation2
+# stands in for Arial (same metrics, same page breaks as Word); poppler-utils
+# (pdftotext) lets tests/test_pdf.py check them.
+LO_PKGS="libreoffice-writer-nogui python3-uno fonts-liberation2 poppler-utils"
+if { ! command -v soffice >/dev/null 2>&1 && ! command -v libreoffice >/dev/null 2>&1; } ||
+  ! /usr/bin/python3 -c "import uno" >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     echo "LibreOffice kuruluyor (PDF için)..." >&2
-    (apt-get install -y -q --no-install-recommends libreoffice-writer-nogui >/dev/null 2>&1 ||
-      { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q --no-install-recommends libreoffice-writer-nogui >/dev/null 2>&1; }) ||
+    (apt-get install -y -q --no-install-recommends $LO_PKGS >/dev/null 2>&1 ||
+      { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q --no-install-recommends $LO_PKGS >/dev/null 2>&1; }) ||
       echo "Uyarı: LibreOffice kurulamadı; PDF üretilmeyecek." >&2
   else
     echo "Uyarı: LibreOffice yok ve kurulamıyor (root/apt-get gerekli); PDF üretilmeyecek." >&2

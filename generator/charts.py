@@ -1,0 +1,160 @@
+"""Charts of the program document (matplotlib, PNG).
+
+Every chart is drawn on its own :class:`~matplotlib.figure.Figure` with the
+Agg canvas (no pyplot state, no GUI backend). The bytes are deterministic:
+fixed size and dpi, a fixed font, and no metadata (no "Software" entry, no
+timestamp), so the same data always gives the same PNG and the .docx that
+embeds it stays byte-identical. Numbers on axes and bars are in Turkish
+format (1.952,4 — %27,93).
+"""
+from __future__ import annotations
+
+import io
+import textwrap
+from functools import lru_cache
+from typing import Optional, Sequence
+
+from matplotlib import font_manager, rc_context
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from .turkish import number, percent
+
+DPI = 150
+WIDTH_IN = 6.3  # 16 cm: the text width of the document
+NAVY = "#1F3864"
+BLUE = "#2E74B5"
+GREY = "#7F7F7F"
+PALETTE = ["#1F3864", "#2E74B5", "#5B9BD5", "#9DC3E6", "#A5A5A5", "#FFC000", "#70AD47", "#ED7D31", "#264478"]
+
+
+@lru_cache(maxsize=1)
+def font_family() -> str:
+    """Liberation Sans (metrics of Arial, the document font) if installed, else matplotlib's DejaVu Sans."""
+    try:
+        font_manager.findfont(font_manager.FontProperties(family="Liberation Sans"), fallback_to_default=False)
+        return "Liberation Sans"
+    except ValueError:
+        return "DejaVu Sans"
+
+
+def money_scale(values: Sequence[float]) -> tuple[float, str]:
+    """Divisor and unit for amounts in TL: 1.952.400.000 → (1e6, "milyon TL")."""
+    top = max((abs(v) for v in values), default=0)
+    for div, unit in ((1e9, "milyar TL"), (1e6, "milyon TL"), (1e3, "bin TL")):
+        if top >= div:
+            return div, unit
+    return 1.0, "TL"
+
+
+def scaled(value: float, div: float) -> str:
+    """An amount in the chosen unit, Turkish format, at most one decimal: 1.952,4."""
+    v = value / div
+    return number(round(v, 1) if div > 1 else round(v))
+
+
+def _wrap(label: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(label, width=width, break_long_words=False)) or label
+
+
+def _png(fig: Figure) -> bytes:
+    buf = io.BytesIO()
+    FigureCanvasAgg(fig)
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None}, facecolor="white")
+    return buf.getvalue()
+
+
+def _style() -> dict:
+    return {
+        "font.family": [font_family()],
+        "font.size": 8.5,
+        "axes.edgecolor": "#BFBFBF",
+        "axes.linewidth": 0.6,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "xtick.color": "#404040",
+        "ytick.color": "#404040",
+        "svg.hashsalt": "performans-programi",
+        "path.simplify": True,
+    }
+
+
+def horizontal_bars(labels: Sequence[str], values: Sequence[float], *, kind: str = "money",
+                    label_width: int = 38, colors: Optional[Sequence[str]] = None) -> bytes:
+    """Horizontal bar chart, first label on top.
+
+    ``kind`` is "money" (amounts in TL, scaled to bin/milyon/milyar TL),
+    "count" (plain numbers) or "share" (ratios 0–1 shown as %27,93).
+    """
+    n = max(len(values), 1)
+    height = 0.9 + 0.36 * n + 0.12 * sum(max(0, len(textwrap.wrap(l, label_width)) - 1) for l in labels)
+    with rc_context(_style()):
+        fig = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
+        ax = fig.add_subplot(1, 1, 1)
+        ys = list(range(len(values)))[::-1]
+        bar_colors = list(colors) if colors else [BLUE] * len(values)
+        ax.barh(ys, values, color=bar_colors, height=0.62, zorder=2)
+        ax.set_yticks(ys, [_wrap(l, label_width) for l in labels])
+        ax.tick_params(axis="y", length=0)
+        ax.grid(axis="x", color="#E7E6E6", linewidth=0.6, zorder=0)
+        top = max(values, default=0) or 1
+        ax.set_xlim(0, top * 1.18)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+        if kind == "money":
+            div, unit = money_scale(values)
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: scaled(v, div)))
+            ax.set_xlabel(unit, color=GREY)
+            texts = [scaled(v, div) for v in values]
+        elif kind == "share":
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(v, 0)))
+            texts = [percent(v) for v in values]
+        else:
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v)))
+            texts = [number(v) for v in values]
+        for y, v, t in zip(ys, values, texts):
+            ax.text(v + top * 0.01, y, t, va="center", ha="left", fontsize=7.5, color="#262626")
+        fig.tight_layout(pad=0.4)
+        return _png(fig)
+
+
+def vertical_bars(labels: Sequence[str], values: Sequence[float], *, kind: str = "count",
+                  label_width: int = 12) -> bytes:
+    """Vertical bar chart (few categories, e.g. education levels)."""
+    with rc_context(_style()):
+        fig = Figure(figsize=(WIDTH_IN, 2.9), dpi=DPI)
+        ax = fig.add_subplot(1, 1, 1)
+        xs = list(range(len(values)))
+        ax.bar(xs, values, color=[PALETTE[i % len(PALETTE)] for i in xs], width=0.62, zorder=2)
+        ax.set_xticks(xs, [_wrap(l, label_width) for l in labels])
+        ax.tick_params(axis="x", length=0)
+        ax.grid(axis="y", color="#E7E6E6", linewidth=0.6, zorder=0)
+        top = max(values, default=0) or 1
+        ax.set_ylim(0, top * 1.18)
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
+        if kind == "share":
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(v, 0)))
+            texts = [percent(v) for v in values]
+        elif kind == "money":
+            div, unit = money_scale(values)
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: scaled(v, div)))
+            ax.set_ylabel(unit, color=GREY)
+            texts = [scaled(v, div) for v in values]
+        else:
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v)))
+            texts = [number(v) for v in values]
+        for x, v, t in zip(xs, values, texts):
+            ax.text(x, v + top * 0.015, t, ha="center", va="bottom", fontsize=7.5, color="#262626")
+        fig.tight_layout(pad=0.4)
+        return _png(fig)
+
+
+def top_n(items: Sequence[tuple[str, float]], n: int, other_label: str) -> list[tuple[str, float]]:
+    """The ``n`` largest items (ties in the given order) and one "others" item for the rest."""
+    ranked = sorted(enumerate(items), key=lambda p: (-p[1][1], p[0]))
+    head = [item for _, item in ranked[:n]]
+    rest = [item for _, item in ranked[n:]]
+    if rest:
+        head.append((other_label.format(count=len(rest)), sum(v for _, v in rest)))
+    return head
+

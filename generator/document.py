@@ -1,0 +1,761 @@
+"""The program document (.docx) rendered from the docxtpl template.
+
+:func:`render_docx` fills ``templates/performans_programi.docx`` (made by
+``tools/make_docx_template.py``; narrative text lives there and may be edited
+in Word) with the data of a :class:`~generator.model.Program`.
+
+:func:`build_context` turns the program into the names the template uses.
+All values are ready-made strings: amounts and percentages in Turkish format,
+every total computed from its parts (the typed ``*_typed`` totals are the
+validator's business and are ignored here). Jinja autoescaping protects the
+XML from ``&``, ``<``, ``>`` and quotes in the data.
+
+The output is deterministic: fixed zip timestamps and core-property dates and
+chart PNGs without metadata, so the same program gives the same bytes.
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+from .atomic import write_bytes
+from .model import ECONOMIC_CODES, Activity, Indicator, InfoTable, Institution, Program, UnitCosts
+from .turkish import lower, number, percent, sort_key, upper
+from .turkish import money as _money_tr
+
+money = lru_cache(maxsize=None)(_money_tr)  # the same amounts recur many times; babel is slow
+
+TEMPLATE_PATH = Path(__file__).resolve().parents[1] / "templates" / "performans_programi.docx"
+# tables whose columns are sized from their content after rendering carry this alt-text title
+AUTO_WIDTH_CAPTION = "Sütun genişlikleri içeriğe göre ayarlanır"
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+BASE_CODES = ("03", "05", "06")  # always shown in the activity cost tables, as in the published program
+TOP_UNITS = 10  # units shown by name in the unit chart
+PHYSICAL_TABLES = ("t1", "t2", "t3", "t4")
+PERSONNEL_TABLES = ("t5", "t6", "t7", "t8", "t9")
+NOT_SUMMED = {"sıra no", "no", "sıra"}
+EDUCATION_WORDS = {"y. lisans": "yüksek lisans", "y.lisans": "yüksek lisans"}
+
+
+class DocumentError(Exception):
+    """The template could not be rendered (e.g. a broken tag after editing it in Word)."""
+
+
+# ---------------------------------------------------------------------------
+# Turkish suffixes after numbers: %27,93'ü, Tablo 5'e, Tablo 10'da
+# ---------------------------------------------------------------------------
+_ONES = ["sıfır", "bir", "iki", "üç", "dört", "beş", "altı", "yedi", "sekiz", "dokuz"]
+_TENS = ["", "on", "yirmi", "otuz", "kırk", "elli", "altmış", "yetmiş", "seksen", "doksan"]
+_VOWELS = "aeıioöuü"
+_BACK = "aıou"
+_HARD = "çfhkpsşt"
+
+
+def _spoken_last_word(text: str) -> str:
+    """The last word of a number as read aloud: "27,93" → "üç", "10" → "on", "1.035" → "beş"."""
+    digits = re.sub(r"[^\d,]", "", text)
+    whole, _, frac = digits.partition(",")
+    part = frac if frac and int(frac) else whole
+    n = int(part or 0)
+    if n == 0:
+        return _ONES[0]
+    if n % 10:
+        return _ONES[n % 10]
+    if n % 100:
+        return _TENS[(n % 100) // 10]
+    if n % 1000:
+        return "yüz"
+    if n % 1_000_000:
+        return "bin"
+    if n % 1_000_000_000:
+        return "milyon"
+    return "milyar"
+
+
+def _last_vowel(word: str) -> str:
+    return next((c for c in reversed(word) if c in _VOWELS), "e")
+
+
+def suffix(number_text: str, case: str) -> str:
+    """``number_text`` with its Turkish case suffix after an apostrophe.
+
+    case: "iyelik" (3rd person possessive, %27,93'ü), "yönelme" (dative, 5'e),
+    "bulunma" (locative, 10'da).
+    """
+    word = _spoken_last_word(number_text)
+    v = _last_vowel(word)
+    ends_vowel = word[-1] in _VOWELS
+    if case == "iyelik":
+        four = {"a": "ı", "ı": "ı", "e": "i", "i": "i", "o": "u", "u": "u", "ö": "ü", "ü": "ü"}[v]
+        return f"{number_text}'{'s' if ends_vowel else ''}{four}"
+    two = "a" if v in _BACK else "e"
+    if case == "yönelme":
+        return f"{number_text}'{'y' if ends_vowel else ''}{two}"
+    if case == "bulunma":
+        return f"{number_text}'{'t' if word[-1] in _HARD else 'd'}{two}"
+    raise ValueError(case)
+
+
+def _join_tr(items: list[str]) -> str:
+    """"a, b ve c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " ve " + items[-1]
+
+
+# ---------------------------------------------------------------------------
+# program data in the document's order, totals computed from parts
+# ---------------------------------------------------------------------------
+
+def _activities(program: Program) -> list[Activity]:
+    if program.activities or not program.submissions:
+        return list(program.activities)
+    return [a for s in program.submissions for a in s.activities]
+
+
+def _indicators(program: Program) -> list[Indicator]:
+    if program.indicators or not program.submissions:
+        return list(program.indicators)
+    return [i for s in program.submissions for i in s.indicators]
+
+
+def _unit_costs(program: Program) -> dict[str, UnitCosts]:
+    if program.unit_costs or not program.submissions:
+        return dict(program.unit_costs)
+    return {s.department: s.unit_costs for s in program.submissions if s.unit_costs is not None}
+
+
+def _departments_in_order(inst: Institution):
+    return sorted(inst.departments, key=lambda d: (d.order, sort_key(d.code)))
+
+
+@dataclass
+class _Sums:
+    budget: int = 0
+    off: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.budget + self.off
+
+    def add(self, a: Activity) -> None:
+        self.budget += a.budget
+        self.off += a.off_budget
+
+    def cells(self, grand: int) -> dict:
+        return {"butce": money(self.budget), "butce_disi": money(self.off), "toplam": money(self.total),
+                "pay": percent(self.total / grand) if grand else ""}
+
+
+class _Numbering:
+    """Caption numbers in document order (the SEQ fields' cached results)."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+
+    def next(self, kind: str) -> int:
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+        return self.counts[kind]
+
+
+def _cell(value) -> dict:
+    if isinstance(value, bool) or value is None:
+        return {"metin": "" if value is None else str(value), "sayi": False}
+    if isinstance(value, (int, float)):
+        return {"metin": number(value), "sayi": True}
+    return {"metin": str(value), "sayi": False}
+
+
+def computed_info_rows(table: InfoTable) -> list[list]:
+    """Rows of a general-information table with every total computed from its parts.
+
+    Within a data row a total column is the sum of its part columns (the
+    schema's ``row_sums``); a total row sums the data rows above it (since the
+    previous total row). "Sıra No" columns are never summed.
+    """
+    from .workbook_schema import INFO_TABLES, INT, MONEY, NUMBER
+
+    spec = next((s for s in INFO_TABLES if s.key == table.key), None)
+    headers = list(table.columns)
+    idx = {h: i for i, h in enumerate(headers)}
+    numeric = set()
+    if spec is not None:
+        numeric = {idx[h] for h, kind in spec.columns if kind in (INT, NUMBER, MONEY) and h in idx}
+    else:
+        for i in range(len(headers)):
+            vals = [r[i] for r, k in zip(table.rows, table.kinds) if k == "data" and i < len(r) and r[i] is not None]
+            if vals and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in vals):
+                numeric.add(i)
+    numeric -= {i for h, i in idx.items() if lower(h).strip(" .") in NOT_SUMMED}
+    rules: dict[int, list[int]] = {}
+    for total, parts in (spec.row_sums if spec else ()):
+        if total in idx and all(p in idx for p in parts) and idx[total] not in rules:
+            rules[idx[total]] = [idx[p] for p in parts]
+
+    out: list[list] = []
+    segment: list[list] = []
+    for raw, kind in zip(table.rows, table.kinds):
+        row = list(raw) + [None] * (len(headers) - len(raw))
+        if kind == "data":
+            for t, parts in rules.items():
+                vals = [row[p] for p in parts]
+                if any(isinstance(v, (int, float)) for v in vals):
+                    row[t] = sum(v for v in vals if isinstance(v, (int, float)))
+            segment.append(row)
+        elif kind == "total":
+            for i in numeric:
+                row[i] = sum(r[i] for r in segment if isinstance(r[i], (int, float)))
+            for i in range(len(headers)):
+                if i not in numeric and i > 0 and isinstance(row[i], (int, float)):
+                    row[i] = None
+            segment = []
+        out.append(row)
+    return out
+
+
+def _info_table(table: InfoTable, no: int) -> dict:
+    rows = computed_info_rows(table)
+    satirlar = []
+    for row, kind in zip(rows, table.kinds):
+        if kind == "group":
+            label = next((str(v) for v in row if v not in (None, "")), "")
+            satirlar.append({"tur": "grup", "etiket": label, "hucreler": []})
+        else:
+            satirlar.append({"tur": "toplam" if kind == "total" else "veri", "etiket": "",
+                             "hucreler": [_cell(v) for v in row]})
+    return {"no": no, "baslik": table.title, "sutunlar": list(table.columns), "sutun_sayisi": len(table.columns),
+            "satirlar": satirlar, "kaynak": table.source_note}
+
+
+def _education_texts(table: Optional[InfoTable]) -> tuple[str, str, list, list]:
+    """Narrative percentages and chart series from table 5 (computed totals)."""
+    if table is None:
+        return "", "", [], []
+    rows = computed_info_rows(table)
+    headers = list(table.columns)
+    data = [r for r, k in zip(rows, table.kinds) if k == "data"]
+
+    def col_total(h: str) -> float:
+        i = headers.index(h)
+        return sum(r[i] for r in data if isinstance(r[i], (int, float)))
+
+    from .workbook_schema import INFO_TABLES
+
+    spec = next(s for s in INFO_TABLES if s.key == "t5")
+    groups = [parts for total, parts in spec.row_sums]
+    gender = [h for h in (groups[0] if groups else ()) if h in headers]
+    education = [h for h in (groups[1] if len(groups) > 1 else ()) if h in headers]
+
+    edu_series = [(h, col_total(h)) for h in education]
+    edu_sum = sum(v for _, v in edu_series)
+    edu_text = ""
+    if edu_sum:
+        parts = [f"{suffix(percent(v / edu_sum), 'iyelik')} {EDUCATION_WORDS.get(lower(h), lower(h))}"
+                 for h, v in edu_series if v]
+        edu_text = _join_tr(parts)
+    gen_series = [(h, col_total(h)) for h in gender]
+    gen_sum = sum(v for _, v in gen_series)
+    gender_text = ""
+    if gen_sum:
+        gender_text = _join_tr([f"{suffix(percent(v / gen_sum), 'iyelik')} {lower(h)}" for h, v in gen_series])
+    total_i = headers.index("Toplam") if "Toplam" in headers else None
+    status = []
+    if total_i is not None:
+        status = [(str(r[0]), r[total_i]) for r in data
+                  if r and r[0] not in (None, "") and isinstance(r[total_i], (int, float))]
+    edu_chart = [(h, v / edu_sum) for h, v in edu_series] if edu_sum else []
+    return edu_text, gender_text, edu_chart, status
+
+
+def build_context(program: Program, draft: bool = False, image=None) -> dict:
+    """Everything the template shows, as plain data (strings, lists, dicts).
+
+    ``image(png_bytes, width_cm)`` makes an embeddable picture (an
+    ``InlineImage``); without it no chart is drawn.
+    """
+    inst = program.institution
+    prof = inst.profile
+    year = prof.year or program.year
+    numbering = _Numbering()
+    ctx: dict = {
+        "kurum": prof.name, "kurum_buyuk": upper(prof.name), "yil": year or "",
+        "plan_donemi": prof.plan_period, "tarih": prof.date_text,
+        "koordinator_birim": prof.coordinator_unit, "baskan": prof.mayor, "baskan_unvan": prof.mayor_title,
+        "onsoz": [p for p in prof.foreword if p and p.strip()],
+        "taslak": bool(draft), "taslak_isareti": "TASLAK" if draft else "",
+        "ust_bilgi": f"{prof.name} {year} Yılı Performans Programı".strip(),
+        "gorevler": list(prof.duties), "misyon": prof.mission, "vizyon": prof.vision,
+        "degerler": list(prof.values),
+    }
+    groups: dict[str, list[str]] = {}
+    for m in prof.team:
+        groups.setdefault(m.group, []).append(f"{m.name}, {m.title}" if m.title else m.name)
+    ctx["ekip"] = [{"ad": g, "uyeler": names} for g, names in groups.items()]
+
+    depts = _departments_in_order(inst)
+    dept_name = {d.code: d.name for d in inst.departments}
+    ctx["birimler"] = [{"kod": d.code, "ad": d.name} for d in depts]
+
+    # laws × strategic areas
+    areas = sorted(inst.areas, key=lambda a: a.no)
+    ctx["mevzuat"] = [{"ad": law.name, "isaretler": ["X" if a.no in law.areas else "" for a in areas]}
+                      for law in inst.laws]
+    ctx["alan_aciklamasi"] = "; ".join(f"{a.no}. Alan: {a.name}" for a in areas)
+
+    # general-information tables 1–9
+    ctx["fiziksel_tablolar"] = [_info_table(inst.info_tables[k], numbering.next("Tablo"))
+                                for k in PHYSICAL_TABLES if k in inst.info_tables]
+    ctx["insan_tablolar"] = []
+    personnel_no = None
+    for k in PERSONNEL_TABLES:
+        if k in inst.info_tables:
+            no = numbering.next("Tablo")
+            if k == "t5":
+                personnel_no = no
+            ctx["insan_tablolar"].append(_info_table(inst.info_tables[k], no))
+    edu_text, gender_text, edu_chart, status_chart = _education_texts(inst.info_tables.get("t5"))
+    ctx["egitim_metni"] = edu_text
+    ctx["cinsiyet_metni"] = gender_text
+    ctx["personel_tablo_e"] = f"Tablo {suffix(str(personnel_no), 'yönelme')}" if personnel_no else "tabloya"
+
+    ctx["politikalar"] = [{"no": p.row_no, "metin": p.text} for p in inst.policies]
+
+    # strategic plan tree with the targets' tables
+    activities = [a for a in _activities(program) if inst.target(a.target_code) is not None]
+    acts_by_target: dict[str, list[Activity]] = {}
+    for a in activities:
+        acts_by_target.setdefault(a.target_code, []).append(a)
+    submitted = {}
+    for ind in _indicators(program):
+        submitted.setdefault(ind.code, ind)
+    defs_by_target: dict[str, list] = {}
+    for d in inst.indicator_defs:
+        defs_by_target.setdefault(d.target_code, []).append(d)
+    extra_by_target: dict[str, list[Indicator]] = {}
+    def_codes = {d.code for d in inst.indicator_defs}
+    for ind in submitted.values():
+        if ind.code not in def_codes:
+            extra_by_target.setdefault(ind.target_code, []).append(ind)
+
+    grand = sum(a.total for a in activities)
+    perf_rows: list[dict] = []
+    alanlar = []
+    aims_by_area: dict[int, list] = {}
+    for aim in inst.aims:
+        aims_by_area.setdefault(aim.area_no, []).append(aim)
+    targets_by_aim: dict[str, list] = {}
+    for t in inst.targets:
+        targets_by_aim.setdefault(t.aim_code, []).append(t)
+    target_sums: dict[str, _Sums] = {}
+    for area in areas:
+        area_sum = _Sums()
+        area_row = {"tur": "alan", "ad": f"Stratejik Alan {area.no}: {area.name}"}
+        perf_rows.append(area_row)
+        amaclar = []
+        for aim in aims_by_area.get(area.no, []):
+            aim_sum = _Sums()
+            aim_row = {"tur": "amac", "ad": f"{aim.code}: {aim.name}"}
+            perf_rows.append(aim_row)
+            hedefler = []
+            for t in targets_by_aim.get(aim.code, []):
+                acts = acts_by_target.get(t.code, [])
+                s = _Sums()
+                for a in acts:
+                    s.add(a)
+                target_sums[t.code] = s
+                aim_sum.budget += s.budget
+                aim_sum.off += s.off
+                perf_rows.append({"tur": "hedef", "ad": f"{t.code} {t.name}", **s.cells(grand)})
+                hedefler.append(_target(t, acts, defs_by_target.get(t.code, []), submitted,
+                                        extra_by_target.get(t.code, []), dept_name, s))
+            aim_row.update(aim_sum.cells(grand))
+            area_sum.budget += aim_sum.budget
+            area_sum.off += aim_sum.off
+            amaclar.append({"kod": aim.code, "ad": aim.name, "hedefler": hedefler})
+        area_row.update(area_sum.cells(grand))
+        alanlar.append({"no": area.no, "ad": area.name, "amaclar": amaclar, "toplam": area_sum.total})
+    ctx["alanlar"] = alanlar
+    ctx["alan_sayisi"] = len(inst.areas)
+    ctx["amac_sayisi"] = len(inst.aims)
+    ctx["hedef_sayisi"] = len(inst.targets)
+
+    # responsibility matrix
+    matrix_no = numbering.next("Tablo")
+    ctx["matris_tablo_no"] = matrix_no
+    ctx["matris_tablo_de"] = f"Tablo {suffix(str(matrix_no), 'bulunma')}"
+    ctx["matris"] = [{"kod": t.code, "isaretler": [t.responsibility.get(d.code, "") for d in depts]}
+                     for t in inst.targets]
+
+    plan_sum = _Sums()
+    for s in target_sums.values():
+        plan_sum.budget += s.budget
+        plan_sum.off += s.off
+    ctx["idare_performans"] = {"no": numbering.next("Tablo"), "satirlar": perf_rows,
+                               "toplam": plan_sum.cells(grand)}
+
+    # D. per unit
+    units = {d.code: d.name for d in inst.departments}
+    for a in activities:
+        units.setdefault(a.unit_code, a.unit_code)
+    costs = _unit_costs(program)
+    per_unit: dict[str, _Sums] = {code: _Sums() for code in units}
+    counts = {code: 0 for code in units}
+    for a in activities:
+        per_unit[a.unit_code].add(a)
+        counts[a.unit_code] += 1
+    unit_rows = []
+    tot = {"faaliyet_sayisi": 0, "hedef": 0, "personel": 0, "genel_yonetim": 0}
+    unit_totals: list[tuple[str, int]] = []
+    for code, name in sorted(units.items(), key=lambda kv: (sort_key(kv[1]), kv[0])):
+        c = costs.get(code)
+        personnel = c.personnel if c else 0
+        general = c.general_admin if c else 0
+        target_cost = per_unit[code].total
+        total = target_cost + personnel + general
+        unit_rows.append({"kod": code, "ad": name, "faaliyet_sayisi": number(counts[code]),
+                          "toplam": money(total), "hedef": money(target_cost), "personel": money(personnel),
+                          "genel_yonetim": money(general)})
+        unit_totals.append((name, total))
+        tot["faaliyet_sayisi"] += counts[code]
+        tot["hedef"] += target_cost
+        tot["personel"] += personnel
+        tot["genel_yonetim"] += general
+    grand_total = tot["hedef"] + tot["personel"] + tot["genel_yonetim"]
+    unit_no = numbering.next("Tablo")
+    ctx["birim_kaynak"] = {"no": unit_no, "birimler": unit_rows, "toplam": {
+        "faaliyet_sayisi": number(tot["faaliyet_sayisi"]), "toplam": money(grand_total),
+        "hedef": money(tot["hedef"]), "personel": money(tot["personel"]),
+        "genel_yonetim": money(tot["genel_yonetim"])}}
+    ctx["birim_kaynak_de"] = f"Tablo {suffix(str(unit_no), 'bulunma')}"
+
+    # Toplam Kaynak İhtiyacı Tablosu (by economic code)
+    by_code = {code: 0 for code in ECONOMIC_CODES}
+    for a in activities:
+        for code, v in a.amounts.items():
+            if code in by_code:
+                by_code[code] += v
+    budget = sum(a.budget for a in activities)
+    off = sum(a.off_budget for a in activities)
+    dash = "–"
+    rows = [{"tur": "grup", "ad": "Performans hedeflerine yönelik faaliyetler", "butce": "", "butce_disi": "",
+             "toplam": ""}]
+    rows += [{"tur": "veri", "ad": f"{code} {name}", "butce": money(by_code[code]), "butce_disi": dash,
+              "toplam": money(by_code[code])} for code, name in ECONOMIC_CODES.items()]
+    rows.append({"tur": "veri", "ad": "Bütçe dışı kaynaklar", "butce": dash, "butce_disi": money(off),
+                 "toplam": money(off)})
+    rows.append({"tur": "ara", "ad": "Faaliyetler toplamı", "butce": money(budget), "butce_disi": money(off),
+                 "toplam": money(budget + off)})
+    rows.append({"tur": "grup", "ad": "Harcama birimlerinin diğer giderleri", "butce": "", "butce_disi": "",
+                 "toplam": ""})
+    rows.append({"tur": "veri", "ad": "Personel giderleri", "butce": money(tot["personel"]),
+                 "butce_disi": dash, "toplam": money(tot["personel"])})
+    rows.append({"tur": "veri", "ad": "Genel yönetim giderleri", "butce": money(tot["genel_yonetim"]),
+                 "butce_disi": dash, "toplam": money(tot["genel_yonetim"])})
+    other = tot["personel"] + tot["genel_yonetim"]
+    rows.append({"tur": "ara", "ad": "Diğer giderler toplamı", "butce": money(other), "butce_disi": dash,
+                 "toplam": money(other)})
+    rows.append({"tur": "toplam", "ad": "Toplam Kaynak İhtiyacı", "butce": money(budget + other),
+                 "butce_disi": money(off), "toplam": money(budget + other + off)})
+    ctx["toplam_kaynak"] = {"no": numbering.next("Tablo"), "satirlar": rows}
+
+    # annex: activities per responsible unit, units in Turkish alphabetical order
+    ekler = []
+    aim_order = {a.code: i for i, a in enumerate(inst.aims)}
+    target_order = {t.code: i for i, t in enumerate(inst.targets)}
+    by_unit: dict[str, list[Activity]] = {}
+    for a in activities:
+        by_unit.setdefault(a.unit_code, []).append(a)
+    for code in sorted(by_unit, key=lambda c: (sort_key(units[c]), c)):
+        acts = sorted(by_unit[code], key=lambda a: target_order[a.target_code])
+        amaclar: dict[str, dict] = {}
+        for a in acts:
+            t = inst.target(a.target_code)
+            aim = next((x for x in inst.aims if x.code == t.aim_code), None)
+            akey = t.aim_code
+            if akey not in amaclar:
+                amaclar[akey] = {"kod": t.aim_code, "ad": aim.name if aim else "", "hedefler": {}}
+            hedefler = amaclar[akey]["hedefler"]
+            if t.code not in hedefler:
+                hedefler[t.code] = {"kod": t.code, "ad": t.name, "faaliyetler": []}
+            hedefler[t.code]["faaliyetler"].append({"kod": a.code, "ad": a.name})
+        ordered = sorted(amaclar.values(), key=lambda x: aim_order.get(x["kod"], len(aim_order)))
+        for am in ordered:
+            am["hedefler"] = list(am["hedefler"].values())
+        ekler.append({"ad": units[code], "ad_buyuk": upper(units[code]), "amaclar": ordered})
+    ctx["ekler"] = ekler
+
+    # charts
+    ctx["insan_grafikleri"] = []
+    ctx["grafik_alan"] = ctx["grafik_birim"] = ctx["grafik_kod"] = None
+    if image is not None:
+        _add_charts(ctx, numbering, image, edu_chart, status_chart, alanlar, unit_totals, by_code)
+    ctx["grafik_var"] = bool(ctx["insan_grafikleri"] or ctx["grafik_alan"] or ctx["grafik_birim"]
+                             or ctx["grafik_kod"])
+    return ctx
+
+
+def _target(t, acts: list[Activity], defs, submitted: dict, extra: list[Indicator], dept_name: dict,
+            s: _Sums) -> dict:
+    gostergeler = []
+    for d in defs:
+        ind = submitted.get(d.code)
+        gostergeler.append({"kod": d.code, "ad": d.name, "olcu": d.unit,
+                            "deger": number(ind.value) if ind is not None and ind.value is not None else ""})
+    for ind in extra:
+        gostergeler.append({"kod": ind.code, "ad": ind.name, "olcu": ind.unit,
+                            "deger": number(ind.value) if ind.value is not None else ""})
+    used = set(BASE_CODES) | {c for a in acts for c, v in a.amounts.items() if v and c in ECONOMIC_CODES}
+    codes = sorted(used)
+    faaliyetler = []
+    code_totals = {c: 0 for c in codes}
+    for a in acts:
+        for c in codes:
+            code_totals[c] += a.amounts.get(c, 0)
+        faaliyetler.append({
+            "kod": a.code, "ad": a.name, "birim": dept_name.get(a.unit_code, a.unit_code),
+            "butce": money(a.budget), "butce_disi": money(a.off_budget), "toplam": money(a.total),
+            "kod_tutarlari": [money(a.amounts.get(c, 0)) for c in codes],
+            "aciklama": (a.explanation or "").strip(),
+        })
+    return {"kod": t.code, "ad": t.name, "gostergeler": gostergeler, "faaliyetler": faaliyetler,
+            "butce": money(s.budget), "butce_disi": money(s.off), "toplam": money(s.total),
+            "kodlar": [f"{c} {ECONOMIC_CODES[c]}" for c in codes],
+            "kod_toplamlari": [money(code_totals[c]) for c in codes],
+            "kod_sayisi": len(codes), "sutun_sayisi": len(codes) + 3}
+
+
+def _add_charts(ctx, numbering, image, edu_chart, status_chart, alanlar, unit_totals, by_code) -> None:
+    from . import charts
+
+    def chart(png: bytes, title: str) -> dict:
+        return {"resim": image(png, 15.5), "no": numbering.next("Grafik"), "baslik": title}
+
+    if edu_chart:
+        ctx["insan_grafikleri"].append(chart(
+            charts.vertical_bars([h for h, _ in edu_chart], [v for _, v in edu_chart], kind="share"),
+            "Personelin Öğrenim Durumuna Göre Dağılımı"))
+    if status_chart and any(v for _, v in status_chart):
+        ctx["insan_grafikleri"].append(chart(
+            charts.horizontal_bars([h for h, _ in status_chart], [v for _, v in status_chart], kind="count"),
+            "Personelin İstihdam Statüsüne Göre Dağılımı"))
+    if any(a["toplam"] for a in alanlar):
+        ctx["grafik_alan"] = chart(
+            charts.horizontal_bars([f"{a['no']}. {a['ad']}" for a in alanlar], [a["toplam"] for a in alanlar]),
+            "Stratejik Alanlara Göre Faaliyet Kaynak İhtiyacı")
+    if any(v for _, v in unit_totals):
+        items = charts.top_n(unit_totals, TOP_UNITS, "Diğer birimler ({count})")
+        ctx["grafik_birim"] = chart(
+            charts.horizontal_bars([n for n, _ in items], [v for _, v in items]),
+            "Harcama Birimlerine Göre Toplam Kaynak İhtiyacı")
+    used = [(c, v) for c, v in by_code.items() if v]
+    if used:
+        ctx["grafik_kod"] = chart(
+            charts.horizontal_bars([f"{c} {ECONOMIC_CODES[c]}" for c, _ in used], [v for _, v in used]),
+            "Ekonomik Kodlara Göre Bütçe Kaynak İhtiyacı")
+
+
+# ---------------------------------------------------------------------------
+# rendering
+# ---------------------------------------------------------------------------
+
+def _template_class():
+    from docxtpl import DocxTemplate
+
+    class _Template(DocxTemplate):
+        def patch_xml(self, src_xml: str) -> str:
+            xml = super().patch_xml(src_xml)
+            # docxtpl puts a {% colspan %} gridSpan first in tcPr; the schema wants it after tcW
+            return re.sub(r'(<w:tcPr>)(<w:gridSpan w:val="\{\{[^"]*\}\}"/>)(<w:tcW [^>]*/>)', r"\1\3\2", xml)
+
+    return _Template
+
+
+def fixed_core_properties(cp, year: int) -> None:
+    """Dates and revision that do not change from run to run."""
+    when = datetime(year - 1, 12, 1) if year and year > 1 else datetime(2000, 1, 1)
+    cp.created = when
+    cp.modified = when
+    cp.last_modified_by = ""
+    cp.revision = 1
+
+
+def normalize_docx(data: bytes) -> bytes:
+    """Re-zip with fixed timestamps and attributes: same content → same bytes."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    names = src.namelist()
+    names.sort(key=lambda n: (n != "[Content_Types].xml",))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 0
+            dst.writestr(info, src.read(name), compresslevel=6)
+    return out.getvalue()
+
+
+def column_widths(rows: list[list[tuple[int, bool, bool, str]]], ncols: int, total: int) -> list[int]:
+    """Column widths (twips) summing to ``total`` from cell texts.
+
+    ``rows`` hold ``(span, rotated, header, text)`` per cell. A column whose
+    body cells are all numbers gets the width of its longest number (and of
+    its longest header word); text columns share the rest in proportion to
+    their average text length, never narrower than their longest word. When
+    no text is long, the spare width is spread over all columns.
+    """
+    longest = [1] * ncols  # longest word, headers included
+    lengths: list[list[int]] = [[] for _ in range(ncols)]
+    numeric = [True] * ncols
+    maxnum = [0] * ncols
+    for row in rows:
+        col = 0
+        for span, rotated, header, text in row:
+            if span == 1 and not rotated and col < ncols:
+                text = text.strip()
+                longest[col] = max(longest[col], max((len(w) for w in text.split()), default=0))
+                if not header and text:
+                    lengths[col].append(len(text))
+                    if re.fullmatch(r"[\d.,%–-]+", text):
+                        maxnum[col] = max(maxnum[col], len(text))
+                    else:
+                        numeric[col] = False
+            col += span
+    widths = [0] * ncols
+    text_cols = []
+    for i in range(ncols):
+        if numeric[i] and lengths[i]:
+            widths[i] = max(maxnum[i] * 100 + 180, min(longest[i], 12) * 95 + 170)
+        else:
+            text_cols.append(i)
+    weight = {i: max(3.0, min(sum(lengths[i]) / len(lengths[i]), 80.0) if lengths[i] else 3.0) ** 0.8
+              for i in text_cols}
+    mins = {i: min(longest[i], 16) * 105 + 200 for i in text_cols}
+    if not text_cols:
+        scale = total / max(sum(widths), 1)
+        widths = [int(w * scale) for w in widths]
+    else:
+        if total - sum(widths) < sum(mins.values()):  # too many number columns: shrink them
+            shrink = max(total - sum(mins.values()), 0) / max(sum(widths), 1)
+            widths = [int(w * shrink) for w in widths]
+        rest = total - sum(widths)
+        natural = {i: max(mins[i], int(weight[i] ** 1.25 * 105 + 200)) for i in text_cols}
+        if max(weight.values()) < 25 ** 0.8 and sum(natural.values()) <= rest:
+            # short texts only: natural widths, the spare spread over all columns
+            for i in text_cols:
+                widths[i] = natural[i]
+            spare = total - sum(widths)  # spread in proportion to the widths
+            base = sum(widths)
+            widths = [w + spare * w // base for w in widths]
+        else:
+            wsum = sum(weight.values())
+            for i in text_cols:
+                widths[i] = max(mins[i], int(rest * weight[i] / wsum))
+    if sum(widths) != total:
+        scale = total / max(sum(widths), 1)
+        widths = [int(w * scale) for w in widths]
+        big = max(range(ncols), key=lambda i: widths[i])
+        widths[big] += total - sum(widths)
+    return widths
+
+
+def _fit_columns(body) -> None:
+    """Size the columns of the tables marked AUTO_WIDTH_CAPTION from their content.
+
+    Those tables have a column per department, economic code or table column
+    (Jinja column loops), so the template cannot know the widths. Number
+    columns get the width of their longest number; text columns share the
+    rest in proportion to their text (long words never broken).
+    """
+    from docx.oxml.ns import qn
+
+    W_TBL, W_TR, W_TC, W_T = qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:t")
+    for tbl in body.iter(W_TBL):
+        tbl_pr = tbl.find(qn("w:tblPr"))
+        cap = tbl_pr.find(qn("w:tblCaption")) if tbl_pr is not None else None
+        if cap is None or cap.get(qn("w:val")) != AUTO_WIDTH_CAPTION:
+            continue
+        total = int(tbl_pr.find(qn("w:tblW")).get(qn("w:w")))
+        rows = []
+        for tr in tbl.iterchildren(W_TR):
+            header = tr.find(qn("w:trPr")) is not None and tr.find(qn("w:trPr")).find(qn("w:tblHeader")) is not None
+            cells = []
+            for tc in tr.iterchildren(W_TC):
+                pr = tc.find(qn("w:tcPr"))
+                span_el = pr.find(qn("w:gridSpan")) if pr is not None else None
+                span = int(span_el.get(qn("w:val"))) if span_el is not None else 1
+                rotated = pr is not None and pr.find(qn("w:textDirection")) is not None
+                text = "".join(t.text or "" for t in tc.iter(W_T))
+                cells.append((tc, span, rotated, text))
+            rows.append((header, cells))
+        ncols = max((sum(c[1] for c in cells) for _, cells in rows), default=0)
+        if not ncols:
+            continue
+        widths = column_widths([[(span, rotated, header, text) for _, span, rotated, text in cells]
+                                for header, cells in rows], ncols, total)
+        grid = tbl.find(qn("w:tblGrid"))
+        for gc in list(grid):
+            grid.remove(gc)
+        for w in widths:
+            gc = grid.makeelement(qn("w:gridCol"), {qn("w:w"): str(w)})
+            grid.append(gc)
+        for _, cells in rows:
+            col = 0
+            for tc, span, _, _ in cells:
+                pr = tc.find(qn("w:tcPr"))
+                tcw = pr.find(qn("w:tcW")) if pr is not None else None
+                if tcw is not None:
+                    tcw.set(qn("w:w"), str(sum(widths[col:col + span])))
+                    tcw.set(qn("w:type"), "dxa")
+                col += span
+
+
+def render_bytes(program: Program, draft: bool = False, template: Optional[Path] = None,
+                 strict: bool = False) -> bytes:
+    """The rendered .docx as bytes (``strict``: an undefined template name is an error)."""
+    import jinja2
+    from docx.shared import Cm
+    from docxtpl import InlineImage
+
+    source = Path(template or TEMPLATE_PATH)
+    tpl = _template_class()(str(source))
+
+    def image(png: bytes, width_cm: float):
+        return InlineImage(tpl, io.BytesIO(png), width=Cm(width_cm))
+
+    ctx = build_context(program, draft, image)
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined if strict else jinja2.Undefined)
+    try:
+        tpl.render(ctx, env, autoescape=True)
+    except jinja2.TemplateError as exc:
+        raise DocumentError(f"Belge şablonu işlenemedi ({source}): {exc}") from exc
+    _fit_columns(tpl.docx.element.body)
+    prof = program.institution.profile
+    cp = tpl.docx.core_properties
+    cp.title = f"{prof.name} {prof.year} Yılı Performans Programı".strip()
+    cp.subject = "Performans Programı" + (" (TASLAK)" if draft else "")
+    cp.author = prof.coordinator_unit or prof.name
+    cp.comments = ""
+    cp.keywords = "performans programı"
+    cp.language = "tr-TR"
+    fixed_core_properties(cp, prof.year)
+    buf = io.BytesIO()
+    tpl.save(buf)
+    return normalize_docx(buf.getvalue())
+
+
+def render_docx(program: Program, path: Path, draft: bool = False,
+                template: Optional[Path] = None) -> Path:
+    """Render the program to ``path`` (.docx), atomically; returns ``path``.
+
+    ``draft`` marks the document "TASLAK" on the cover and in the header.
+    """
+    path = Path(path)
+    write_bytes(path, render_bytes(program, draft, template))
+    return path

@@ -1,0 +1,448 @@
+"""The program document (.docx): content, order, formats, escaping, determinism."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import docx
+import pytest
+from docx.enum.section import WD_ORIENT
+
+from generator import charts
+from generator.document import (
+    TEMPLATE_PATH,
+    build_context,
+    column_widths,
+    computed_info_rows,
+    render_bytes,
+    render_docx,
+    suffix,
+)
+from generator.merge import merge
+from generator.model import Activity, Department, InfoTable, Program, Target, UnitCosts
+from generator.turkish import percent
+from tests.factory import small_institution, small_submissions
+
+
+def program(mutate=None) -> Program:
+    inst = small_institution()
+    subs = small_submissions(inst)
+    if mutate:
+        mutate(inst, subs)
+    prog, _ = merge(inst, subs)
+    return prog
+
+
+def open_doc(data: bytes):
+    return docx.Document(io.BytesIO(data))
+
+
+@pytest.fixture(scope="module")
+def doc_bytes() -> bytes:
+    return render_bytes(program())
+
+
+@pytest.fixture(scope="module")
+def doc(doc_bytes):
+    return open_doc(doc_bytes)
+
+
+def body_blocks(d):
+    """Paragraphs and tables of the body in document order."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for child in d.element.body.iterchildren():
+        if child.tag.endswith("}p"):
+            yield Paragraph(child, d)
+        elif child.tag.endswith("}tbl"):
+            yield Table(child, d)
+
+
+def headings(d) -> list[tuple[int, str]]:
+    out = []
+    for p in d.paragraphs:
+        name = p.style.name if p.style is not None else ""
+        if name.startswith("Heading "):
+            out.append((int(name.split()[1]), p.text))
+    return out
+
+
+def table_after(d, text: str, index: int = 0):
+    """The ``index``-th table after the heading or caption whose text is ``text``."""
+    found = False
+    n = 0
+    for block in body_blocks(d):
+        if not found:
+            found = (hasattr(block, "text") and block.text == text and block.style is not None
+                     and block.style.name.startswith(("Heading", "Caption")))
+            continue
+        if hasattr(block, "rows"):
+            if n == index:
+                return block
+            n += 1
+    raise AssertionError(f"no table after {text!r}")
+
+
+def rows_text(table) -> list[list[str]]:
+    """Cell texts row by row, one entry per real cell (merged cells not repeated)."""
+    from docx.table import _Cell
+
+    return [["\n".join(p.text for p in _Cell(tc, table).paragraphs) for tc in tr.tc_lst]
+            for tr in table._tbl.tr_lst]
+
+
+def row_starting(table, first: str) -> list[str]:
+    return next(r for r in rows_text(table) if r and r[0] == first)
+
+
+def test_cover_header_and_no_draft_mark(doc):
+    texts = [p.text for p in doc.paragraphs[:6]]
+    assert texts[:3] == ["ÖRNEK BÜYÜKŞEHİR BELEDİYESİ", "2024", "PERFORMANS PROGRAMI"]
+    assert "TASLAK" not in [p.text for p in doc.paragraphs]
+    header = doc.sections[-1].header
+    header_text = " ".join(c.text for t in header.tables for r in t.rows for c in r.cells)
+    assert "Örnek Büyükşehir Belediyesi 2024 Yılı Performans Programı" in header_text
+    assert "TASLAK" not in header_text
+
+
+def test_draft_is_marked_on_cover_and_header():
+    d = open_doc(render_bytes(program(), draft=True))
+    assert "TASLAK" in [p.text for p in d.paragraphs[:8]]
+    header_text = " ".join(c.text for t in d.sections[-1].header.tables for r in t.rows for c in r.cells)
+    assert "TASLAK" in header_text
+
+
+def test_foreword_signature_and_team(doc):
+    texts = [p.text for p in doc.paragraphs]
+    i = texts.index("Değerli hemşehrilerimiz,")
+    assert texts[i + 1] == "İkinci paragraf."
+    assert texts.index("Ayşe IŞIK") > i and "Örnek Büyükşehir Belediye Başkanı" in texts
+    assert "Ali ÇAKIR, Genel Sekreter" in texts and "İpek ŞAHİN, Uzman" in texts
+    assert texts.index("Başkan") < texts.index("Ali ÇAKIR, Genel Sekreter") < texts.index("Üyeler")
+
+
+def test_heading_order_and_levels(doc):
+    expected = [
+        (1, "1- Genel Bilgiler"), (2, "A. Görev, Yetki ve Sorumluluklar"), (2, "B. Teşkilat Yapısı"),
+        (2, "C. Fiziksel Kaynaklar"), (2, "D. İnsan Kaynakları"), (2, "E. Diğer Hususlar"),
+        (1, "2- Performans Bilgileri"), (2, "A. Temel Politika ve Öncelikler"), (2, "B. Amaç ve Hedefler"),
+        (3, "Stratejik Hedefler ve İlişkili Birimleri"),
+        (2, "C. Performans Hedef ve Göstergeleri ile Faaliyetler"), (3, "İdare Performans Tablosu"),
+        (3, "Stratejik Alan 1: Altyapı ve Ulaşım"), (4, "A1: Altyapıyı geliştirmek."),
+        (5, "H1.1 Yolları yapmak."), (5, "H1.2 Köprüleri onarmak."),
+        (3, "Stratejik Alan 2: Çevre"), (4, "A2: Çevreyi korumak."), (5, "H2.1 Atıkları azaltmak."),
+        (2, "D. İdarenin Toplam Kaynak İhtiyacı"), (3, "Toplam Kaynak İhtiyacı Tablosu"),
+        (1, "3- Ekler"), (2, "Faaliyetlerden Sorumlu Harcama Birimlerine İlişkin Tablo"),
+    ]
+    got = headings(doc)
+    positions = [got.index(h) for h in expected]
+    assert positions == sorted(positions)
+
+
+def test_indexes_are_fields_and_refresh_on_open(doc_bytes):
+    z = zipfile.ZipFile(io.BytesIO(doc_bytes))
+    body = z.read("word/document.xml").decode()
+    assert 'TOC \\o "1-3"' in body and 'TOC \\h \\z \\c "Tablo"' in body
+    assert body.count("SEQ Tablo") == 6  # t2, t5, matrix, idare, units, economic codes
+    assert '<w:updateFields w:val="true"/>' in z.read("word/settings.xml").decode()
+
+
+def test_caption_numbers_follow_document_order(doc):
+    captions = [p.text for p in doc.paragraphs if p.style is not None and p.style.name == "Caption"]
+    tables = [c for c in captions if c.startswith("Tablo ")]
+    assert tables == ["Tablo 1: Hizmet Araçları",
+                      "Tablo 2: Statü, Cinsiyet ve Öğrenim Durumuna Göre Personel Analizi",
+                      "Tablo 3: Harcama Birimleri Hedef Sorumluluk Matrisi",
+                      "Tablo 4: İdare Performans Tablosu",
+                      "Tablo 5: Harcama Birimlerine Göre Toplam Kaynak İhtiyacı",
+                      "Tablo 6: Toplam Kaynak İhtiyacı Tablosu"]
+    texts = [p.text for p in doc.paragraphs]
+    assert any("Tablo 3'te gösterilmiştir" in t for t in texts)  # the matrix reference, Turkish suffix
+    assert any("Tablo 5'te" in t for t in texts)
+
+
+def test_target_table_holds_indicators_and_activities(doc):
+    t = rows_text(table_after(doc, "H1.1 Yolları yapmak."))
+    assert t[0] == ["PERFORMANS HEDEFİ TABLOSU"]
+    assert ["PG1.1.1 Yapılan yol uzunluğu", "km", "38"] in t
+    assert ["F1 Asfalt yapılması & <bakım>", "500.000", "0", "500.000"] in t
+    assert ["F2 Yol kenarı ağaçlandırma", "0", "0", "0"] in t
+    assert t[-1] == ["Genel Toplam", "500.000", "0", "500.000"]
+    # indicators come before the activities
+    flat = [r[0] for r in t]
+    assert flat.index("PG1.1.1 Yapılan yol uzunluğu") < flat.index("F1 Asfalt yapılması & <bakım>")
+    t2 = rows_text(table_after(doc, "H1.2 Köprüleri onarmak."))
+    assert ["PG1.2.1 Onarılan köprü sayısı", "adet", "2,5"] in t2
+
+
+def test_totals_are_computed_from_parts_not_typed(doc):
+    # H1.2 F1 has a typed total of 70.000 over 50.000 + 10.000
+    t = rows_text(table_after(doc, "H1.2 Köprüleri onarmak."))
+    assert ["F1 Köprü onarımı", "50.000", "10.000", "60.000"] in t
+    assert t[-1] == ["Genel Toplam", "50.000", "10.000", "60.000"]
+    assert not any("70.000" in c for r in t for c in r)
+
+
+def test_typed_totals_never_change_the_document():
+    def typed(inst, subs):
+        for s in subs:
+            for a in s.activities:
+                a.budget_typed, a.total_typed, a.cost_total_typed = 1, 2, 3
+            s.unit_costs.activity_count_typed = 99
+            s.unit_costs.target_cost_typed = 7
+            s.unit_costs.total_typed = 8
+            s.typed_totals = {"toplam": 123}
+        inst.info_tables["t2"].rows[-1] = ["Toplam", 50, 20, 70]
+        inst.profile.activity_count_typed = 77
+
+    def untyped(inst, subs):
+        for s in subs:
+            for a in s.activities:
+                a.budget_typed = a.total_typed = a.cost_total_typed = None
+            s.unit_costs.activity_count_typed = None
+        inst.control_totals = []
+
+    assert render_bytes(program(typed)) == render_bytes(program(untyped))
+
+
+def test_cost_table_columns_are_the_codes_used(doc):
+    t = rows_text(table_after(doc, "H2.1 Atıkları azaltmak.", 1))
+    assert t[0] == ["FAALİYET MALİYETLERİ TABLOSU"]
+    header = t[2]
+    assert header[2:] == ["03 Mal ve Hizmet Alım Giderleri", "05 Cari Transferler", "06 Sermaye Giderleri",
+                          "07 Sermaye Transferleri", "09 Yedek Ödenekler", "Toplam Kaynak İhtiyacı"]
+    assert row_starting(table_after(doc, "H2.1 Atıkları azaltmak.", 1), "F1 Sıfır atık eğitimi") == [
+        "F1 Sıfır atık eğitimi", "Çevre Koruma ve Kontrol Dairesi Başkanlığı", "0", "100.000", "0", "1.000", "2",
+        "101.002"]
+    assert t[-1] == ["Genel Toplam", "0", "100.000", "0", "1.000", "2", "101.002"]
+    # only the base codes where nothing else is used; the explanation row under its activity
+    t11 = rows_text(table_after(doc, "H1.1 Yolları yapmak.", 1))
+    assert t11[2][2:] == ["03 Mal ve Hizmet Alım Giderleri", "05 Cari Transferler", "06 Sermaye Giderleri",
+                          "Toplam Kaynak İhtiyacı"]
+    first = [r[0] for r in t11].index("F1 Asfalt yapılması & <bakım>")
+    assert t11[first + 1] == ["Açıklama satırı"]
+    assert t11[first][1:] == ["Fen İşleri Dairesi Başkanlığı", "200.000", "0", "300.000", "500.000"]
+
+
+def test_cost_table_grid_matches_its_columns(doc):
+    from docx.oxml.ns import qn
+
+    tbl = table_after(doc, "H2.1 Atıkları azaltmak.", 1)._tbl
+    cols = tbl.find(qn("w:tblGrid")).findall(qn("w:gridCol"))
+    assert len(cols) == 2 + 5 + 1
+    assert sum(int(c.get(qn("w:w"))) for c in cols) == 9356  # the text width of the page
+
+
+def test_escaping_of_special_characters():
+    def mutate(inst, subs):
+        subs[0].activities[0].name = "Kod {{ x }} & 'tek' \"çift\" <b>kalın</b>"
+
+    d = open_doc(render_bytes(program(mutate)))
+    texts = [p.text for p in d.paragraphs]
+    assert "Şehri & insanı <birlikte> geliştirmek." in texts
+    assert "\"Yaşanabilir\" bir şehir." in texts
+    t = rows_text(table_after(d, "H1.1 Yolları yapmak."))
+    assert ["F1 Kod {{ x }} & 'tek' \"çift\" <b>kalın</b>", "500.000", "0", "500.000"] in t
+
+
+def test_annex_units_in_turkish_order_and_upper_case():
+    def mutate(inst, subs):
+        inst.departments.append(Department("D4-BİD", "Bilgi İşlem Dairesi Başkanlığı", [], None, 3))
+        inst.targets[2].responsibility["D4-BİD"] = "i"
+        subs[1].activities.append(Activity("H2.1", "F2", "Sunucu alımı", "D4-BİD", "", {"06": 5}))
+        subs[1].activities.append(Activity("H2.1", "F3", "Yangın eğitimi", "D3-İDB", "", {"03": 7}))
+
+    d = open_doc(render_bytes(program(mutate)))
+    units = [rows_text(t)[0][1] for t in d.tables if rows_text(t) and rows_text(t)[0][0] == "SORUMLU BİRİM"]
+    assert units == ["BİLGİ İŞLEM DAİRESİ BAŞKANLIĞI", "ÇEVRE KORUMA VE KONTROL DAİRESİ BAŞKANLIĞI",
+                     "FEN İŞLERİ DAİRESİ BAŞKANLIĞI", "İTFAİYE DAİRESİ BAŞKANLIĞI"]
+    fen = next(rows_text(t) for t in d.tables if rows_text(t)[0][1:] == ["FEN İŞLERİ DAİRESİ BAŞKANLIĞI"])
+    assert fen[1] == ["A1: Altyapıyı geliştirmek."]
+    assert fen[3:] == [["H1.1 Yolları yapmak.", "F1 Asfalt yapılması & <bakım>"],
+                       ["H1.2 Köprüleri onarmak.", "F1 Köprü onarımı"]]
+
+
+def test_annex_merges_a_target_over_its_activities():
+    def mutate(inst, subs):
+        subs[0].activities.append(Activity("H1.1", "F3", "Kaldırım yapımı", "D1-FDB", "", {"06": 1}))
+
+    d = open_doc(render_bytes(program(mutate)))
+    fen = next(t for t in d.tables if rows_text(t)[0][1:] == ["FEN İŞLERİ DAİRESİ BAŞKANLIĞI"])
+    rows = rows_text(fen)
+    assert rows[3] == ["H1.1 Yolları yapmak.", "F1 Asfalt yapılması & <bakım>"]
+    assert rows[4] == ["", "F3 Kaldırım yapımı"]  # continuation of the merged target cell
+    assert 'w:val="continue"' in fen._tbl.tr_lst[4].tc_lst[0].xml
+
+
+def test_unit_resource_table(doc):
+    t = rows_text(table_after(doc, "Tablo 5: Harcama Birimlerine Göre Toplam Kaynak İhtiyacı"))
+    assert [r[0] for r in t] == ["Birim", "Çevre Koruma ve Kontrol Dairesi Başkanlığı",
+                                 "Fen İşleri Dairesi Başkanlığı", "İtfaiye Dairesi Başkanlığı", "Genel Toplam"]
+    assert t[1][1:] == ["2", "Toplam\nHedef\nPersonel Gideri\nGenel Yönetim Gideri", "101.003\n101.002\n1\n0"]
+    assert t[2][1:] == ["2", "Toplam\nHedef\nPersonel Gideri\nGenel Yönetim Gideri",
+                        "585.000\n560.000\n20.000\n5.000"]
+    # the count is computed (the workbook typed 5 for D2-ÇDB)
+    assert t[-1][1] == "4" and t[-1][3] == "686.003\n661.002\n20.001\n5.000"
+
+
+def test_total_resource_table_by_economic_code(doc):
+    t = rows_text(table_after(doc, "Tablo 6: Toplam Kaynak İhtiyacı Tablosu"))
+    names = [r[0] for r in t]
+    for code in ("01 ", "02 ", "03 ", "04 ", "05 ", "06 ", "07 ", "08 ", "09 "):
+        assert any(n.startswith(code) for n in names)
+    assert row_starting(table_after(doc, "Tablo 6: Toplam Kaynak İhtiyacı Tablosu"),
+                        "06 Sermaye Giderleri")[1] == "350.000"
+    assert t[-1] == ["Toplam Kaynak İhtiyacı", "676.003", "10.000", "686.003"]  # equals the unit table
+
+
+def test_administration_performance_table(doc):
+    tbl = table_after(doc, "Tablo 4: İdare Performans Tablosu")
+    t = rows_text(tbl)
+    assert row_starting(tbl, "Stratejik Alan 1: Altyapı ve Ulaşım")[1:] == ["550.000", "10.000", "560.000",
+                                                                           percent(560_000 / 661_002)]
+    assert row_starting(tbl, "H1.1 Yolları yapmak.")[1:] == ["500.000", "0", "500.000", "%75,64"]
+    assert t[-1] == ["Genel Toplam", "651.002", "10.000", "661.002", "%100,00"]
+    order = [r[0] for r in t]
+    assert order.index("A1: Altyapıyı geliştirmek.") < order.index("H1.2 Köprüleri onarmak.") < \
+        order.index("Stratejik Alan 2: Çevre") < order.index("H2.1 Atıkları azaltmak.")
+
+
+def test_responsibility_matrix_on_a_landscape_page(doc):
+    t = rows_text(table_after(doc, "Tablo 3: Harcama Birimleri Hedef Sorumluluk Matrisi"))
+    assert t[0] == ["Hedef No", "D1-FDB", "D2-ÇDB", "D3-İDB"]
+    assert t[1:] == [["H1.1", "S", "i", ""], ["H1.2", "S", "", ""], ["H2.1", "i", "S", "i"]]
+    assert WD_ORIENT.LANDSCAPE in [s.orientation for s in doc.sections]
+
+
+def test_laws_matrix_and_general_information(doc):
+    t = rows_text(table_after(doc, "Örnek Büyükşehir Belediyesi Faaliyetlerini Düzenleyen Kanun ve Düzenlemeler"))
+    assert t == [["Yasal Mevzuat", "1. Alan", "2. Alan"], ["5393 sayılı Belediye Kanunu", "X", "X"],
+                 ["2872 sayılı Çevre Kanunu", "", "X"]]
+    texts = [p.text for p in doc.paragraphs]
+    assert "Stratejik planı hazırlamak." in texts
+    assert any(p.text == "D1-FDB" for t in doc.tables for r in t.rows for p in r.cells[0].paragraphs)
+
+
+def test_info_tables_totals_and_narrative_percentages():
+    def mutate(inst, subs):
+        # typed totals that disagree with their parts
+        inst.info_tables["t2"].rows = [["Otomobil", 1, 2, 30], ["Otobüs", 4, 0, 4], ["Toplam", 50, 20, 99]]
+
+    d = open_doc(render_bytes(program(mutate)))
+    t = rows_text(table_after(d, "Tablo 1: Hizmet Araçları"))
+    assert t == [["Araç Türü", "Resmi", "Kiralık", "Toplam"], ["Otomobil", "1", "2", "3"],
+                 ["Otobüs", "4", "0", "4"], ["Toplam", "5", "2", "7"]]
+    texts = [p.text for p in d.paragraphs]
+    assert any("personelinin %25,00'i lise, %25,00'i ön lisans ve %50,00'si lisans eğitim seviyesindedir" in x
+               for x in texts)
+    assert "Personelin %50,00'si kadın ve %50,00'si erkek personelden oluşmaktadır." in texts
+    assert any("Kaynak: Destek Hizmetleri" == x for x in texts)
+
+
+def test_info_rows_group_and_serial_numbers_not_summed():
+    table = InfoTable("t1", "Hizmet Binaları", ["Sıra No", "Hizmet Binası", "Sayı"],
+                      rows=[["Hizmet Binaları", None, None], [1, "Belediye Hizmet Binası", 20], [2, "İtfaiye", 41],
+                            ["Park", None, None], [3, "Katlı Otopark", 5], [None, "Toplam", 1]],
+                      kinds=["group", "data", "data", "group", "data", "total"])
+    rows = computed_info_rows(table)
+    assert rows[-1] == [None, "Toplam", 66]
+    d_ctx = build_context(program(lambda inst, subs: inst.info_tables.update(t1=table)))
+    t1 = d_ctx["fiziksel_tablolar"][0]
+    assert [r["tur"] for r in t1["satirlar"]] == ["grup", "veri", "veri", "grup", "veri", "toplam"]
+    assert t1["satirlar"][0]["etiket"] == "Hizmet Binaları"
+
+
+def test_turkish_suffixes_after_numbers():
+    cases = [("%27,93", "iyelik", "%27,93'ü"), ("%32,27", "iyelik", "%32,27'si"), ("%20,99", "iyelik", "%20,99'u"),
+             ("%0,11", "iyelik", "%0,11'i"), ("%22,56", "iyelik", "%22,56'sı"), ("%50,00", "iyelik", "%50,00'si"),
+             ("%40,00", "iyelik", "%40,00'ı"), ("%100,00", "iyelik", "%100,00'ü"),
+             ("5", "yönelme", "5'e"), ("10", "yönelme", "10'a"), ("6", "yönelme", "6'ya"), ("2", "yönelme", "2'ye"),
+             ("10", "bulunma", "10'da"), ("5", "bulunma", "5'te"), ("12", "bulunma", "12'de"),
+             ("40", "bulunma", "40'ta"), ("3", "bulunma", "3'te"), ("1.000", "bulunma", "1.000'de")]
+    assert [suffix(n, c) for n, c, _ in cases] == [e for _, _, e in cases]
+
+
+def test_same_input_gives_same_bytes(tmp_path, doc_bytes):
+    a = render_docx(program(), tmp_path / "a" / "program.docx")
+    b = render_docx(program(), tmp_path / "b" / "program.docx")
+    assert a.read_bytes() == b.read_bytes() == doc_bytes
+    infos = zipfile.ZipFile(a).infolist()
+    assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+    assert infos[0].filename == "[Content_Types].xml"
+    assert not list(tmp_path.glob("a/.*"))  # no temporary file left behind
+
+
+def test_charts_are_embedded_and_deterministic(doc):
+    assert len(doc.inline_shapes) == 5  # education, status, areas, units, economic codes
+    png = charts.horizontal_bars(["Bir", "İki"], [1_952_400_000, 5_000_000])
+    assert png == charts.horizontal_bars(["Bir", "İki"], [1_952_400_000, 5_000_000])
+    assert png.startswith(b"\x89PNG") and b"Software" not in png and b"tIME" not in png
+    assert charts.money_scale([1_952_400_000]) == (1e9, "milyar TL")
+    assert charts.scaled(1_952_400_000, 1e6) == "1.952,4"
+    assert charts.top_n([("a", 1), ("b", 5), ("c", 3)], 2, "Diğer ({count})") == [("b", 5), ("c", 3),
+                                                                                ("Diğer (1)", 1)]
+
+
+def test_column_widths_fit_numbers_and_fill_the_table():
+    rows = [[(1, False, True, "Faaliyet Adı"), (1, False, True, "Birim"), (1, False, True, "Toplam")],
+            [(1, False, False, "F1 " + "uzun faaliyet adı " * 6), (1, False, False, "Fen İşleri Dairesi"),
+             (1, False, False, "1.952.400.000")]]
+    w = column_widths(rows, 3, 9356)
+    assert sum(w) == 9356
+    assert w[2] >= 13 * 100  # the longest number fits on one line
+    assert w[0] > w[1]
+
+
+def test_every_template_name_is_provided():
+    from docxtpl import DocxTemplate
+
+    ctx = build_context(program())
+    assert DocxTemplate(str(TEMPLATE_PATH)).get_undeclared_template_variables(context=ctx) == set()
+    render_bytes(program(), strict=True)  # attribute names too: StrictUndefined raises on a typo
+
+
+def test_a_blank_institution_renders():
+    from generator.model import Institution
+
+    inst = Institution()
+    inst.profile.name, inst.profile.year = "Boş Belediye", 2025
+    d = open_doc(render_bytes(Program(institution=inst)))
+    assert d.paragraphs[0].text == "BOŞ BELEDİYE"
+
+
+def test_template_is_the_scripts_output(tmp_path):
+    from tools.make_docx_template import main
+
+    a = main(tmp_path / "a.docx").read_bytes()
+    b = main(tmp_path / "b.docx").read_bytes()
+    assert a == b
+    assert a == TEMPLATE_PATH.read_bytes(), (
+        "templates/performans_programi.docx differs from tools/make_docx_template.py: run "
+        "`python tools/make_docx_template.py` (or port the Word edits into the script)")
+
+
+def test_unknown_unit_keeps_totals_consistent():
+    def mutate(inst, subs):
+        subs[0].activities.append(Activity("H1.1", "F9", "Dış birim işi", "D9-YOK", "", {"03": 11}))
+
+    ctx = build_context(program(mutate))
+    units = [u["ad"] for u in ctx["birim_kaynak"]["birimler"]]
+    assert "D9-YOK" in units  # shown under its code
+    assert ctx["birim_kaynak"]["toplam"]["toplam"] == "686.014"
+    assert ctx["toplam_kaynak"]["satirlar"][-1]["toplam"] == "686.014"
+
+
+def test_new_target_renders_and_template_is_untouched(tmp_path):
+    """A target without data gets empty tables; rendering never modifies the template file."""
+    before = TEMPLATE_PATH.read_bytes()
+
+    def mutate(inst, subs):
+        inst.targets.append(Target("H2.2", "A2", "Yeni hedef.", {"D3-İDB": "S"}))
+        subs[1].unit_costs = UnitCosts("D2-ÇDB", personnel=3, general_admin=4)
+
+    render_docx(program(mutate), tmp_path / "x.docx")
+    assert TEMPLATE_PATH.read_bytes() == before
+    d = docx.Document(str(tmp_path / "x.docx"))
+    assert (5, "H2.2 Yeni hedef.") in headings(d)
+    assert rows_text(table_after(d, "H2.2 Yeni hedef."))[-1] == ["Genel Toplam", "0", "0", "0"]
