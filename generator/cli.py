@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Optional
 
+from .document import DocumentError
 from .findings import Finding
 from .pipeline import (
     KURUM_FILE,
@@ -75,6 +77,15 @@ def _print_findings(findings: list[Finding], limit: int = 25, console=None) -> N
         console.print(f"… ve {len(findings) - limit} bulgu daha (tamamı dogrulama.json / dogrulama.xlsx).")
 
 
+def _print_done(findings: list[Finding], outputs: int, elapsed: float, console) -> None:
+    """One closing line: counts, outputs, elapsed time."""
+    from .turkish import number
+
+    errors = sum(f.is_error for f in findings)
+    console.print(f"Tamamlandı: {errors} hata, {len(findings) - errors} uyarı, {outputs} çıktı, "
+                  f"{number(elapsed, 1)} sn.", highlight=False)
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     from rich.console import Console
 
@@ -93,12 +104,20 @@ def main(argv: Optional[list[str]] = None) -> int:
             from .progress import RichReporter
 
             reporter = RichReporter()
+        started = time.perf_counter()
         try:
             result = build(cfg, reporter)
+        except DocumentError as exc:
+            console.print(f"[red]Belge şablonu işlenemedi:[/] {exc}", highlight=False)
+            return 2
+        except OSError as exc:
+            console.print(f"[red]Çıktı yazılamadı:[/] {exc.filename or ''} ({exc.strerror or exc})", highlight=False)
+            return 2
         finally:
             if reporter is not None:
                 reporter.close()
-        _print_findings(result.findings, console=console)
+        elapsed = time.perf_counter() - started
+        _print_findings(result.findings, limit=10, console=console)
         if result.outputs:
             console.print("Çıktılar:")
             for name, path in result.outputs.items():
@@ -111,6 +130,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             return 1
         if result.errors:
             console.print("[yellow]Hatalar olduğu için belge TASLAK olarak işaretlendi.[/]")
+        _print_done(result.findings, len(result.outputs), elapsed, console)
         return 0
     if command == "templates":
         if args.blank_kurum:

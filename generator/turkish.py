@@ -33,8 +33,18 @@ def sort_key(text: str) -> tuple:
     Letters are ranked by the Turkish alphabet, digits and other characters
     before letters; numbers inside the text compare by value ("D2" < "D10").
     """
+    text = text.strip()
+    # a leading ordinal ("1. Hukuk Müşavirliği") files under the name, as in
+    # the published programs; the number only breaks ties
+    ordinal = re.match(r"(\d+)\.\s+(?=\D)", text)
+    if ordinal:
+        return _sort_key(text[ordinal.end():]) + ((0, int(ordinal.group(1)), ""),)
+    return _sort_key(text)
+
+
+def _sort_key(text: str) -> tuple:
     key: list[tuple] = []
-    for part in re.split(r"(\d+)", lower(text.strip())):
+    for part in re.split(r"(\d+)", lower(text)):
         if not part:
             continue
         if part.isdigit():

@@ -16,7 +16,12 @@ def test_sort_key_uses_the_turkish_alphabet():
         "Şehir", "Ulaşım", "Üretim", "Zabıta",
     ]
     assert sorted(["D10", "D2", "D1"], key=turkish.sort_key) == ["D1", "D2", "D10"]
-    assert sorted(["1. Hukuk Müşavirliği", "Afet İşleri"], key=turkish.sort_key)[0] == "1. Hukuk Müşavirliği"
+    units = ["İlçe Hizmetleri 2. Bölge", "1. Hukuk Müşavirliği", "Afet İşleri", "İlçe Hizmetleri 1. Bölge",
+             "Gençlik ve Spor", "İklim Değişikliği"]
+    assert sorted(units, key=turkish.sort_key) == [
+        "Afet İşleri", "Gençlik ve Spor", "1. Hukuk Müşavirliği", "İklim Değişikliği",
+        "İlçe Hizmetleri 1. Bölge", "İlçe Hizmetleri 2. Bölge",
+    ]
 
 
 def test_numbers_and_percentages():
