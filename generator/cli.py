@@ -48,7 +48,23 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("file", type=Path, help="Birim çalışma kitabı (.xlsx).")
     c.add_argument("--kurum", type=Path, help="kurum.xlsx (varsayılan: workbooks/ altındaki en yeni yıl).")
     c.add_argument("--strict", action="store_true", help="Uyarılarda da 1 ile çık.")
+    sub.add_parser("rules", help="Doğrulama kurallarının kataloğunu listele.")
     return p
+
+
+def _print_rules(console) -> None:
+    from rich.table import Table
+
+    from . import merge, validate  # noqa: F401  (registering their rules)
+    from .findings import RULES
+
+    table = Table(title="Doğrulama kuralları", show_lines=True)
+    for name in ("Kod", "Önem", "Mesaj", "Açıklama"):
+        table.add_column(name)
+    for code in sorted(RULES):
+        r = RULES[code]
+        table.add_row(r.code, r.severity, r.message, r.description)
+    console.print(table)
 
 
 def _print_findings(findings: list[Finding], limit: int = 25, console=None) -> None:
@@ -150,6 +166,9 @@ def main(argv: Optional[list[str]] = None) -> int:
                 console.print("[red]Hata:[/] kurum.xlsx içinde birim (Birimler sayfası) bulunamadı.")
             return 2
         console.print(f"{len(paths)} çalışma kitabı yazıldı: {out}")
+        return 0
+    if command == "rules":
+        _print_rules(console)
         return 0
     if command == "check":
         kurum = args.kurum

@@ -43,3 +43,10 @@ def test_broken_template_is_reported_in_turkish(tmp_path, capsys, monkeypatch):
     code = cli.main(["build", "--workbooks", str(folder), "--out", str(tmp_path / "o"), "--no-pdf", "--quiet"])
     assert code == 2
     assert "Belge şablonu işlenemedi" in capsys.readouterr().out
+
+
+def test_rules_lists_the_catalogue(capsys):
+    assert cli.main(["rules"]) == 0
+    printed = capsys.readouterr().out
+    for code in ("OKU-01", "TOP-02", "MTR-01", "ANL-01", "BRL-01"):
+        assert code in printed
