@@ -105,6 +105,9 @@ def _print_done(findings: list[Finding], outputs: int, elapsed: float, console) 
 def main(argv: Optional[list[str]] = None) -> int:
     from rich.console import Console
 
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in ("build", "templates", "check", "rules", "-h", "--help"):
+        argv = ["build", *argv]  # "python build.py --strict" means "build --strict"
     args = _parser().parse_args(argv)
     console = Console()
     command = args.command or "build"

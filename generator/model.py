@@ -262,10 +262,20 @@ class Institution:
     file: str = ""
 
     def department(self, code: str) -> Optional[Department]:
-        return next((d for d in self.departments if d.code == code), None)
+        return self._index("departments", self.departments).get(code)
 
     def target(self, code: str) -> Optional[Target]:
-        return next((t for t in self.targets if t.code == code), None)
+        return self._index("targets", self.targets).get(code)
+
+    def _index(self, name: str, items: list) -> dict:
+        """Code → first item with that code; rebuilt when the list is replaced or
+        grows or shrinks (the lookups are on hot paths of merge, validate, render)."""
+        cache = self.__dict__.setdefault("_lookup", {})
+        key = (id(items), len(items))
+        hit = cache.get(name)
+        if hit is None or hit[0] != key:
+            hit = cache[name] = (key, {x.code: x for x in reversed(items)})
+        return hit[1]
 
 
 @dataclass

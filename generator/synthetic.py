@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from . import TEMPLATE_VERSION
 from .model import (
@@ -245,7 +245,7 @@ def plain_program(inst: Institution, submissions: list[Submission]) -> Program:
 
 
 def write_synthetic_workbooks(folder: str | Path, scale: int = 1, year: int = 2024, seed: int = 1,
-                              progress: Optional[callable] = None) -> Path:
+                              progress: Optional[Callable[[int, int], None]] = None) -> Path:
     """Write kurum.xlsx and birimler/*.xlsx of a synthetic program into ``folder``."""
     from .templates import department_filename, write_department, write_institution
 

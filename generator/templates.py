@@ -73,6 +73,7 @@ class _Formats:
         self.total = fmt(bold=True, num_format="#,##0", bg_color="#D9E1F2", **border)
         self.total_label = fmt(bold=True, bg_color="#D9E1F2", **border)
         self.para = fmt(text_wrap=True)
+        self.mark = fmt(locked=False, align="center", bold=True, font_color="#1F3864")
 
     def for_kind(self, kind: str, editable: bool):
         if kind in (ws.MONEY, ws.INT, ws.FORMULA):
@@ -230,16 +231,18 @@ def _write_matrix(sheet, f: _Formats, spec: ws.MatrixSheet, columns: list[str],
                   rows: list[tuple[str, dict[str, str]]]) -> None:
     _sheet_head(sheet, f, spec.title, spec.help)
     sheet.set_column(0, 0, spec.row_width)
-    sheet.set_column(1, max(len(columns), 1), 9)
+    # the marks' format is the columns' default: only marked cells are written,
+    # so a matrix of thousands of units stays small and quick to read
+    sheet.set_column(1, max(len(columns), 1), 9, f.mark)
     sheet.write_string(ws.HEADER_ROW - 1, 0, spec.row_header, f.header)
     for c, key in enumerate(columns, start=1):
         sheet.write_string(ws.HEADER_ROW - 1, c, key, f.header)
-    center = f.text_in
     for i, (key, marks) in enumerate(rows):
         r = ws.HEADER_ROW + i
         sheet.write_string(r, 0, key, f.text_in)
         for c, col in enumerate(columns, start=1):
-            _write_value(sheet, r, c, marks.get(col), center)
+            if marks.get(col):
+                sheet.write_string(r, c, marks[col], f.mark)
     if columns:
         last = ws.HEADER_ROW + max(len(rows), 1) + 100
         sheet.data_validation(ws.HEADER_ROW, 1, last, len(columns), {

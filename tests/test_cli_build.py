@@ -50,3 +50,10 @@ def test_rules_lists_the_catalogue(capsys):
     printed = capsys.readouterr().out
     for code in ("OKU-01", "TOP-02", "MTR-01", "ANL-01", "BRL-01"):
         assert code in printed
+
+
+def test_build_options_work_without_the_subcommand(tmp_path):
+    folder = _year(tmp_path)
+    out = tmp_path / "out"
+    assert cli.main(["--workbooks", str(folder), "--out", str(out), "--no-pdf", "--quiet", "--strict"]) == 0
+    assert (out / "2024_performans_programi.docx").exists()
