@@ -55,14 +55,14 @@ def _parser() -> argparse.ArgumentParser:
 def _print_rules(console) -> None:
     from rich.table import Table
 
-    from . import merge, validate  # noqa: F401  (registering their rules)
-    from .findings import RULES
+    from .findings import catalogue
 
+    rules = catalogue()
     table = Table(title="Doğrulama kuralları", show_lines=True)
     for name in ("Kod", "Önem", "Mesaj", "Açıklama"):
         table.add_column(name)
-    for code in sorted(RULES):
-        r = RULES[code]
+    for code in sorted(rules):
+        r = rules[code]
         table.add_row(r.code, r.severity, r.message, r.description)
     console.print(table)
 

@@ -32,6 +32,13 @@ def rule(code: str, severity: str, message: str, description: str) -> Rule:
     return RULES[code]
 
 
+def catalogue() -> dict[str, Rule]:
+    """The whole catalogue: rules are registered by the modules that check them."""
+    from . import merge, validate  # noqa: F401  (import registers their rules)
+
+    return RULES
+
+
 @dataclass
 class Finding:
     code: str
@@ -66,7 +73,7 @@ def finding(
     **params,
 ) -> Finding:
     """Build a finding of rule ``code``; ``params`` fill the message template."""
-    r = RULES[code]
+    r = RULES.get(code) or catalogue()[code]
     return Finding(
         code=r.code,
         severity=r.severity,
@@ -109,9 +116,6 @@ rule("OKU-02", ERROR, "\"{sheet}\" sayfası bulunamadı.",
 rule("OKU-03", ERROR, "\"{column}\" sütunu bulunamadı (başlık satırı {row}).",
      "Bir sütun başlığı silinmiş ya da değiştirilmiş. Sayfa yapısı "
      "değiştirilmemelidir.")
-rule("OKU-04", WARNING, "Formülün hesaplanmış değeri yok; değer formülden yeniden hesaplanacak.",
-     "Hücrede formül var ama dosya Excel'de hesaplanıp kaydedilmemiş. Toplam "
-     "hücrelerinde sorun değildir; giriş hücrelerine formül yerine sayı yazın.")
 rule("OKU-05", ERROR, "Giriş hücresinde hesaplanmamış formül var: {formula}",
      "Giriş hücresindeki formülün sonucu dosyada kayıtlı değil. Dosyayı Excel'de "
      "açıp kaydedin ya da formül yerine değeri yazın.")

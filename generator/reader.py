@@ -345,17 +345,21 @@ def read_matrix(cells: _Cells, spec: ws.MatrixSheet) -> list[tuple[int, str, dic
 # kurum.xlsx
 # ---------------------------------------------------------------------------
 
-def read_institution(path: str | Path) -> tuple[Optional[Institution], list[Finding]]:
-    """Read kurum.xlsx. Returns (None, findings) when the file cannot be opened."""
-    path = Path(path)
+def _read_with(path: str | Path, read: Callable[[_Book, list[Finding]], Any]) -> tuple[Any, list[Finding]]:
+    """Open a workbook, read it with ``read`` and close it; (None, findings) if it cannot be opened."""
     findings: list[Finding] = []
-    book = _open(path, findings)
+    book = _open(Path(path), findings)
     if book is None:
         return None, findings
     try:
-        return _read_institution(book, findings), findings
+        return read(book, findings), findings
     finally:
         book.close()
+
+
+def read_institution(path: str | Path) -> tuple[Optional[Institution], list[Finding]]:
+    """Read kurum.xlsx. Returns (None, findings) when the file cannot be opened."""
+    return _read_with(path, _read_institution)
 
 
 def _read_institution(book: _Book, findings: list[Finding]) -> Institution:
@@ -460,16 +464,8 @@ def _read_info_table(cells: _Cells, spec: ws.InfoSpec) -> Optional[InfoTable]:
 # ---------------------------------------------------------------------------
 
 def read_department(path: str | Path) -> tuple[Optional[Submission], list[Finding]]:
-    """Read one department workbook."""
-    path = Path(path)
-    findings: list[Finding] = []
-    book = _open(path, findings)
-    if book is None:
-        return None, findings
-    try:
-        return _read_department(book, findings), findings
-    finally:
-        book.close()
+    """Read one department workbook. Returns (None, findings) when the file cannot be opened."""
+    return _read_with(path, _read_department)
 
 
 def _read_department(book: _Book, findings: list[Finding]) -> Submission:

@@ -20,7 +20,7 @@ import xlsxwriter
 from . import merge as _merge  # noqa: F401  (registers the BRL/KOD/TEK rules)
 from . import validate as _validate  # noqa: F401  (registers the other rules)
 from .atomic import atomic_path, write_bytes
-from .findings import ERROR, RULES, WARNING, Finding, sort_findings
+from .findings import ERROR, RULES, WARNING, Finding, catalogue, sort_findings
 from .merge import department_order
 from .model import Program
 from .turkish import sort_key
@@ -246,11 +246,12 @@ def _rules_sheet(ws, fmt: _Formats) -> None:
     for c, (h, w) in enumerate(widths):
         ws.set_column(c, c, w)
         ws.write_string(2, c, h, fmt.header)
-    for i, code in enumerate(sorted(RULES)):
-        r = RULES[code]
+    rules = catalogue()
+    for i, code in enumerate(sorted(rules)):
+        r = rules[code]
         ws.write_string(3 + i, 0, r.code, fmt.plain)
         ws.write_string(3 + i, 1, SEVERITY_LABEL.get(r.severity, r.severity), fmt.plain)
         ws.write_string(3 + i, 2, r.message, fmt.text)
         ws.write_string(3 + i, 3, r.description, fmt.text)
-    ws.autofilter(2, 0, 2 + max(len(RULES), 1), len(widths) - 1)
+    ws.autofilter(2, 0, 2 + max(len(rules), 1), len(widths) - 1)
     ws.freeze_panes(3, 0)

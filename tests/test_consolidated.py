@@ -51,7 +51,8 @@ def book(tmp_path):
     program = _program()
     f = [finding("TIP-01", Loc("2024_D1-FDB.xlsx", "Faaliyetler", "E5"), department="D1-FDB", target="H1.1",
                  activity="F1", column="01 Personel Giderleri", value="çok"),
-         finding("OKU-04", Loc("2024_D2-ÇDB.xlsx", "Birim", "B11"), department="D2-ÇDB")]
+         finding("BRM-02", Loc("2024_D2-ÇDB.xlsx", "Birim", "B13"), department="D2-ÇDB",
+                 total="90.000", ceiling="100.000", diff="10.000")]
     path = write_consolidated(program, sort_findings(f), tmp_path / "out" / "2024_birlesik.xlsx")
     return program, path
 
@@ -159,7 +160,7 @@ def test_findings_sheet(book):
     _, rows = _table(ws, "tBulgular")
     assert [(r["Önem"], r["Kural"], r["Dosya"], r["Sayfa"], r["Hücre"]) for r in rows] == [
         ("Hata", "TIP-01", "2024_D1-FDB.xlsx", "Faaliyetler", "E5"),
-        ("Uyarı", "OKU-04", "2024_D2-ÇDB.xlsx", "Birim", "B11"),
+        ("Uyarı", "BRM-02", "2024_D2-ÇDB.xlsx", "Birim", "B13"),
     ]
     assert rows[0]["Mesaj"] == "\"01 Personel Giderleri\" sayı olmalı; yazılan değer: \"çok\"."
     assert ws["A2"].value == "1 hata, 1 uyarı."
