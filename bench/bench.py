@@ -1,0 +1,386 @@
+#!/usr/bin/env python3
+"""Benchmark of the build on synthetic programs of 1×, 10× and 100× the sample's size.
+
+    python bench/bench.py                    # sizes 1,10 ; best of 1
+    python bench/bench.py --sizes 1,10,100 --repeat 3
+    python bench/bench.py --sizes 10 --profile   # cProfile of the build stages
+
+The real sample (the newest year in workbooks/, or --sample DIR) is measured
+first. For every size the synthetic program (generator.synthetic) is written as real
+workbooks into a temporary folder (kurum.xlsx + birimler/*.xlsx; writing is
+setup and not measured). A fresh Python process then times each stage of the
+build on those files, so its peak memory belongs to that size alone:
+
+  read        pipeline.read_all: kurum.xlsx and every department workbook
+  merge+val   merge.merge + validate.validate
+  reports     report.write_reports (dogrulama.json / .xlsx)
+  birlesik    consolidated.write_consolidated (<year>_birlesik.xlsx)
+  docx        document.render_docx (up to --docx-max-scale, default 100×)
+  build       sum of the stages above (the build without PDF)
+  pdf         pdf.convert_to_pdf (LibreOffice): sample and 1× only unless --pdf-all
+  openpyxl    openpyxl.load_workbook(p, read_only=True) + iterating all rows of
+              all sheets of the same files: the floor any reader has to pay
+  ratio       build / openpyxl
+  check1      pipeline.check of the largest department workbook with kurum.xlsx
+
+Stages whose module does not exist yet are shown as "-" with a note. Peak
+memory: tracemalloc (Python allocations, one extra pass, --no-tracemalloc to
+skip) and the maximum resident set size of the measuring process
+(resource.getrusage; before the tracemalloc pass).
+
+This is a script, not a test: timings depend on the machine.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import importlib
+import io
+import json
+import os
+import pstats
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+STAGES = ("read", "merge+val", "reports", "birlesik", "docx")
+AIM_BUILD_1X = 5.0  # seconds, sample build to .docx on a 2-core machine
+AIM_CHECK = 0.5  # seconds, validation of one department workbook
+
+
+def _optional(module: str, name: str):
+    try:
+        return getattr(importlib.import_module(f"generator.{module}"), name)
+    except (ImportError, AttributeError):
+        return None
+
+
+# ---------------------------------------------------------------------------
+# child: measure one size
+# ---------------------------------------------------------------------------
+
+def _openpyxl_load(files: list[Path]) -> int:
+    import openpyxl
+
+    cells = 0
+    for p in files:
+        wb = openpyxl.load_workbook(p, read_only=True)
+        for ws in wb.worksheets:
+            for row in ws.iter_rows(values_only=True):
+                cells += len(row)
+        wb.close()
+    return cells
+
+
+class _Build:
+    """The build stages on one folder, each timed."""
+
+    def __init__(self, folder: Path, out: Path, docx: bool = True):
+        from generator.pipeline import BuildConfig
+
+        self.cfg = BuildConfig(workbooks=folder, out=out)
+        self.merge = _optional("merge", "merge")
+        self.validate = _optional("validate", "validate")
+        self.write_reports = _optional("report", "write_reports")
+        self.write_consolidated = _optional("consolidated", "write_consolidated")
+        self.render_docx = _optional("document", "render_docx") if docx else None
+        self.convert_to_pdf = _optional("pdf", "convert_to_pdf")
+        self.notes: list[str] = []
+        if self.merge is None:
+            self.notes.append("generator.merge yok: program, denetimsiz birleştirmeyle (synthetic.plain_program) kuruldu")
+        if self.validate is None:
+            self.notes.append("generator.validate yok: doğrulama ölçülmedi")
+        if self.write_reports is None:
+            self.notes.append("generator.report yok: raporlar ölçülmedi")
+        if not docx:
+            self.notes.append(".docx ve PDF --docx-max-scale üstündeki boyutlarda ölçülmedi")
+        elif self.render_docx is None:
+            self.notes.append("generator.document yok: .docx ölçülmedi")
+
+    def _failed(self, stage: str, exc: Exception) -> None:
+        note = f"{stage} hata verdi, ölçülmedi: {type(exc).__name__}: {exc}"
+        if note not in self.notes:
+            self.notes.append(note)
+
+    def _stage(self, times: dict[str, float], name: str, fn, *args, **kwargs):
+        t = time.perf_counter()
+        try:
+            out = fn(*args, **kwargs)
+        except Exception as exc:
+            self._failed(name, exc)
+            return None
+        times[name] = time.perf_counter() - t
+        return out
+
+    def run(self, times: dict[str, float], pdf: bool = False) -> dict:
+        from generator.pipeline import read_all
+        from generator.progress import NullReporter
+        from generator.findings import sort_findings
+        from generator.synthetic import plain_program
+
+        info: dict = {}
+        t = time.perf_counter()
+        inst, subs, findings = read_all(self.cfg, NullReporter())
+        times["read"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        program = None
+        if self.merge is not None:
+            try:
+                program, f = self.merge(inst, subs)
+                findings += f
+            except Exception as exc:  # a module being written: measure the rest
+                self._failed("merge", exc)
+        if program is None:
+            program = plain_program(inst, subs)
+        if self.validate is not None:
+            try:
+                findings += self.validate(program)
+            except Exception as exc:
+                self._failed("validate", exc)
+        findings = sort_findings(findings)
+        times["merge+val"] = time.perf_counter() - t
+        info["activities"] = len(program.activities)
+        info["findings"] = len(findings)
+        info["errors"] = sum(f.is_error for f in findings)
+
+        year = program.year
+        out = self.cfg.out
+        if self.write_reports is not None:
+            self._stage(times, "reports", self.write_reports, program, findings, out)
+        if self.write_consolidated is not None:
+            self._stage(times, "birlesik", self.write_consolidated, program, findings, out / f"{year}_birlesik.xlsx")
+        if self.render_docx is not None:
+            docx = self._stage(times, "docx", self.render_docx, program, out / f"{year}_performans_programi.docx",
+                               draft=bool(info["errors"]))
+            if docx is not None and pdf and self.convert_to_pdf is not None:
+                self._stage(times, "pdf", self.convert_to_pdf, docx, out / f"{year}_performans_programi.pdf")
+        return info
+
+
+def _best(runs: list[dict[str, float]]) -> dict[str, float]:
+    keys = {k for r in runs for k in r}
+    return {k: min(r[k] for r in runs if k in r) for k in keys}
+
+
+def measure(folder: Path, repeat: int, pdf: bool, trace: bool, profile: bool, docx: bool = True) -> dict:
+    from generator.pipeline import check, department_files
+
+    files = [folder / "kurum.xlsx", *department_files(folder / "birimler")]
+    result: dict = {"files": len(files), "bytes": sum(p.stat().st_size for p in files)}
+    with tempfile.TemporaryDirectory(prefix="bench_out_") as out:
+        build = _Build(folder, Path(out), docx=docx)
+        result["notes"] = build.notes
+        runs = []
+        for i in range(repeat):
+            times: dict[str, float] = {}
+            result.update(build.run(times, pdf=pdf and i == 0))
+            runs.append(times)
+        result["times"] = _best(runs)
+
+        base = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            result["cells"] = _openpyxl_load(files)
+            base.append(time.perf_counter() - t)
+        result["times"]["openpyxl"] = min(base)
+
+        largest = max(files[1:], key=lambda p: p.stat().st_size) if len(files) > 1 else None
+        if largest is not None and _optional("validate", "validate") is not None:
+            runs_c: dict[str, float] = {}
+            for i in range(max(repeat, 3)):
+                times = {}
+                build._stage(times, "check1", check, largest, folder / "kurum.xlsx")
+                if "check1" in times:
+                    runs_c[str(i)] = times["check1"]
+            if runs_c:
+                result["times"]["check1"] = min(runs_c.values())
+            result["check1_file"] = f"{largest.name} ({largest.stat().st_size // 1024} KiB)"
+        elif largest is not None:
+            result["notes"].append("generator.validate yok: tek birim kontrolü ölçülmedi")
+
+        result["maxrss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        if trace:
+            tracemalloc.start()
+            build.run({})
+            result["tracemalloc_peak_mib"] = tracemalloc.get_traced_memory()[1] / 2**20
+            tracemalloc.stop()
+        if profile:
+            prof = cProfile.Profile()
+            prof.enable()
+            build.run({})
+            prof.disable()
+            s = io.StringIO()
+            stats = pstats.Stats(prof, stream=s).sort_stats("cumulative")
+            stats.print_stats(35)
+            s.write("\n--- tottime ---\n")
+            stats.sort_stats("tottime").print_stats(25)
+            result["profile"] = s.getvalue()
+    return result
+
+
+# ---------------------------------------------------------------------------
+# parent: set up, spawn, print
+# ---------------------------------------------------------------------------
+
+def _fmt_s(v) -> str:
+    return "-" if v is None else (f"{v:.2f}" if v < 100 else f"{v:.0f}")
+
+
+def _print_table(results: list[tuple[str, int, dict]]) -> None:
+    """results: (label, scale, measurement); scale 0 for the real sample."""
+    cols = ["size", "units", "acts", "MiB in", "read", "merge+val", "reports", "birlesik", "docx", "build",
+            "pdf", "openpyxl", "ratio", "check1", "peak MiB", "rss MiB"]
+    rows = []
+    for label, _, r in results:
+        t = r["times"]
+        build = sum(t.get(s, 0) for s in STAGES)
+        rows.append([
+            label, str(r["units"]), str(r["activities"]), f"{r['bytes'] / 2**20:.1f}",
+            *(_fmt_s(t.get(s)) for s in STAGES), _fmt_s(build), _fmt_s(t.get("pdf")),
+            _fmt_s(t["openpyxl"]), f"{build / t['openpyxl']:.2f}", _fmt_s(t.get("check1")),
+            f"{r['tracemalloc_peak_mib']:.0f}" if "tracemalloc_peak_mib" in r else "-",
+            f"{r['maxrss_mib']:.0f}",
+        ])
+    widths = [max(len(c), *(len(row[i]) for row in rows)) for i, c in enumerate(cols)]
+    print("  ".join(c.rjust(w) for c, w in zip(cols, widths)))
+    for row in rows:
+        print("  ".join(v.rjust(w) for v, w in zip(row, widths)))
+    print("times in seconds (best of --repeat); build = read + merge+val + reports + birlesik + docx; "
+          "ratio = build / openpyxl")
+
+    def total(r: dict) -> float:
+        return sum(r["times"].get(s, 0) for s in STAGES)
+
+    base = next((r for _, scale, r in results if scale == 1), None)
+    if base is not None and any(scale > 1 for _, scale, _ in results):
+        print("\ngrowth: time(k×) / (k × time(1×)); 1.00 = linear")
+        for label, scale, r in results:
+            if scale <= 1:
+                continue
+            parts = []
+            for s in (*STAGES, "openpyxl"):
+                a, b = base["times"].get(s), r["times"].get(s)
+                if a and b:
+                    parts.append(f"{s} {b / (scale * a):.2f}")
+            common = [s for s in STAGES if s in base["times"] and s in r["times"]]
+            b1 = sum(base["times"][s] for s in common)
+            bk = sum(r["times"][s] for s in common)
+            parts.append(f"build ({'+'.join(common)}) {bk / (scale * b1):.2f}")
+            print(f"  {label}: " + ", ".join(parts))
+    print()
+    for label, scale, r in results:
+        if scale > 1:
+            continue
+        if "docx" in r["times"]:
+            ok = "met" if total(r) < AIM_BUILD_1X else "NOT met"
+            print(f"aim: {label} build to .docx under {AIM_BUILD_1X:.0f} s: {ok} ({total(r):.2f} s)")
+        else:
+            print(f"aim: {label} build to .docx under {AIM_BUILD_1X:.0f} s: not measured, no .docx stage "
+                  f"(build without it: {total(r):.2f} s)")
+    checks = [(r["times"]["check1"], label, r.get("check1_file", "")) for label, _, r in results
+              if r["times"].get("check1") is not None]
+    if checks:
+        worst = max(checks)
+        print(f"aim: one department workbook checked under {AIM_CHECK} s: "
+              f"{'met' if worst[0] < AIM_CHECK else 'NOT met'} (worst {worst[0]:.2f} s: {worst[1]}, {worst[2]})")
+    notes = sorted({n for _, _, r in results for n in r.get("notes", [])})
+    for n in notes:
+        print(f"note: {n}")
+
+
+def _measure_in_child(folder: Path, tmp: Path, args, pdf: bool, docx: bool = True) -> dict:
+    """Measure ``folder`` in a fresh process (so peak memory is this folder's)."""
+    result_file = tmp / "result.json"
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--_measure", str(folder),
+           "--_result", str(result_file), "--repeat", str(args.repeat)]
+    if pdf and docx:
+        cmd.append("--_pdf")
+    if not docx:
+        cmd.append("--_no_docx")
+    if args.no_tracemalloc:
+        cmd.append("--no-tracemalloc")
+    if args.profile:
+        cmd.append("--profile")
+    subprocess.run(cmd, check=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+    return json.loads(result_file.read_text(encoding="utf-8"))
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--sizes", default="1,10", help="comma-separated multiples of the sample (default 1,10)")
+    p.add_argument("--repeat", type=int, default=1, help="best of N runs (default 1)")
+    p.add_argument("--pdf-all", action="store_true", help="convert to PDF at every size, not only 1×")
+    p.add_argument("--no-pdf", action="store_true", help="no PDF conversion at all")
+    p.add_argument("--no-tracemalloc", action="store_true", help="skip the tracemalloc pass")
+    p.add_argument("--profile", action="store_true", help="cProfile one build per size and print the top")
+    p.add_argument("--keep", type=Path, help="write the workbooks here and keep them (default: temporary)")
+    p.add_argument("--json", type=Path, help="also write the raw results as JSON")
+    p.add_argument("--sample", type=Path, help="real workbooks to measure too (default: newest year in workbooks/)")
+    p.add_argument("--no-sample", action="store_true", help="do not measure the real sample")
+    p.add_argument("--_measure", type=Path, help=argparse.SUPPRESS)
+    p.add_argument("--_result", type=Path, help=argparse.SUPPRESS)
+    p.add_argument("--_pdf", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--_no_docx", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--docx-max-scale", type=int, default=100,
+                   help="render .docx only up to this size (default 100)")
+    args = p.parse_args(argv)
+
+    if args._measure:  # child process
+        r = measure(args._measure, max(args.repeat, 1), args._pdf, not args.no_tracemalloc, args.profile,
+                    docx=not args._no_docx)
+        args._result.write_text(json.dumps(r), encoding="utf-8")
+        return 0
+
+    from generator.pipeline import default_workbooks
+    from generator.synthetic import synthetic_institution, write_synthetic_workbooks
+
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    results: list[tuple[str, int, dict]] = []
+    sample = None if args.no_sample else (args.sample or default_workbooks(ROOT / "workbooks"))
+    if sample is not None and (sample / "kurum.xlsx").exists():
+        with tempfile.TemporaryDirectory(prefix="bench_sample_") as tmp:
+            t = time.perf_counter()
+            r = _measure_in_child(sample, Path(tmp), args, pdf=not args.no_pdf)
+            print(f"[sample] {sample} measured in {time.perf_counter() - t:.1f} s", file=sys.stderr, flush=True)
+            from generator.reader import read_institution
+
+            r["units"] = len(read_institution(sample / "kurum.xlsx")[0].departments)
+            if "profile" in r:
+                print(f"\n===== cProfile sample =====\n{r.pop('profile')}")
+            results.append((f"sample {sample.name}", 0, r))
+    for scale in sizes:
+        with tempfile.TemporaryDirectory(prefix=f"bench_{scale}x_") as tmp:
+            folder = (args.keep / f"{scale}x" / "2024") if args.keep else Path(tmp) / "2024"
+            t = time.perf_counter()
+            write_synthetic_workbooks(folder, scale)
+            setup = time.perf_counter() - t
+            print(f"[{scale}×] workbooks written in {setup:.1f} s (setup, not measured): {folder}",
+                  file=sys.stderr, flush=True)
+            t = time.perf_counter()
+            r = _measure_in_child(folder, Path(tmp), args,
+                                  pdf=not args.no_pdf and (scale == 1 or args.pdf_all),
+                                  docx=scale <= args.docx_max_scale)
+            print(f"[{scale}×] measured in {time.perf_counter() - t:.1f} s", file=sys.stderr, flush=True)
+            r["units"] = len(synthetic_institution(scale).departments)
+            r["setup_s"] = setup
+            if "profile" in r:
+                print(f"\n===== cProfile {scale}× =====\n{r.pop('profile')}")
+            results.append((f"{scale}×", scale, r))
+    print()
+    _print_table(results)
+    if args.json:
+        args.json.write_text(json.dumps([{"label": label, "scale": s, **r} for label, s, r in results], indent=2),
+                             encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
