@@ -322,14 +322,14 @@ def _write_info_table(sheet, f: _Formats, spec: ws.InfoSpec, table) -> None:
     _sheet_head(sheet, f, f"Tablo {spec.no}: {table.title if table else spec.title}", "")
     sheet.write_string(ws.HELP_ROW - 1, 0, ws.INFO_SOURCE_LABEL, f.label)
     _write_value(sheet, ws.HELP_ROW - 1, 1, table.source_note if table else "", f.text_in)
-    headers = [ws.INFO_KIND_HEADER] + [h for h, _ in spec.columns]
     sheet.set_column(0, 0, 11)
-    for c, h in enumerate(headers):
-        sheet.write_string(ws.HEADER_ROW - 1, c, h, f.header)
-        if c:
-            kind = spec.columns[c - 1][1]
-            sheet.set_column(c, c, 60 if kind == ws.TEXT and c == len(headers) - 1 and c > 1 and
-                             spec.columns[c - 2][1] == ws.TEXT else (36 if kind == ws.TEXT else 13))
+    sheet.write_string(ws.HEADER_ROW - 1, 0, ws.INFO_KIND_HEADER, f.header)
+    kinds = [kind for _, kind in spec.columns]
+    for c, (header, kind) in enumerate(spec.columns, start=1):
+        sheet.write_string(ws.HEADER_ROW - 1, c, header, f.header)
+        # a second text column (Tablo 4's "Açıklama") holds long descriptions
+        wide = kind == ws.TEXT and kinds[:c - 1].count(ws.TEXT) >= 1
+        sheet.set_column(c, c, 60 if wide else 36 if kind == ws.TEXT else 13)
     rows = list(zip(table.kinds, table.rows)) if table else []
     for i, (kind, cells) in enumerate(rows):
         r = ws.HEADER_ROW + i
