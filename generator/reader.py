@@ -168,7 +168,7 @@ class _Cells:
         if value < 0:
             self.add("TIP-02", loc, column=header, value=value, **ctx)
             return _MISSING
-        if kind in (ws.MONEY, ws.INT):
+        if kind in (ws.MONEY, ws.INT, ws.YEAR):
             if isinstance(value, float):
                 if not value.is_integer():
                     self.add("TIP-03", loc, column=header, value=value, **ctx)

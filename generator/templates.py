@@ -73,9 +73,13 @@ class _Formats:
         self.total = fmt(bold=True, num_format="#,##0", bg_color="#D9E1F2", **border)
         self.total_label = fmt(bold=True, bg_color="#D9E1F2", **border)
         self.para = fmt(text_wrap=True)
+        self.year_in = fmt(locked=False, bg_color="#FFF2CC", num_format="0", align="left", **border)
+        self.year_ro = fmt(num_format="0", bg_color="#F2F2F2", align="left", **border)
         self.mark = fmt(locked=False, align="center", bold=True, font_color="#1F3864")
 
     def for_kind(self, kind: str, editable: bool):
+        if kind == ws.YEAR:
+            return self.year_in if editable else self.year_ro
         if kind in (ws.MONEY, ws.INT, ws.FORMULA):
             return self.money_in if editable and kind != ws.FORMULA else self.money_ro
         if kind == ws.NUMBER:
@@ -99,6 +103,11 @@ def _new_workbook(path: Path, year: int, title: str) -> tuple[xlsxwriter.Workboo
 
 
 def _sheet_head(sheet, f: _Formats, title: str, help_text: str) -> None:
+    # printing: A4 landscape, all columns on one page width
+    sheet.set_paper(9)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(ws.HEADER_ROW - 1)
     sheet.write(ws.TITLE_ROW - 1, 0, title, f.title)
     if help_text:
         sheet.write(ws.HELP_ROW - 1, 0, help_text, f.help)
@@ -128,7 +137,7 @@ def _validation_for(col: ws.Col, list_ranges: dict[str, str]) -> Optional[dict]:
             "error_title": "Geçersiz tutar",
             "error_message": "Tutar sıfır ya da pozitif bir tam sayı (kuruşsuz TL) olmalıdır.",
         }
-    if col.kind == ws.INT:
+    if col.kind in (ws.INT, ws.YEAR):
         return {"validate": "integer", "criteria": ">=", "value": 0,
                 "error_title": "Geçersiz sayı", "error_message": "Sıfır ya da pozitif tam sayı girin."}
     if col.kind == ws.NUMBER:
@@ -221,7 +230,7 @@ def _write_form(sheet, f: _Formats, spec: ws.FormSheet, values: dict, formulas: 
             continue
         fmt = f.for_kind(fld.kind, fld.editable)
         _write_value(sheet, r, 1, value, fmt)
-        if fld.editable and fld.kind in (ws.MONEY, ws.INT):
+        if fld.editable and fld.kind in (ws.MONEY, ws.INT, ws.YEAR):
             sheet.data_validation(r, 1, r, 1, _validation_for(ws.Col(fld.key, fld.label, fld.kind), {}))
     if protect:
         sheet.protect("", {"format_columns": True, "format_rows": True})
@@ -387,6 +396,8 @@ def write_department(
         for i, line in enumerate(INSTRUCTIONS):
             text = line.format(year=year, unit=dept.name, version=TEMPLATE_VERSION)
             sheet.write_string(i, 0, text, f.title if i == 0 else f.para)
+            if i and len(text) > 110:  # wrapped text: rows are not re-measured when opened
+                sheet.set_row(i, 14 * (len(text) // 110 + 1))
         sheet.protect("")
 
         # lists for dropdowns (hidden)

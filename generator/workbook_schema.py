@@ -26,6 +26,7 @@ HELP_ROW = 2
 HEADER_ROW = 3
 
 TEXT, INT, NUMBER, MONEY, CODE, FORMULA = "text", "int", "number", "money", "code", "formula"
+YEAR = "year"  # an integer shown without thousands separator
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ DEPT_INFO = FormSheet(
     fields=(
         Field("kod", "Birim Kodu", CODE, required=True, editable=False),
         Field("ad", "Birim Adı", TEXT, required=True, editable=False),
-        Field("yil", "Program Yılı", INT, required=True, editable=False),
+        Field("yil", "Program Yılı", YEAR, required=True, editable=False),
         Field("surum", "Şablon Sürümü", TEXT, required=True, editable=False),
         Field("tavan", "Bütçe Tavanı (TL)", MONEY, editable=False,
               note="Strateji Geliştirme Dairesi Başkanlığınca bildirilen tavan."),
@@ -249,7 +250,7 @@ INST_PROFILE = FormSheet(
     help="Performans programının kapak, önsöz ve genel bilgilerinde kullanılır.",
     fields=(
         Field("ad", "Kurum Adı", TEXT, required=True),
-        Field("yil", "Program Yılı", INT, required=True),
+        Field("yil", "Program Yılı", YEAR, required=True),
         Field("plan_donemi", "Stratejik Plan Dönemi", TEXT, required=True),
         Field("baskan", "Belediye Başkanı", TEXT, required=True),
         Field("baskan_unvani", "Başkanın Unvanı", TEXT),
