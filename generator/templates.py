@@ -175,6 +175,10 @@ def _write_table(
     for i in range(n):
         r = first + i
         data = rows[i] if i < len(rows) else {}
+        lines = max((len(str(data.get(col.key) or "")) // max(int(col.width * 1.1), 1) + 1
+                     for col in spec.columns if col.kind == ws.TEXT), default=1)
+        if lines > 1:  # wrapped text: Excel does not re-measure rows written by xlsxwriter
+            wb_sheet.set_row(r - 1, 13.5 * min(lines, 15))
         for c, col in enumerate(spec.columns):
             value = data.get(col.key)
             if col.kind == ws.FORMULA:
