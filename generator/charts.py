@@ -101,21 +101,28 @@ def horizontal_bars(labels: Sequence[str], values: Sequence[float], *, kind: str
         top = max(values, default=0) or 1
         ax.set_xlim(0, top * 1.18)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
-        if kind == "money":
-            div, unit = money_scale(values)
-            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: scaled(v, div)))
-            ax.set_xlabel(unit, color=GREY)
-            texts = [scaled(v, div) for v in values]
-        elif kind == "share":
-            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(v, 0)))
-            texts = [percent(v) for v in values]
-        else:
-            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v)))
-            texts = [number(v) for v in values]
+        texts = _value_axis(ax.xaxis, kind, values)
         for y, v, t in zip(ys, values, texts):
             ax.text(v + top * 0.01, y, t, va="center", ha="left", fontsize=7.5, color="#262626")
         fig.tight_layout(pad=0.4)
         return _png(fig)
+
+
+def _value_axis(axis, kind: str, values: Sequence[float]) -> list[str]:
+    """Turkish tick labels on the value axis; returns the bar labels.
+
+    ``kind``: "money" (scaled to bin / milyon / milyar TL, unit as axis label),
+    "share" (ratios as %), anything else a plain count."""
+    if kind == "money":
+        div, unit = money_scale(values)
+        axis.set_major_formatter(FuncFormatter(lambda v, _: scaled(v, div)))
+        axis.set_label_text(unit, color=GREY)
+        return [scaled(v, div) for v in values]
+    if kind == "share":
+        axis.set_major_formatter(FuncFormatter(lambda v, _: percent(v, 0)))
+        return [percent(v) for v in values]
+    axis.set_major_formatter(FuncFormatter(lambda v, _: number(v)))
+    return [number(v) for v in values]
 
 
 def vertical_bars(labels: Sequence[str], values: Sequence[float], *, kind: str = "count",
@@ -132,17 +139,7 @@ def vertical_bars(labels: Sequence[str], values: Sequence[float], *, kind: str =
         top = max(values, default=0) or 1
         ax.set_ylim(0, top * 1.18)
         ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
-        if kind == "share":
-            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(v, 0)))
-            texts = [percent(v) for v in values]
-        elif kind == "money":
-            div, unit = money_scale(values)
-            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: scaled(v, div)))
-            ax.set_ylabel(unit, color=GREY)
-            texts = [scaled(v, div) for v in values]
-        else:
-            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v)))
-            texts = [number(v) for v in values]
+        texts = _value_axis(ax.yaxis, kind, values)
         for x, v, t in zip(xs, values, texts):
             ax.text(x, v + top * 0.015, t, ha="center", va="bottom", fontsize=7.5, color="#262626")
         fig.tight_layout(pad=0.4)
