@@ -57,3 +57,12 @@ def test_build_options_work_without_the_subcommand(tmp_path):
     out = tmp_path / "out"
     assert cli.main(["--workbooks", str(folder), "--out", str(out), "--no-pdf", "--quiet", "--strict"]) == 0
     assert (out / "2024_performans_programi.docx").exists()
+
+
+def test_build_never_modifies_its_inputs(tmp_path):
+    folder = _year(tmp_path)
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.rglob("*.xlsx")}
+    assert cli.main(["build", "--workbooks", str(folder), "--out", str(tmp_path / "out"), "--no-pdf",
+                     "--quiet"]) == 0
+    after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.rglob("*.xlsx")}
+    assert after == before and len(before) == 4
