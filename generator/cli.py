@@ -10,6 +10,7 @@ from typing import Optional
 
 from .document import DocumentError
 from .findings import Finding
+from .safety import unreadable
 from .pipeline import (
     KURUM_FILE,
     BuildConfig,
@@ -180,6 +181,9 @@ def main(argv: Optional[list[str]] = None) -> int:
             kurum = folder / KURUM_FILE if folder and (folder / KURUM_FILE).exists() else None
         findings = check(args.file, kurum)
         _print_findings(findings, limit=200, console=console)
+        if unreadable([f for f in findings if f.file == args.file.name]):
+            console.print(f"[red]{args.file.name} okunamadı;[/] dosyayı düzeltip yeniden deneyin.", highlight=False)
+            return 2
         failed = any(f.is_error for f in findings) or (args.strict and findings)
         return 1 if failed else 0
     return 2

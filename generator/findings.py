@@ -34,7 +34,7 @@ def rule(code: str, severity: str, message: str, description: str) -> Rule:
 
 def catalogue() -> dict[str, Rule]:
     """The whole catalogue: rules are registered by the modules that check them."""
-    from . import merge, validate  # noqa: F401  (import registers their rules)
+    from . import merge, safety, validate  # noqa: F401  (import registers their rules)
 
     return RULES
 

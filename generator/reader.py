@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zipfile
+import unicodedata
+import warnings
 from pathlib import Path
 from typing import Any, Callable, Optional
 
 import openpyxl
 from openpyxl.worksheet.formula import ArrayFormula
 
+from . import safety
 from . import workbook_schema as ws
 from .findings import Finding, finding
 from .model import (
@@ -55,31 +57,61 @@ def _formula_text(value: Any) -> str:
 
 
 class _Book:
-    """An open workbook: sheets as lists of row tuples, plus lazy cached values."""
+    """An open workbook: sheets as lists of row tuples, plus lazy cached values.
 
-    def __init__(self, path: Path):
+    What is opened is what the package guard (:mod:`.safety`) says: the path,
+    or an in-memory transitional copy of a Strict OOXML package."""
+
+    def __init__(self, path: Path, verdict: Optional[safety.Verdict] = None):
         self.path = path
         self.name = path.name
-        self._wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        self._verdict = verdict
+        self._wb = self._load(data_only=False)
         self._rows: dict[str, list[tuple]] = {}
         self._cached: Optional[openpyxl.Workbook] = None
         self._cached_rows: dict[str, list[tuple]] = {}
+        # Turkish-aware, case-insensitive sheet lookup ("GÖSTERGELER" is "Göstergeler")
+        self._by_key: dict[str, str] = {}
+        for name in self._wb.sheetnames:
+            self._by_key.setdefault(sheet_key(name), name)
+
+    def _load(self, data_only: bool):
+        source = self._verdict.source if self._verdict is not None else self.path
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl's English UserWarnings never reach the user
+            return openpyxl.load_workbook(source, read_only=True, data_only=data_only)
 
     @property
     def sheetnames(self) -> list[str]:
         return self._wb.sheetnames
 
+    def sheet(self, name: str) -> Optional[str]:
+        """The workbook's own spelling of sheet ``name`` (Turkish case and Unicode form ignored)."""
+        return self._by_key.get(sheet_key(name))
+
+    def has(self, name: str) -> bool:
+        return self.sheet(name) is not None
+
+    def _iter(self, wb, sheet: str) -> list[tuple]:
+        ws_ = wb[self.sheet(sheet) or sheet]
+        # a dimension like A1:XFD1048576 would pad every row to 16.384 cells: read only what is there
+        ws_.reset_dimensions()
+        rows = list(ws_.iter_rows(values_only=True))
+        while rows and not any(v is not None for v in rows[-1]):
+            rows.pop()
+        return rows
+
     def rows(self, sheet: str) -> list[tuple]:
         if sheet not in self._rows:
-            self._rows[sheet] = list(self._wb[sheet].iter_rows(values_only=True))
+            self._rows[sheet] = self._iter(self._wb, sheet)
         return self._rows[sheet]
 
     def cached(self, sheet: str, row: int, col0: int) -> Any:
         """Value Excel stored for a formula cell (None if never calculated)."""
         if self._cached is None:
-            self._cached = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+            self._cached = self._load(data_only=True)
         if sheet not in self._cached_rows:
-            self._cached_rows[sheet] = list(self._cached[sheet].iter_rows(values_only=True))
+            self._cached_rows[sheet] = self._iter(self._cached, sheet)
         rows = self._cached_rows[sheet]
         if row - 1 < len(rows) and col0 < len(rows[row - 1]):
             return rows[row - 1][col0]
@@ -91,16 +123,25 @@ class _Book:
             self._cached.close()
 
 
+def sheet_key(name: str) -> str:
+    """Match key of a sheet name: NFC, Turkish lower case, no outer spaces."""
+    return normalize(unicodedata.normalize("NFC", str(name)))
+
+
 def _open(path: Path, findings: list[Finding]) -> Optional[_Book]:
-    loc = Loc(path.name, "")
-    if not path.exists():
-        findings.append(finding("OKU-01", loc, reason="dosya bulunamadı"))
+    verdict = safety.inspect(path)
+    findings += verdict.findings
+    if not verdict.readable:
         return None
     try:
-        return _Book(path)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
-        reason = "geçerli bir .xlsx dosyası değil" if isinstance(exc, (zipfile.BadZipFile, KeyError)) else str(exc)
-        findings.append(finding("OKU-01", loc, reason=reason))
+        return _Book(path, verdict)
+    except MemoryError:
+        findings.append(finding("OKU-08", Loc(path.name, ""), reason="dosya okunurken bellek yetmedi"))
+        return None
+    except Exception:  # noqa: BLE001 - the backend's English text never reaches the user
+        findings.append(finding("OKU-01", Loc(path.name, ""),
+                                reason="dosya bir Excel çalışma kitabı olarak açılamadı (yapısı bozuk ya da "
+                                       "desteklenmeyen içerik)"))
         return None
 
 
@@ -213,7 +254,7 @@ def _columns(cells: _Cells, spec: ws.TableSheet, rows: list[tuple]) -> Optional[
 
 
 def _has_sheet(cells: _Cells, name: str) -> bool:
-    if name in cells.book.sheetnames:
+    if cells.book.has(name):
         return True
     cells.add("OKU-02", Loc(cells.book.name, name), sheet=name)
     return False
@@ -353,6 +394,14 @@ def _read_with(path: str | Path, read: Callable[[_Book, list[Finding]], Any]) ->
         return None, findings
     try:
         return read(book, findings), findings
+    except MemoryError:
+        findings.append(finding("OKU-08", Loc(book.name, ""), reason="dosya okunurken bellek yetmedi"))
+        return None, findings
+    except Exception:  # noqa: BLE001 - one odd workbook never stops the build with a traceback
+        findings.append(finding("OKU-01", Loc(book.name, ""),
+                                reason="dosyanın içeriği okunurken beklenmeyen bir sorun çıktı; dosyayı Excel'de "
+                                       "açıp yeniden kaydedin ya da verileri yeni bir şablona aktarın"))
+        return None, findings
     finally:
         book.close()
 
@@ -396,7 +445,7 @@ def _read_institution(book: _Book, findings: list[Finding]) -> Institution:
             aliases = [a.strip() for a in (v.get("diger") or "").split(";") if a.strip()]
             inst.departments.append(Department(v["kod"], v["ad"], aliases, v.get("tavan"), order, src=l))
     targets = {t.code: t for t in inst.targets}
-    if ws.INST_MATRIX.name in book.sheetnames:
+    if book.has(ws.INST_MATRIX.name):
         header = (book.rows(ws.INST_MATRIX.name)[ws.HEADER_ROW - 1:ws.HEADER_ROW] or [()])[0]
         inst.src.update({f"matris:{str(h).strip()}": cells.loc(ws.INST_MATRIX.name, ws.HEADER_ROW, i)
                          for i, h in enumerate(header) if i > 0 and h not in (None, "")})
@@ -512,7 +561,7 @@ def _read_department(book: _Book, findings: list[Finding]) -> Submission:
 
 def _typed_totals_row(cells: _Cells, spec: ws.TableSheet, sub: Submission) -> dict[str, int]:
     """Numbers typed over the SUM formulas of a totals row."""
-    if spec.name not in cells.book.sheetnames:
+    if not cells.book.has(spec.name):
         return {}
     rows = cells.book.rows(spec.name)
     if len(rows) < spec.totals_row:

@@ -1,0 +1,509 @@
+"""Package guard: looks at a workbook file before any reading backend does.
+
+:func:`inspect` answers, without trusting anything inside the file, whether
+it can be read and how:
+
+* what the file is (missing, a folder, unreadable, an .xlsx, an encrypted
+  workbook, an .xls, an .ods, a PDF, a CSV or other text) — each with a
+  Turkish answer saying what to do;
+* whether the zip package stays within the limits below (number of parts,
+  compressed/uncompressed size and ratio per part, cells per sheet). The
+  parts are actually decompressed in a bounded stream, so a zip whose
+  headers lie about its sizes is caught as well;
+* whether every XML part is well-formed and free of DTDs and entity
+  declarations (XXE, parameter entities, "billion laughs"): expat parses each
+  part with a handler that refuses any DOCTYPE;
+* whether it is a "Strict Open XML" workbook, whose namespaces are mapped to
+  the transitional ones in an in-memory copy the backend reads instead.
+
+Reading one department's workbook thus stays bounded whatever is inside: at
+most :data:`MAX_TOTAL` bytes are decompressed, and no backend sees a package
+that failed the guard.
+"""
+from __future__ import annotations
+
+import io
+import re
+import stat
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Optional, Union
+from xml.parsers import expat
+
+from .findings import ERROR, WARNING, Finding, finding, rule
+from .model import Loc
+
+# --- limits ------------------------------------------------------------------
+MAX_FILE = 50 * 1024 * 1024  # bytes of the file itself
+MAX_PARTS = 2_000  # entries in the zip package
+MAX_PART = 64 * 1024 * 1024  # uncompressed bytes of one part
+MAX_TOTAL = 192 * 1024 * 1024  # uncompressed bytes of all parts together
+MAX_RATIO = 200  # uncompressed / compressed, for parts above RATIO_FLOOR
+RATIO_FLOOR = 4 * 1024 * 1024
+MAX_ROWS = 100_000  # <row> elements of one sheet
+MAX_CELLS = 1_000_000  # <c> elements of one sheet
+MAX_COLUMNS = 16_384  # Excel's last column (XFD)
+MAX_GRID = 20_000_000  # rows × last used column of one sheet (what a backend may pad to)
+MAX_CELL_TEXT = 32_767  # Excel's own limit for the text of a cell
+CHUNK = 256 * 1024
+
+# --- catalogue ---------------------------------------------------------------
+rule("OKU-06", ERROR, "Dosya parola korumalı (şifrelenmiş); okunamadı.",
+     "Çalışma kitabı Excel'de parola ile şifrelenmiş. Dosyayı Excel'de açıp Dosya › Bilgi › "
+     "Çalışma Kitabını Koru › Parola ile Şifrele bölümünden parolayı kaldırın ve yeniden "
+     "kaydedin.")
+rule("OKU-07", ERROR, "Dosya {kind}; .xlsx çalışma kitabı bekleniyor. {todo}",
+     "Dosya Excel çalışma kitabı (.xlsx) değil ya da başka bir biçimde kaydedilmiş. Şablonu "
+     "Excel'de açıp \"Excel Çalışma Kitabı (.xlsx)\" olarak kaydedin.")
+rule("OKU-08", ERROR, "Dosya okuma sınırını aşıyor: {reason}. Dosya okunmadı.",
+     "Bir birimin dosyası, sınırsız bellek ve süre harcanmaması için okunmadan önce denetlenir "
+     "(dosya boyutu, sıkıştırılmış ve açılmış parça boyutu, sıkıştırma oranı, sayfa başına satır "
+     "ve hücre sayısı; sınırlar README'de). Bu sınırları aşan bir şablon dosyası olağan değildir: "
+     "boş satırlara uygulanmış biçimleri silin ya da verileri yeni bir şablona aktarın.")
+rule("OKU-09", ERROR, "{part} bozuk: {reason} (satır {line}, sütun {column}). Dosya okunmadı.",
+     "Çalışma kitabının içindeki bir XML bölümü bozuk (kapanmamış etiket, geçersiz karakter "
+     "başvurusu, eksik bölüm gibi). Dosyayı Excel'de açıp onarın ve yeniden kaydedin ya da "
+     "verileri yeni bir şablona aktarın.")
+rule("GUV-01", ERROR, "Güvenlik: {part} {reason}; dosya okunmadı.",
+     "Çalışma kitaplarında DTD ya da varlık (entity) tanımı bulunmaz; bunlar dış dosya okuma "
+     "(XXE) ve bellek tüketme (\"billion laughs\") saldırılarında kullanılır. Dosyanın kaynağını "
+     "kontrol edin; birimden şablonu yeniden doldurmasını isteyin.")
+rule("OKU-10", WARNING, "Dosya \"Strict Open XML\" biçiminde kaydedilmiş; okundu. Excel'de "
+     "\"Excel Çalışma Kitabı (.xlsx)\" olarak kaydedilmesi önerilir.",
+     "Excel'in \"Strict Open XML Elektronik Tablosu\" seçeneğiyle kaydedilen dosyalar farklı ad "
+     "alanları kullanır; üretici bunları dönüştürerek okur.")
+
+#: codes meaning "this file could not be read at all" (exit code 2 for ``check``)
+UNREADABLE = frozenset({"OKU-01", "OKU-06", "OKU-07", "OKU-08", "OKU-09", "GUV-01"})
+
+# Strict OOXML namespaces and their transitional equivalents (ECMA-376 Part 1, Annex A)
+STRICT_NAMESPACES: tuple[tuple[bytes, bytes], ...] = tuple((a.encode(), b.encode()) for a, b in (
+    ("http://purl.oclc.org/ooxml/spreadsheetml/main",
+     "http://schemas.openxmlformats.org/spreadsheetml/2006/main"),
+    ("http://purl.oclc.org/ooxml/officeDocument/relationships/extendedProperties",
+     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"),
+    ("http://purl.oclc.org/ooxml/officeDocument/relationships",
+     "http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
+    ("http://purl.oclc.org/ooxml/officeDocument/extendedProperties",
+     "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"),
+    ("http://purl.oclc.org/ooxml/officeDocument/docPropsVTypes",
+     "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"),
+    ("http://purl.oclc.org/ooxml/officeDocument/sharedTypes",
+     "http://schemas.openxmlformats.org/officeDocument/2006/sharedTypes"),
+    ("http://purl.oclc.org/ooxml/officeDocument/customProperties",
+     "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"),
+    ("http://purl.oclc.org/ooxml/drawingml/main",
+     "http://schemas.openxmlformats.org/drawingml/2006/main"),
+    ("http://purl.oclc.org/ooxml/drawingml/chart",
+     "http://schemas.openxmlformats.org/drawingml/2006/chart"),
+    ("http://purl.oclc.org/ooxml/drawingml/spreadsheetDrawing",
+     "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"),
+))
+_STRICT_MARK = b"http://purl.oclc.org/ooxml/"
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+_ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+
+# expat error codes in Turkish (xml.parsers.expat.errors), the rest: "XML yapısı bozuk"
+_EXPAT_TR = {
+    "XML_ERROR_NO_ELEMENTS": "içerik yok ya da eksik",
+    "XML_ERROR_INVALID_TOKEN": "geçersiz karakter ya da etiket",
+    "XML_ERROR_UNCLOSED_TOKEN": "kapanmamış etiket",
+    "XML_ERROR_PARTIAL_CHAR": "yarım kalmış karakter",
+    "XML_ERROR_TAG_MISMATCH": "açılış ve kapanış etiketleri uyuşmuyor (kapanmamış etiket)",
+    "XML_ERROR_DUPLICATE_ATTRIBUTE": "aynı öznitelik iki kez yazılmış",
+    "XML_ERROR_JUNK_AFTER_DOC_ELEMENT": "belge sonunda fazladan içerik",
+    "XML_ERROR_UNDEFINED_ENTITY": "tanımsız varlık (entity) başvurusu",
+    "XML_ERROR_BAD_CHAR_REF": "geçersiz karakter başvurusu",
+    "XML_ERROR_UNCLOSED_CDATA_SECTION": "kapanmamış CDATA bölümü",
+    "XML_ERROR_INCORRECT_ENCODING": "karakter kodlaması yanlış",
+    "XML_ERROR_UNKNOWN_ENCODING": "bilinmeyen karakter kodlaması",
+    "XML_ERROR_SYNTAX": "söz dizimi hatası",
+    "XML_ERROR_UNBOUND_PREFIX": "tanımsız ad alanı öneki",
+}
+_EXPAT_NAMES = {expat.errors.codes[getattr(expat.errors, n)]: n
+                for n in _EXPAT_TR if getattr(expat.errors, n, None) in expat.errors.codes}
+
+
+class _Refused(Exception):
+    """A DTD or entity declaration inside a part."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class _TooLarge(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class Verdict:
+    """What :func:`inspect` found: findings, and what a backend should open."""
+
+    findings: list[Finding] = field(default_factory=list)
+    readable: bool = True
+    kind: str = "xlsx"  # xlsx | missing | folder | ole-encrypted | xls | ods | pdf | csv | text | other
+    data: Optional[bytes] = None  # a transitional copy of a Strict OOXML package
+    path: Optional[Path] = None
+
+    @property
+    def source(self) -> Union[Path, io.BytesIO]:
+        """The path, or a fresh stream of the mapped copy."""
+        if self.data is not None:
+            return io.BytesIO(self.data)
+        assert self.path is not None
+        return self.path
+
+
+def _mb(n: float) -> str:
+    from .turkish import number
+
+    return f"{number(n / (1024 * 1024), 1)} MB"
+
+
+def _ole_streams(path: Path) -> bytes:
+    """The OLE container with its UTF-16 stream names made searchable (the file is below MAX_FILE)."""
+    return path.read_bytes().replace(b"\x00", b"").lower()
+
+
+def _classify(path: Path, v: Verdict) -> Optional[bytes]:
+    """Kind of file from its first bytes; the bytes of the head when it is a zip."""
+    loc = Loc(path.name, "")
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        v.kind = "missing"
+        v.findings.append(finding("OKU-01", loc, reason="dosya bulunamadı"))
+        return None
+    except OSError:
+        v.kind = "other"
+        v.findings.append(finding("OKU-01", loc, reason="dosyaya erişilemiyor"))
+        return None
+    if stat.S_ISDIR(st.st_mode):
+        v.kind = "folder"
+        v.findings.append(finding("OKU-01", loc, reason="bu bir klasör, çalışma kitabı değil; klasördeki .xlsx "
+                                                        "dosyasının yolunu verin"))
+        return None
+    if st.st_size > MAX_FILE:
+        v.kind = "other"
+        v.findings.append(finding("OKU-08", loc, reason=f"dosya {_mb(st.st_size)}, sınır {_mb(MAX_FILE)}"))
+        return None
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(64 * 1024)
+    except PermissionError:
+        v.kind = "other"
+        v.findings.append(finding("OKU-01", loc, reason="dosyayı okuma izni yok"))
+        return None
+    except OSError:
+        v.kind = "other"
+        v.findings.append(finding("OKU-01", loc, reason="dosya okunamadı"))
+        return None
+    if head.startswith(_ZIP_MAGIC):
+        return head
+    if head.startswith(_OLE_MAGIC):
+        try:
+            names = _ole_streams(path)
+        except OSError:
+            names = b""
+        if b"encryptioninfo" in names or b"encryptedpackage" in names:
+            v.kind = "ole-encrypted"
+            v.findings.append(finding("OKU-06", loc))
+        else:
+            v.kind = "xls"
+            v.findings.append(finding(
+                "OKU-07", loc, kind="Excel 97-2003 (.xls) biçiminde",
+                todo="Excel'de açıp Farklı Kaydet › \"Excel Çalışma Kitabı (.xlsx)\" seçin."))
+        return None
+    if head.startswith(b"%PDF"):
+        v.kind = "pdf"
+        v.findings.append(finding("OKU-07", loc, kind="bir PDF belgesi",
+                                  todo="PDF'ten veri okunamaz; birimin doldurduğu .xlsx dosyasını gönderin."))
+        return None
+    if not head:
+        v.kind = "other"
+        v.findings.append(finding("OKU-01", loc, reason="dosya boş (0 bayt)"))
+        return None
+    text = _as_text(head)
+    if text is not None:
+        lines = [ln for ln in text.splitlines()[:5] if ln.strip()]
+        csv_like = lines and all(ln.count(";") + ln.count(",") + ln.count("\t") >= 1 for ln in lines)
+        if csv_like:
+            v.kind = "csv"
+            v.findings.append(finding(
+                "OKU-07", loc, kind="bir CSV (virgül ya da noktalı virgülle ayrılmış metin) dosyası",
+                todo="CSV dosyasında sayfa, formül ve hücre konumu yoktur; verileri şablona (.xlsx) "
+                     "girip o dosyayı gönderin."))
+        else:
+            v.kind = "text"
+            v.findings.append(finding("OKU-01", loc, reason="geçerli bir .xlsx dosyası değil (içeriği düz metin)"))
+        return None
+    v.kind = "other"
+    v.findings.append(finding("OKU-01", loc, reason="geçerli bir .xlsx dosyası değil (biçimi tanınmıyor)"))
+    return None
+
+
+def _as_text(head: bytes) -> Optional[str]:
+    if b"\x00" in head:
+        return None
+    for enc in ("utf-8", "cp1254"):
+        try:
+            text = head.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if sum(ch.isprintable() or ch in "\r\n\t" for ch in text) >= 0.95 * max(len(text), 1):
+            return text
+    return None
+
+
+def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Part name → sheet name, read from the (size-checked) workbook part and its relationships."""
+    out: dict[str, str] = {}
+    try:
+        rels = _read_small(zf, "xl/_rels/workbook.xml.rels")
+        book = _read_small(zf, "xl/workbook.xml")
+    except (KeyError, _TooLarge, zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError):
+        return out
+    targets = {}
+    for m in re.finditer(rb"<(?:\w+:)?Relationship\b([^>]*)>", rels):
+        attrs = dict(re.findall(rb'(\w+)="([^"]*)"', m.group(1)))
+        if b"Id" in attrs and b"Target" in attrs:
+            target = attrs[b"Target"].decode("utf-8", "replace")
+            target = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+            targets[attrs[b"Id"]] = target
+    for m in re.finditer(rb"<(?:\w+:)?sheet\b([^>]*)>", book):
+        attrs = dict(re.findall(rb'([\w:]+)="([^"]*)"', m.group(1)))
+        rid = next((val for key, val in attrs.items() if key.endswith(b":id")), None)
+        name = attrs.get(b"name")
+        if rid in targets and name is not None:
+            from html import unescape
+
+            out[targets[rid]] = unescape(name.decode("utf-8", "replace"))
+    return out
+
+
+def _read_small(zf: zipfile.ZipFile, name: str, limit: int = 4 * 1024 * 1024) -> bytes:
+    with zf.open(name) as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise _TooLarge(name)
+    return data
+
+
+def _part_label(name: str, sheets: dict[str, str]) -> str:
+    if name in sheets:
+        return f"\"{sheets[name]}\" sayfası ({name})"
+    if name.endswith("sharedStrings.xml"):
+        return f"Paylaşılan metinler bölümü ({name})"
+    if name.endswith("styles.xml"):
+        return f"Biçimler bölümü ({name})"
+    if name == "xl/workbook.xml":
+        return f"Çalışma kitabı bölümü ({name})"
+    return f"\"{name}\" bölümü"
+
+
+def _expat_reason(err: expat.ExpatError) -> str:
+    name = _EXPAT_NAMES.get(err.code)
+    return _EXPAT_TR.get(name or "", "XML yapısı bozuk")
+
+
+class _PartCheck:
+    """Streams one XML part through expat, refusing DTDs and counting rows and cells."""
+
+    def __init__(self, sheet: bool):
+        self.parser = expat.ParserCreate()
+        self.parser.StartDoctypeDeclHandler = self._doctype
+        self.parser.EntityDeclHandler = self._entity
+        self.parser.ExternalEntityRefHandler = self._external
+        self.sheet = sheet
+        self.rows = 0
+        self.cells = 0
+        self.max_col = 0
+
+    def _doctype(self, *args) -> None:
+        raise _Refused("DTD (DOCTYPE) tanımı içeriyor")
+
+    def _entity(self, *args) -> None:
+        raise _Refused("varlık (ENTITY) tanımı içeriyor")
+
+    def _external(self, *args) -> int:
+        raise _Refused("dış varlık başvurusu (XXE) içeriyor")
+
+    def feed(self, data: bytes, final: bool = False) -> None:
+        if self.sheet and data:
+            # element starts split across two chunks are missed: a limit does not need them
+            self.rows += len(_ROW.findall(data))
+            self.cells += len(_CELL.findall(data))
+            for letters in set(_CELL_COL.findall(data)):
+                self.max_col = max(self.max_col, _col_number(letters))
+            if self.rows > MAX_ROWS:
+                raise _TooLarge(f"sayfada {_n(MAX_ROWS)} satırdan fazla satır var")
+            if self.cells > MAX_CELLS:
+                raise _TooLarge(f"sayfada {_n(MAX_CELLS)} hücreden fazla hücre var")
+            if self.max_col > MAX_COLUMNS:
+                raise _TooLarge(f"sayfada {_n(MAX_COLUMNS)}. sütundan sonra hücre var")
+            if self.rows * self.max_col > MAX_GRID:
+                raise _TooLarge(f"sayfanın kullanılan alanı {_n(MAX_GRID)} hücreyi aşıyor")
+        self.parser.Parse(data, final)
+
+
+_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_CELL_COL = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,4})\d")
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _n(value: int) -> str:
+    from .turkish import number
+
+    return number(value)
+
+
+def _check_package(path: Path, v: Verdict) -> None:
+    loc = Loc(path.name, "")
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        v.findings.append(finding("OKU-01", loc, reason="zip paketi bozuk; dosya geçerli bir .xlsx değil"))
+        v.readable = False
+        return
+    with zf:
+        infos = zf.infolist()
+        names = {i.filename for i in infos}
+        if len(infos) > MAX_PARTS:
+            v.findings.append(finding("OKU-08", loc, reason=f"pakette {len(infos)} bölüm var, sınır {MAX_PARTS}"))
+            v.readable = False
+            return
+        if "mimetype" in names:
+            try:
+                mime = _read_small(zf, "mimetype", 1024)
+            except Exception:  # noqa: BLE001 - any problem: not an ODS we can name
+                mime = b""
+            if mime.strip().startswith(_ODS_MIME):
+                v.kind = "ods"
+                v.findings.append(finding(
+                    "OKU-07", loc, kind="OpenDocument (.ods) elektronik tablosu",
+                    todo="LibreOffice Calc ya da Excel'de açıp \"Excel 2007-365 (.xlsx)\" olarak kaydedin."))
+                v.readable = False
+                return
+        if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+            kind = "bir Word belgesi (.docx)" if any(n.startswith("word/") for n in names) else \
+                "bir zip arşivi, Excel çalışma kitabı değil"
+            v.kind = "other"
+            v.findings.append(finding("OKU-07", loc, kind=kind,
+                                      todo="Birimin doldurduğu .xlsx şablonunu verin."))
+            v.readable = False
+            return
+        for info in infos:
+            if info.flag_bits & 0x1:
+                v.kind = "ole-encrypted"
+                v.findings.append(finding("OKU-06", loc))
+                v.readable = False
+                return
+            if info.file_size > MAX_PART:
+                v.findings.append(finding("OKU-08", loc, reason=(
+                    f"\"{info.filename}\" bölümü açıldığında {_mb(info.file_size)}, bölüm sınırı {_mb(MAX_PART)}")))
+                v.readable = False
+                return
+            if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                ratio = info.file_size // max(info.compress_size, 1)
+                v.findings.append(finding("OKU-08", loc, reason=(
+                    f"\"{info.filename}\" bölümünün sıkıştırma oranı {ratio}:1, sınır {MAX_RATIO}:1 "
+                    f"(zip bombası olabilir)")))
+                v.readable = False
+                return
+        if sum(i.file_size for i in infos) > MAX_TOTAL:
+            v.findings.append(finding("OKU-08", loc, reason=(
+                f"paket açıldığında {_mb(sum(i.file_size for i in infos))}, sınır {_mb(MAX_TOTAL)}")))
+            v.readable = False
+            return
+        sheets = _sheet_names(zf)
+        strict = False
+        total = 0
+        for info in infos:
+            name = info.filename
+            if not (name.endswith(".xml") or name.endswith(".rels")):
+                continue
+            check = _PartCheck(sheet=name in sheets or name.startswith("xl/worksheets/"))
+            label = _part_label(name, sheets)
+            size = 0
+            first = True
+            try:
+                with zf.open(info) as fh:
+                    while True:
+                        chunk = fh.read(CHUNK)
+                        if first:
+                            strict = strict or _STRICT_MARK in chunk
+                            first = False
+                        size += len(chunk)
+                        total += len(chunk)
+                        if size > MAX_PART or total > MAX_TOTAL:
+                            raise _TooLarge(f"{label} açıldığında sınırı ({_mb(MAX_PART)}) aşıyor")
+                        if not chunk:
+                            check.feed(b"", final=True)
+                            break
+                        check.feed(chunk)
+            except _Refused as exc:
+                v.findings.append(finding("GUV-01", loc, part=label, reason=exc.reason))
+                v.readable = False
+                return
+            except _TooLarge as exc:
+                v.findings.append(finding("OKU-08", loc, reason=f"{label}: {exc.reason}"
+                                          if "sayfada" in exc.reason else exc.reason))
+                v.readable = False
+                return
+            except expat.ExpatError as exc:
+                v.findings.append(finding("OKU-09", loc, part=label, reason=_expat_reason(exc),
+                                          line=exc.lineno, column=exc.offset + 1))
+                v.readable = False
+                return
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
+                v.findings.append(finding("OKU-09", loc, part=label, reason="bölüm zip paketinden açılamadı",
+                                          line=0, column=0))
+                v.readable = False
+                return
+        if strict:
+            v.data = _transitional_copy(zf, infos)
+            v.findings.append(finding("OKU-10", loc))
+
+
+def _transitional_copy(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> bytes:
+    """The package with Strict OOXML namespaces replaced by the transitional ones (in memory;
+    sizes were checked before, so this stays within :data:`MAX_TOTAL`)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in infos:
+            data = zf.read(info)
+            if info.filename.endswith((".xml", ".rels")):
+                for strict, transitional in STRICT_NAMESPACES:
+                    data = data.replace(strict, transitional)
+            out.writestr(info.filename, data)
+    return buf.getvalue()
+
+
+def inspect(path: Union[str, Path]) -> Verdict:
+    """Look at ``path`` before any backend reads it; never raises on bad input."""
+    path = Path(path)
+    v = Verdict(path=path)
+    head = _classify(path, v)
+    if head is None:
+        v.readable = False
+        return v
+    _check_package(path, v)
+    return v
+
+
+def unreadable(findings: list[Finding]) -> bool:
+    """True when a finding says a file could not be read at all."""
+    return any(f.code in UNREADABLE for f in findings)

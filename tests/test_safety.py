@@ -1,0 +1,310 @@
+"""The package guard: every unreadable or hostile file gets a Turkish finding, reading stays bounded."""
+from __future__ import annotations
+
+import time
+import tracemalloc
+import zipfile
+
+import pytest
+
+from generator import safety
+from generator.reader import read_department, read_institution
+from generator.templates import write_department, write_institution
+from tests.factory import check_year, clean_institution, clean_submissions, dept_path, small_institution, \
+    small_submissions, write_year
+
+
+@pytest.fixture
+def workbook(tmp_path):
+    inst = small_institution()
+    return write_department(inst, "D1-FDB", tmp_path / "2024_D1-FDB.xlsx", small_submissions(inst)[0])
+
+
+def rewrite(path, edits: dict, out=None):
+    """Copy a zip package with some parts replaced: {name: bytes or callable(old bytes) -> bytes}."""
+    out = out or path
+    with zipfile.ZipFile(path) as zin:
+        parts = [(i.filename, zin.read(i)) for i in zin.infolist()]
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in parts:
+            if name in edits:
+                edit = edits[name]
+                data = edit(data) if callable(edit) else edit
+            zout.writestr(name, data)
+    return out
+
+
+def sheet_part(path, sheet: str) -> str:
+    names = safety._sheet_names(zipfile.ZipFile(path))
+    return next(part for part, name in names.items() if name == sheet)
+
+
+def codes(findings):
+    return [f.code for f in findings]
+
+
+def assert_turkish(findings):
+    for f in findings:
+        for english in ("Please", "could not", "invalid", "Errno", "Permission denied", "Unable", "/tmp/"):
+            assert english not in f.message, f.message
+
+
+# --- what the file is -----------------------------------------------------------
+
+@pytest.mark.parametrize("content,code,text", [
+    (b"Hedef;Faaliyet;Tutar\nH1.1;F1;1.000\n", "OKU-07", "CSV"),
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "OKU-07", "PDF"),
+    (b"", "OKU-01", "boş"),
+    (b"\x00\x01\x02\x03 binary", "OKU-01", "tanınmıyor"),
+])
+def test_files_that_are_not_workbooks(tmp_path, content, code, text):
+    path = tmp_path / "2024_D1-FDB.xlsx"
+    path.write_bytes(content)
+    sub, findings = read_department(path)
+    assert sub is None
+    assert codes(findings) == [code] and text in findings[0].message
+    assert findings[0].file == "2024_D1-FDB.xlsx"
+    assert_turkish(findings)
+
+
+def _ole(*stream_names: str) -> bytes:
+    """A minimal OLE compound file header followed by directory names (enough for the guard)."""
+    body = b"".join(name.encode("utf-16-le").ljust(64, b"\x00") for name in stream_names)
+    return safety._OLE_MAGIC + b"\x00" * 504 + body
+
+
+def test_encrypted_workbook_says_password_protected(tmp_path):
+    path = tmp_path / "2024_D1-FDB.xlsx"
+    path.write_bytes(_ole("Root Entry", "EncryptionInfo", "EncryptedPackage"))
+    sub, findings = read_department(path)
+    assert sub is None and codes(findings) == ["OKU-06"]
+    assert "parola korumalı" in findings[0].message
+
+
+def test_xls_says_what_it_is_and_what_to_do(tmp_path):
+    path = tmp_path / "2024_D1-FDB.xls"
+    path.write_bytes(_ole("Root Entry", "Workbook", "SummaryInformation"))
+    _, findings = read_department(path)
+    assert codes(findings) == ["OKU-07"]
+    assert ".xls" in findings[0].message and "Farklı Kaydet" in findings[0].message
+
+
+def test_ods_and_docx_are_named(tmp_path):
+    ods = tmp_path / "birim.ods"
+    with zipfile.ZipFile(ods, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", "<office:document-content/>")
+    _, findings = read_department(ods)
+    assert codes(findings) == ["OKU-07"] and "OpenDocument (.ods)" in findings[0].message
+    docx = tmp_path / "belge.xlsx"
+    with zipfile.ZipFile(docx, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document/>")
+    _, findings = read_department(docx)
+    assert codes(findings) == ["OKU-07"] and "Word belgesi" in findings[0].message
+
+
+def test_missing_file_and_folder(tmp_path):
+    _, findings = read_department(tmp_path / "yok.xlsx")
+    assert codes(findings) == ["OKU-01"] and "bulunamadı" in findings[0].message
+    _, findings = read_department(tmp_path)
+    assert codes(findings) == ["OKU-01"] and "klasör" in findings[0].message
+    assert findings[0].file == tmp_path.name  # the name, never the absolute path
+
+
+# --- limits -------------------------------------------------------------------------
+
+def test_zip_bomb_is_refused_quickly_and_in_little_memory(workbook):
+    part = sheet_part(workbook, "Faaliyetler")
+    row = b'<row r="5"><c r="A5" t="inlineStr"><is><t>x</t></is></c></row>'
+    with zipfile.ZipFile(workbook) as zin:
+        parts = [(i.filename, zin.read(i)) for i in zin.infolist()]
+    with zipfile.ZipFile(workbook, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
+        for name, data in parts:
+            if name != part:
+                zout.writestr(name, data)
+                continue
+            with zout.open(name, "w", force_zip64=True) as fh:  # about 100 MB of rows
+                fh.write(data[: data.index(b"<sheetData>") + len(b"<sheetData>")])
+                block = row * 16_000
+                for _ in range(100):
+                    fh.write(block)
+                fh.write(b"</sheetData></worksheet>")
+    assert workbook.stat().st_size < 5_000_000
+    tracemalloc.start()
+    started = time.perf_counter()
+    sub, findings = read_department(workbook)
+    elapsed = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert sub is None and codes(findings) == ["OKU-08"]
+    assert "Faaliyetler" in findings[0].message or "sheet" in findings[0].message
+    assert elapsed < 5 and peak < 100 * 1024 * 1024
+
+
+def test_rows_beyond_the_limit_are_refused_while_streaming(workbook, monkeypatch):
+    monkeypatch.setattr(safety, "MAX_ROWS", 1_000)
+    part = sheet_part(workbook, "Göstergeler")
+    rows = b"".join(b'<row r="%d" s="1" customFormat="1"/>' % r for r in range(10, 2_000))
+    rewrite(workbook, {part: lambda d: d.replace(b"</sheetData>", rows + b"</sheetData>")})
+    sub, findings = read_department(workbook)
+    assert sub is None and codes(findings) == ["OKU-08"]
+    assert "\"Göstergeler\" sayfası" in findings[0].message and "1.000 satırdan fazla" in findings[0].message
+
+
+def test_header_that_lies_about_the_size_is_caught(workbook):
+    part = sheet_part(workbook, "Faaliyetler")
+    data = workbook.read_bytes()
+    with zipfile.ZipFile(workbook) as z:
+        info = z.getinfo(part)
+    # declare a smaller uncompressed size in the central directory: the stream then fails its check
+    import struct
+
+    name = part.encode()
+    at = data.find(b"PK\x01\x02", 0)
+    while at != -1:
+        n = struct.unpack("<H", data[at + 28:at + 30])[0]
+        if data[at + 46:at + 46 + n] == name:
+            data = data[:at + 24] + struct.pack("<I", 10) + data[at + 28:]
+            break
+        at = data.find(b"PK\x01\x02", at + 4)
+    assert info.file_size > 10
+    workbook.write_bytes(data)
+    sub, findings = read_department(workbook)
+    assert sub is None and codes(findings) in (["OKU-09"], ["OKU-01"])
+    assert_turkish(findings)
+
+
+def test_dimension_of_the_whole_sheet_with_blank_formatted_rows_stays_small(workbook):
+    part = sheet_part(workbook, "Faaliyetler")
+    rows = b"".join(b'<row r="%d" s="1" customFormat="1" ht="15"/>' % r for r in range(100, 60_000))
+
+    def edit(d):
+        import re
+
+        d = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', d)
+        return d.replace(b"</sheetData>", rows + b"</sheetData>")
+
+    rewrite(workbook, {part: edit})
+    tracemalloc.start()
+    started = time.perf_counter()
+    sub, findings = read_department(workbook)
+    elapsed = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert sub is not None and len(sub.activities) == 2
+    assert elapsed < 10 and peak < 200 * 1024 * 1024
+
+
+# --- malformed and hostile XML ----------------------------------------------------------
+
+@pytest.mark.parametrize("part,edit,reason", [
+    ("xl/sharedStrings.xml", lambda d: d[: len(d) // 2], "Paylaşılan metinler"),
+    ("Faaliyetler", lambda d: d.replace(b"</sheetData>", b"<row r=\"99\"><c r=\"A99\"></sheetData>"), "Faaliyetler"),
+    ("xl/sharedStrings.xml", lambda d: d.replace(b"<t>", b"<t>&#1;", 1), "geçersiz karakter başvurusu"),
+])
+def test_malformed_xml_is_a_finding(workbook, part, edit, reason):
+    name = part if part.startswith("xl/") else sheet_part(workbook, part)
+    rewrite(workbook, {name: edit})
+    sub, findings = read_department(workbook)
+    assert sub is None and codes(findings) == ["OKU-09"]
+    assert reason in findings[0].message and "satır" in findings[0].message
+    assert_turkish(findings)
+
+
+XXE = b'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">'
+          b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">]>')
+PARAM = b'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY % p SYSTEM "http://example.invalid/x.dtd"> %p;]>'
+
+
+@pytest.mark.parametrize("prolog", [XXE, LAUGHS, PARAM], ids=["xxe", "billion-laughs", "parameter-entity"])
+def test_dtd_and_entities_are_refused_as_a_security_finding(workbook, prolog):
+    def edit(d):
+        body = d[d.index(b"<sst"):]
+        return prolog + body.replace(b"<t>", b"<t>&e;&c;", 1) if prolog is not PARAM else prolog + body
+
+    rewrite(workbook, {"xl/sharedStrings.xml": edit})
+    sub, findings = read_department(workbook)
+    assert sub is None and codes(findings) == ["GUV-01"]
+    assert findings[0].message.startswith("Güvenlik: Paylaşılan metinler")
+    assert_turkish(findings)
+
+
+# --- Strict Open XML ----------------------------------------------------------------------
+
+def to_strict(path, out):
+    def edit(data):
+        for strict, transitional in safety.STRICT_NAMESPACES:
+            data = data.replace(transitional, strict)
+        return data
+
+    with zipfile.ZipFile(path) as z:
+        names = [n for n in z.namelist() if n.endswith((".xml", ".rels"))]
+    return rewrite(path, {n: edit for n in names}, out)
+
+
+def test_strict_open_xml_reads_like_the_transitional_workbook(workbook, tmp_path):
+    (tmp_path / "strict").mkdir()
+    strict = to_strict(workbook, tmp_path / "strict" / workbook.name)
+    assert b"purl.oclc.org/ooxml/spreadsheetml/main" in zipfile.ZipFile(strict).read("xl/workbook.xml")
+    plain, f1 = read_department(workbook)
+    back, f2 = read_department(strict)
+    assert codes(f2) == codes(f1) + ["OKU-10"]
+    assert back.activities == plain.activities and back.indicators == plain.indicators
+    assert back.unit_costs == plain.unit_costs
+
+
+def test_strict_kurum_reads_too(tmp_path):
+    inst = clean_institution()
+    path = write_institution(inst, tmp_path / "kurum.xlsx")
+    (tmp_path / "s").mkdir()
+    strict = to_strict(path, tmp_path / "s" / "kurum.xlsx")
+    back, findings = read_institution(strict)
+    assert codes(findings) == ["OKU-10"]
+    assert [t.code for t in back.targets] == [t.code for t in inst.targets]
+
+
+# --- the build goes on ----------------------------------------------------------------------
+
+def test_build_goes_on_with_the_other_departments(tmp_path):
+    inst = clean_institution()
+    folder = write_year(tmp_path / "2024", inst, clean_submissions(inst))
+    bad = dept_path(folder, "D2-ÇDB")
+    rewrite(bad, {"xl/sharedStrings.xml": lambda d: XXE + d[d.index(b"<sst"):]})
+    program, findings = check_year(folder)
+    assert {s.department for s in program.submissions} == {"D1-FDB", "D3-İDB"}
+    security = [f for f in findings if f.code == "GUV-01"]
+    assert len(security) == 1 and security[0].file == bad.name
+    assert_turkish(findings)
+
+
+# --- check on inputs that are not workbooks -------------------------------------------------
+
+@pytest.mark.parametrize("make,text", [
+    (lambda p: p.with_suffix(".ods").write_bytes(_ods_bytes()) and p.with_suffix(".ods"), "OpenDocument"),
+    (lambda p: p.with_suffix(".xls").write_bytes(_ole("Root Entry", "Workbook")) and p.with_suffix(".xls"), ".xls"),
+    (lambda p: p.with_suffix(".csv").write_bytes(b"a;b\n1;2\n") and p.with_suffix(".csv"), "CSV"),
+    (lambda p: p.with_suffix(".pdf").write_bytes(b"%PDF-1.4\n") and p.with_suffix(".pdf"), "PDF"),
+    (lambda p: p.parent, "klasör"),
+    (lambda p: p, "bulunamadı"),
+])
+def test_check_answers_in_turkish_with_exit_2(tmp_path, capsys, make, text):
+    from generator.cli import main
+
+    target = make(tmp_path / "2024_D1-FDB.xlsx")
+    code = main(["check", str(target)])
+    out = " ".join(capsys.readouterr().out.split())
+    assert code == 2, out
+    assert text in out and "okunamadı" in out
+    assert "Traceback" not in out and str(tmp_path) not in out
+
+
+def _ods_bytes() -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", "<office:document-content/>")
+    return buf.getvalue()
