@@ -36,6 +36,15 @@ rule("BRL-05", WARNING, "Birim adı \"{name}\", kurum.xlsx'teki adla (\"{expecte
      "Çalışma kitabındaki birim adı, kurum.xlsx Birimler sayfasındaki ad ve diğer yazılışlarla "
      "eşleşmiyor. Dosyanın doğru birime ait olduğunu kontrol edin; ad değiştiyse kurum.xlsx'i "
      "güncelleyin.")
+rule("BRL-06", ERROR, "{department} ({name}) birimi çalışma kitabına veri girmemiş; gönderilmemiş sayıldı.",
+     "Birimin dosyasında hiçbir gösterge değeri, adı ya da tutarı olan faaliyet (geçen yıldan aktarılan "
+     "satırlar tutar girilince sayılır) ve personel ya da genel yönetim gideri yok: şablon doldurulmadan "
+     "bırakılmış. Dosya programa alınmaz; birimden doldurulmuş dosyayı isteyin.")
+rule("YIL-04", WARNING, "{target} {activity} faaliyeti geçen yıldan aktarılmış, tutar girilmemiş; programa "
+     "alınmadı.",
+     "Yeni yıl şablonunda geçen yılın faaliyetleri başlangıç olarak yer alır. Tutarı girilmeyen aktarılmış "
+     "faaliyet programa alınmaz: bu yıl yapılacaksa tutarlarını girin, yapılmayacaksa Faaliyet Kodu ve Adı "
+     "hücrelerini silin.")
 rule("KOD-01", ERROR, "Birim kodu \"{department}\" kurum.xlsx Birimler listesinde yok.",
      "Çalışma kitabının birim kodu tanınmıyor. Faaliyetleri programa alınır ama hiçbir birime "
      "bağlanamaz. Birimi kurum.xlsx'e ekleyin ya da şablonu doğru birim için yeniden üretin.")
@@ -109,6 +118,12 @@ def choose_indicators(indicators: list[Indicator]) -> dict[str, Indicator]:
     return chosen
 
 
+def not_submitted(sub: Submission, name: str = "") -> Finding:
+    """BRL-06: the workbook of a department holds nothing entered."""
+    return finding("BRL-06", sub_loc(sub, "kod"), department=sub.department or sub.file,
+                   name=name or sub.department_name or sub.file)
+
+
 def department_order(inst: Institution) -> dict[str, int]:
     """Position of each department: the order of kurum.xlsx Birimler."""
     return {d.code: i for i, d in enumerate(sorted(inst.departments, key=lambda d: d.order))}
@@ -124,6 +139,14 @@ def merge(inst: Institution, submissions: list[Submission], partial: bool = Fals
     findings: list[Finding] = []
     year = inst.profile.year
     dept_order = department_order(inst)
+
+    # 0. a workbook into which nothing was entered is not a submission
+    names = {d.code: d.name for d in inst.departments}
+    blank = {s.department for s in submissions if s.is_blank}
+    for sub in submissions:
+        if sub.is_blank:
+            findings.append(not_submitted(sub, names.get(sub.department, sub.department_name)))
+    submissions = [s for s in submissions if not s.is_blank]
 
     # 1. one submission per department: the first by file name
     kept: list[Submission] = []
@@ -155,7 +178,7 @@ def merge(inst: Institution, submissions: list[Submission], partial: bool = Fals
                                         name=sub.department_name, expected=dept.name))
     if not partial:
         for dept in inst.departments:
-            if dept.code not in first_file:
+            if dept.code not in first_file and dept.code not in blank:
                 findings.append(finding("BRL-01", loc_of(dept.src, "kod"), department=dept.code,
                                         name=dept.name))
 
@@ -196,10 +219,15 @@ def merge(inst: Institution, submissions: list[Submission], partial: bool = Fals
             "TEK-04", loc_of(ind.src, "kod"), department=sub.department, target=ind.target_code,
             indicator=ind.code, first=where(loc_of(first.src, "kod")) or first_sub.file or first_sub.department))
 
-    # 4. activities: target codes; the same target + code in two workbooks
+    # 4. activities: target codes; the same target + code in two workbooks;
+    #    rows carried over from last year and left without amounts stay out
     ordered: list[tuple[Submission, Activity]] = []
     for sub in kept:
         for act in sub.activities:
+            if act.carried_untouched:
+                findings.append(finding("YIL-04", loc_of(act.src, "ad", "kod"), department=sub.department,
+                                        target=act.target_code, activity=act.code))
+                continue
             if act.target_code and act.target_code not in targets:
                 findings.append(finding("KOD-02", loc_of(act.src, "hedef"), target=act.target_code,
                                         department=sub.department, activity=act.code))

@@ -9,6 +9,7 @@ them and the document can show totals computed from their parts.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
@@ -78,6 +79,10 @@ class IndicatorDef:
     target_code: str  # "H1.1"
     name: str
     unit: str
+    # the guide's earlier years beside the program year t: the realized value of
+    # year t-2 (gerçekleşme) and the estimate or target of year t-1 (tahmin)
+    actual_t2: Optional[Number] = None
+    estimate_t1: Optional[Number] = None
     src: dict[str, Loc] = field(default_factory=dict)
 
 
@@ -125,8 +130,25 @@ class Activity:
     budget_typed: Optional[int] = None  # "Bütçe" typed over its formula
     total_typed: Optional[int] = None  # "Toplam" of the performance target table, typed
     cost_total_typed: Optional[int] = None  # "Toplam Kaynak İhtiyacı" of the cost table, typed
+    # a row carried over from last year's program: last year's total, shown for reference
+    previous_total: Optional[int] = None
     row: int = 0
     src: dict[str, Loc] = field(default_factory=dict)
+
+    @property
+    def entered(self) -> bool:
+        """Something was entered: an amount, or a name in a row not carried over
+        from last year (a carried row counts once an amount is typed into it)."""
+        if self.amounts or self.off_budget:
+            return True
+        if any(v is not None for v in (self.budget_typed, self.total_typed, self.cost_total_typed)):
+            return True
+        return bool(self.name.strip()) and self.previous_total is None
+
+    @property
+    def carried_untouched(self) -> bool:
+        """Carried over from last year and left as it was (no amount typed)."""
+        return self.previous_total is not None and not self.entered
 
     @property
     def budget(self) -> int:
@@ -151,6 +173,7 @@ class UnitCosts:
     activity_count_typed: Optional[int] = None
     target_cost_typed: Optional[int] = None  # "Hedef" typed
     total_typed: Optional[int] = None  # "Toplam" typed
+    entered: bool = True  # False when the reader found both cost cells empty
     src: dict[str, Loc] = field(default_factory=dict)
 
 
@@ -177,7 +200,7 @@ class Profile:
 
     name: str = ""  # "Balıkesir Büyükşehir Belediyesi"
     year: int = 0
-    plan_period: str = ""  # "2022-2024"
+    plan_period: str = ""  # "2022-2024": first and last year of the strategic plan
     mayor: str = ""
     mayor_title: str = ""
     coordinator_unit: str = ""  # "Strateji Geliştirme Dairesi Başkanlığı"
@@ -194,6 +217,12 @@ class Profile:
     duties: list[str] = field(default_factory=list)
     team: list[TeamMember] = field(default_factory=list)
     src: dict[str, Loc] = field(default_factory=dict)
+
+    def plan_years(self) -> tuple[Optional[int], Optional[int]]:
+        """First and last year of the strategic plan; (None, None) when the period
+        is not written as "2022-2024"."""
+        m = re.fullmatch(r"\s*(\d{4})\s*[-–/]\s*(\d{4})\s*", self.plan_period or "")
+        return (int(m.group(1)), int(m.group(2))) if m else (None, None)
 
 
 @dataclass
@@ -240,6 +269,17 @@ class Narrative:
 
 
 @dataclass
+class ReviewItem:
+    """A part of kurum.xlsx carried over from last year that must be reviewed."""
+
+    topic: str  # "Önsöz"
+    sheet: str = ""  # "Önsöz"
+    todo: str = ""  # what to do, Turkish
+    done: bool = False  # marked "Gözden geçirildi"
+    src: dict[str, Loc] = field(default_factory=dict)
+
+
+@dataclass
 class Institution:
     """Everything the coordinator keeps in kurum.xlsx."""
 
@@ -255,6 +295,7 @@ class Institution:
     control_totals: list[ControlTotal] = field(default_factory=list)
     narratives: list[Narrative] = field(default_factory=list)
     units_of_measure: list[str] = field(default_factory=list)
+    reviews: list[ReviewItem] = field(default_factory=list)  # carried over by new-year, to review
     # matrix rows whose target code is not in the plan: (code, marks, loc)
     matrix_unknown: list[tuple[str, dict[str, str], Loc]] = field(default_factory=list)
     # origins of institution-level cells, e.g. "matris:D7-FDB" = matrix column header
@@ -295,6 +336,17 @@ class Submission:
     # numbers typed over the live SUM formulas of the activities' totals row
     typed_totals: dict[str, int] = field(default_factory=dict)
     src: dict[str, Loc] = field(default_factory=dict)
+
+    @property
+    def is_blank(self) -> bool:
+        """Nothing was entered: no indicator value, no activity with a name or an
+        amount (rows carried over from last year count once an amount is typed),
+        no unit cost. A blank workbook is "not submitted", not a submission."""
+        if any(i.value is not None for i in self.indicators):
+            return False
+        if any(a.entered for a in self.activities):
+            return False
+        return self.unit_costs is None or not self.unit_costs.entered
 
 
 @dataclass

@@ -83,7 +83,7 @@ def read_all(cfg: BuildConfig, reporter: Reporter) -> tuple[Optional[Institution
 def build(cfg: BuildConfig, reporter: Optional[Reporter] = None) -> BuildResult:
     """Run the whole pipeline on one year's workbooks."""
     from .merge import merge
-    from .validate import validate
+    from .validate import folder_year, validate
     from .report import write_reports
 
     reporter = reporter or NullReporter()
@@ -94,6 +94,7 @@ def build(cfg: BuildConfig, reporter: Optional[Reporter] = None) -> BuildResult:
     program, f = merge(inst, submissions)
     findings += f
     findings += validate(program)
+    findings += folder_year(inst, cfg.workbooks.resolve().name)
     findings = sort_findings(findings)
     reporter.advance("doğrulama")
     reporter.finish()

@@ -36,6 +36,7 @@ from .model import (
     Narrative,
     Policy,
     Profile,
+    ReviewItem,
     StrategicArea,
     Submission,
     Target,
@@ -243,8 +244,10 @@ def _columns(cells: _Cells, spec: ws.TableSheet, rows: list[tuple]) -> Optional[
     cols: dict[str, int] = {}
     ok = True
     for col in spec.columns:
-        i = found.get(_header_key(col.header.format(year="")))
+        i = found.get(_header_key(ws.header_title(col.header)))
         if i is None:
+            if col.reference or col.may_be_absent:
+                continue  # added in a later template version; older workbooks are read without it
             cells.add("OKU-03", Loc(cells.book.name, spec.name, ws.cell_ref(ws.HEADER_ROW, spec.index(col.key))),
                       column=col.title(cells.year).strip(), row=ws.HEADER_ROW)
             ok = not col.required and ok
@@ -282,7 +285,7 @@ def read_table(cells: _Cells, spec: ws.TableSheet, ctx_of: Optional[Callable[[di
             i = cols.get(key)
             return raw[i] if i is not None and i < len(raw) else None
 
-        inputs = [get(c.key) for c in spec.columns if c.kind != ws.FORMULA]
+        inputs = [get(c.key) for c in spec.columns if c.kind != ws.FORMULA and not c.reference]
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in inputs):
             continue
         # context for findings: codes of the row if readable
@@ -425,7 +428,9 @@ def _read_institution(book: _Book, findings: list[Finding]) -> Institution:
         src={k: v for k, v in locs.items()},
     )
     text = lambda spec: [v["metin"] for _, v, _ in read_table(cells, spec) if "metin" in v]  # noqa: E731
-    p.foreword = text(ws.INST_FOREWORD)
+    foreword = [(v["metin"], l["metin"]) for _, v, l in read_table(cells, ws.INST_FOREWORD) if "metin" in v]
+    p.foreword = [t for t, _ in foreword]
+    p.src.update({f"onsoz:{i}": loc for i, (_, loc) in enumerate(foreword)})
     p.values = text(ws.INST_VALUES)
     p.duties = text(ws.INST_DUTIES)
     inst.units_of_measure = text(ws.INST_UNITS)
@@ -437,7 +442,8 @@ def _read_institution(book: _Book, findings: list[Finding]) -> Institution:
                  if {"kod", "alan", "ad"} <= v.keys()]
     inst.targets = [Target(v["kod"], v["amac"], v["ad"], src=l)
                     for _, v, l in read_table(cells, ws.INST_TARGETS) if {"kod", "amac", "ad"} <= v.keys()]
-    inst.indicator_defs = [IndicatorDef(v["kod"], v["hedef"], v["ad"], v["olcu"], src=l)
+    inst.indicator_defs = [IndicatorDef(v["kod"], v["hedef"], v["ad"], v["olcu"], actual_t2=v.get("gerceklesme"),
+                                        estimate_t1=v.get("tahmin"), src=l)
                            for _, v, l in read_table(cells, ws.INST_INDICATORS)
                            if {"kod", "hedef", "ad", "olcu"} <= v.keys()]
     for order, (_, v, l) in enumerate(read_table(cells, ws.INST_DEPARTMENTS)):
@@ -471,6 +477,10 @@ def _read_institution(book: _Book, findings: list[Finding]) -> Institution:
                 inst.control_totals.append(ControlTotal(v["hedef"], econ.get(key, key), value, src={"value": l[key]}))
     inst.narratives = [Narrative(v["anahtar"], v.get("metin") or "", v["oran"], src=l)
                        for _, v, l in read_table(cells, ws.INST_NARRATIVES) if {"anahtar", "oran"} <= v.keys()]
+    if ws.INST_REVIEW.name in book.sheetnames:  # written by new-year; older workbooks lack it
+        inst.reviews = [ReviewItem(v["konu"], v.get("sayfa") or "", v.get("aciklama") or "",
+                                   normalize(v.get("durum") or "") == normalize(ws.REVIEWED), src=l)
+                        for _, v, l in read_table(cells, ws.INST_REVIEW) if "konu" in v]
     for spec in ws.INFO_TABLES:
         table = _read_info_table(cells, spec)
         if table is not None and (table.rows or table.source_note):
@@ -535,6 +545,7 @@ def _read_department(book: _Book, findings: list[Finding]) -> Submission:
         department=code, personnel=values.get("personel") or 0, general_admin=values.get("genel_yonetim") or 0,
         activity_count_typed=typed.get("faaliyet_sayisi"), target_cost_typed=typed.get("hedef_maliyeti"),
         total_typed=typed.get("toplam"), src=dict(locs),
+        entered=values.get("personel") is not None or values.get("genel_yonetim") is not None,
     )
 
     def ind_ctx(raw: dict) -> dict:
@@ -554,8 +565,10 @@ def _read_department(book: _Book, findings: list[Finding]) -> Submission:
             target_code=v.get("hedef", ""), code=v.get("kod", ""), name=v.get("ad", ""), unit_code=code,
             explanation=v.get("aciklama") or "", amounts=amounts, off_budget=v.get("butce_disi") or 0,
             budget_typed=v.get("butce"), total_typed=v.get("toplam"), cost_total_typed=v.get("kaynak_toplam"),
-            row=row, src=l))
+            previous_total=v.get("onceki"), row=row, src=l))
     sub.typed_totals = _typed_totals_row(cells, ws.DEPT_ACTIVITIES, sub)
+    if sub.is_blank:  # nothing entered: "not submitted" (merge), not a list of empty cells
+        findings[:] = [f for f in findings if f.code != "ZRN-01"]
     return sub
 
 

@@ -285,14 +285,16 @@ def institution_rows(inst: Institution) -> dict[str, list[dict]]:
         "alanlar": [{"no": a.no, "ad": a.name} for a in inst.areas],
         "amaclar": [{"kod": a.code, "alan": a.area_no, "ad": a.name} for a in inst.aims],
         "hedefler": [{"kod": t.code, "amac": t.aim_code, "ad": t.name} for t in inst.targets],
-        "gostergeler": [{"kod": i.code, "hedef": i.target_code, "ad": i.name, "olcu": i.unit}
-                        for i in inst.indicator_defs],
+        "gostergeler": [{"kod": i.code, "hedef": i.target_code, "ad": i.name, "olcu": i.unit,
+                         "gerceklesme": i.actual_t2, "tahmin": i.estimate_t1} for i in inst.indicator_defs],
         "olcu": [{"metin": u} for u in inst.units_of_measure],
         "birimler": [{"kod": d.code, "ad": d.name, "diger": "; ".join(d.aliases), "tavan": d.ceiling}
                      for d in inst.departments],
         "politikalar": [{"no": p_.row_no, "metin": p_.text} for p_ in inst.policies],
         "kontrol": list(by_target.values()),
         "anlatim": [{"anahtar": n.key, "metin": n.text, "oran": n.value} for n in inst.narratives],
+        "gozden": [{"konu": r.topic, "sayfa": r.sheet, "aciklama": r.todo, "durum": ws.REVIEWED if r.done else None}
+                   for r in inst.reviews],
     }
 
 
@@ -316,7 +318,7 @@ def write_institution(inst: Institution, path: str | Path) -> Path:
         for spec in ws.INSTITUTION_TABLES:
             sheet = wb.add_worksheet(spec.name)
             _write_table(sheet, f, spec, rows[spec.key], year,
-                         list_ranges={"olcu": units_range})
+                         list_ranges={"olcu": units_range, "durum": [ws.REVIEWED]})
             if spec is ws.INST_DEPARTMENTS:
                 _write_matrix(wb.add_worksheet(ws.INST_MATRIX.name), f, ws.INST_MATRIX,
                               [d.code for d in inst.departments],
@@ -375,14 +377,24 @@ def activity_row(a: Activity) -> dict:
     return row
 
 
+def carried_activity_row(a: Activity) -> dict:
+    """Last year's activity as a starting point: target, code and name; amounts
+    empty; last year's total beside them for reference."""
+    return {"hedef": a.target_code, "kod": a.code, "ad": a.name, "onceki": a.total,
+            "butce__value": 0, "toplam__value": 0, "kaynak_toplam__value": 0}
+
+
 def write_department(
     inst: Institution,
     dept_code: str,
     path: str | Path,
     submission: Optional[Submission] = None,
+    previous: Optional[list[Activity]] = None,
 ) -> Path:
     """Write the workbook of one department, pre-filled from kurum.xlsx and,
-    when given, from an earlier submission."""
+    when given, from an earlier submission of the same year or with the
+    unit's activities of the previous year (``previous``: names and codes,
+    amounts empty, last year's totals for reference)."""
     path = Path(path)
     dept: Department = inst.department(dept_code)
     if dept is None:
@@ -425,6 +437,8 @@ def write_department(
 
         activities = submission.activities if submission else []
         act_rows = [activity_row(a) for a in activities]
+        if submission is None and previous:
+            act_rows = [carried_activity_row(a) for a in previous]
         _write_table(act_sheet, f, ws.DEPT_ACTIVITIES, act_rows, year,
                      list_ranges=list_ranges, protect=True)
 
@@ -432,11 +446,19 @@ def write_department(
                      [{"kod": t.code, "ad": t.name, "rol": t.responsibility[dept_code]} for t in targets],
                      year, protect=True)
 
+        # the plan's earlier-year values shown read-only beside the input column
+        defs = {d.code: d for d in inst.indicator_defs}
+
+        def past(code: str) -> dict:
+            d = defs.get(code)
+            return {"gerceklesme": d.actual_t2, "tahmin": d.estimate_t1} if d is not None else {}
+
         if submission is not None:  # pre-filled from an earlier submission: exactly its indicators
-            ind_rows = [{"hedef": i.target_code, "kod": i.code, "ad": i.name, "olcu": i.unit, "deger": i.value}
-                        for i in submission.indicators]
+            ind_rows = [{"hedef": i.target_code, "kod": i.code, "ad": i.name, "olcu": i.unit, "deger": i.value,
+                         **past(i.code)} for i in submission.indicators]
         else:  # blank: the plan's indicators of the targets where the unit is responsible (S)
-            ind_rows = [{"hedef": d.target_code, "kod": d.code, "ad": d.name, "olcu": d.unit, "deger": None}
+            ind_rows = [{"hedef": d.target_code, "kod": d.code, "ad": d.name, "olcu": d.unit, "deger": None,
+                         **past(d.code)}
                         for t in own_targets for d in inst.indicator_defs if d.target_code == t.code]
         _write_table(ind_sheet, f, ws.DEPT_INDICATORS, ind_rows, year,
                      list_ranges=list_ranges, protect=True)
@@ -484,10 +506,12 @@ def department_filename(dept: Department, year: int) -> str:
 
 
 def write_all_departments(inst: Institution, outdir: str | Path,
-                          submissions: Optional[dict[str, Submission]] = None) -> list[Path]:
+                          submissions: Optional[dict[str, Submission]] = None,
+                          previous: Optional[dict[str, list[Activity]]] = None) -> list[Path]:
     outdir = Path(outdir)
     paths = []
     for dept in inst.departments:
         sub = (submissions or {}).get(dept.code)
-        paths.append(write_department(inst, dept.code, outdir / department_filename(dept, inst.profile.year), sub))
+        paths.append(write_department(inst, dept.code, outdir / department_filename(dept, inst.profile.year), sub,
+                                      previous=(previous or {}).get(dept.code)))
     return paths

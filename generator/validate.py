@@ -136,6 +136,24 @@ rule("ANL-02", WARNING, "\"{key}\" oranı tablodan hesaplanamıyor: {reason}.",
      "Anlatım Oranları sayfasındaki anahtar \"egitim:<Tablo 5 sütunu>\" ya da "
      "\"cinsiyet:Kadın/Erkek\" biçiminde olmalı ve Tablo 5'te toplamı olan bir sütunu göstermelidir.")
 
+rule("YIL-01", ERROR, "Program yılı {year}, stratejik plan döneminin ({period}) dışında.",
+     "Performans programı stratejik planın dönemi içindeki bir yıl için hazırlanır. Yeni stratejik "
+     "plan kabul edildiyse dönemini (Kurum sayfası, Stratejik Plan Dönemi) ve alanlarını, amaçlarını, "
+     "hedeflerini ve göstergelerini kurum.xlsx'e girin.")
+rule("YIL-02", WARNING, "Stratejik plan dönemi \"{period}\" okunamadı; 2022-2024 biçiminde yazın.",
+     "Stratejik Plan Dönemi başlangıç ve bitiş yılı olarak yazılır; program yılının dönem içinde olup "
+     "olmadığı buna göre denetlenir.")
+rule("YIL-03", ERROR, "kurum.xlsx'teki program yılı {year}; dosya \"{folder}\" yıl klasöründe.",
+     "Her yılın kurum.xlsx dosyası kendi yıl klasöründe durur (workbooks/2025/kurum.xlsx içinde program "
+     "yılı 2025). Yanlış klasöre kopyalanmış ya da yılı güncellenmemiş bir dosya başka yılın programını "
+     "üretir. Program yılını ya da klasörü düzeltin.")
+rule("YIL-05", WARNING, "Metin {mentioned} yılının programından söz ediyor; program yılı {year}: \"{excerpt}\"",
+     "Önsöz ya da anlatım metni başka bir program yılını anıyor; metin büyük olasılıkla geçen yılın "
+     "programından aktarıldı. Metni bu yıl için güncelleyin.")
+rule("YIL-06", WARNING, "\"{topic}\" geçen yılın programından aktarıldı ve henüz gözden geçirilmedi: {todo}",
+     "Yeni yıl açılırken aktarılan bölümler kurum.xlsx'in Gözden Geçirilecekler sayfasında listelenir. "
+     "Bölümü güncelledikten sonra satırın Durum hücresine \"Gözden geçirildi\" yazın.")
+
 ACT = ws.DEPT_ACTIVITIES
 _F_CODE = re.compile(r"F(\d+)")
 _PG_CODE = re.compile(r"PG(\d+)\.(\d+)\.(\d+)")
@@ -295,7 +313,54 @@ def validate(program: Program, partial: bool = False) -> list[Finding]:
         out += _numbering(program)
         out += _info_tables(program.institution)
         out += _narratives(program.institution)
+        out += year_of_plan(program.institution)
     return sort_findings(out)
+
+
+# ---------------------------------------------------------------------------
+# the yearly cycle: plan period, the year of the folder, text of another year
+# ---------------------------------------------------------------------------
+# "2024 yılı Performans Programı", "2024 yılına ait hedeflerimizi": a year named
+# as the year of a program or of its targets
+_PROGRAM_YEAR = re.compile(r"\b((?:19|20)\d{2})\s*(?:'\w+\s+)?y[ıi]l\w*\b([^.!?;]{0,40}?)"
+                           r"(performans\s+program|hedef)", re.IGNORECASE)
+
+
+def year_of_plan(inst: Institution) -> list[Finding]:
+    """YIL-01/02 the program year within the plan period, YIL-05 foreword and
+    narrative naming another program year, YIL-06 carried parts not reviewed."""
+    out = []
+    p = inst.profile
+    year = p.year
+    loc = p.src.get("plan_donemi")
+    start, end = p.plan_years()
+    if p.plan_period and start is None:
+        out.append(finding("YIL-02", loc, period=p.plan_period))
+    elif year and start is not None and not start <= year <= end:
+        out.append(finding("YIL-01", loc or p.src.get("yil"), year=year, period=p.plan_period))
+    texts: list[tuple[str, Optional[Loc]]] = [
+        (text, p.src.get(f"onsoz:{i}") or Loc(inst.file, ws.INST_FOREWORD.name)) for i, text in enumerate(p.foreword)]
+    texts += [(n.text, loc_of(n.src, "metin", "anahtar")) for n in inst.narratives]
+    for text, where_ in texts:
+        for m in _PROGRAM_YEAR.finditer(text or ""):
+            mentioned = int(m.group(1))
+            if year and mentioned != year:
+                excerpt = text[max(m.start() - 20, 0):m.end() + 20].strip()
+                out.append(finding("YIL-05", where_, mentioned=mentioned, year=year,
+                                   excerpt=("…" if m.start() > 20 else "") + excerpt + "…"))
+                break  # one finding per paragraph
+    for r in inst.reviews:
+        if not r.done:
+            out.append(finding("YIL-06", loc_of(r.src, "durum", "konu"), topic=r.topic, todo=r.todo))
+    return out
+
+
+def folder_year(inst: Institution, folder_name: str) -> list[Finding]:
+    """YIL-03: the year inside kurum.xlsx matches its year folder (workbooks/2025)."""
+    p = inst.profile
+    if re.fullmatch(r"\d{4}", folder_name or "") and p.year and p.year != int(folder_name):
+        return [finding("YIL-03", p.src.get("yil"), year=p.year, folder=folder_name)]
+    return []
 
 
 def _target_loc(t: Target) -> Optional[Loc]:
@@ -376,6 +441,8 @@ def _indicator_values(program: Program, partial: bool) -> list[Finding]:
         if t is None:
             continue
         responsible = t.responsible
+        if responsible and not any(u in units for u in responsible):
+            continue  # the responsible unit sent nothing: reported once as BRL-01 / BRL-06
         dep = next((u for u in responsible if u in units), responsible[0] if responsible else "")
         out.append(finding("GST-04", loc_of(d.src, "kod"), department=dep, target=d.target_code,
                            indicator=d.code, year=year))
@@ -446,6 +513,7 @@ def _matrix(program: Program) -> list[Finding]:
     out = []
     inst = program.institution
     known = {d.code for d in inst.departments}
+    submitted = {s.department for s in program.submissions}
     by_target: dict[str, list[Activity]] = {}
     for a in program.activities:
         by_target.setdefault(a.target_code, []).append(a)
@@ -456,7 +524,9 @@ def _matrix(program: Program) -> list[Finding]:
         elif len(s_units) > 1:
             out.append(finding("MTR-02", _target_loc(t), target=t.code, units=", ".join(s_units)))
         acts = by_target.get(t.code, [])
-        if not acts:
+        if not acts and s_units and not any(u in submitted for u in s_units):
+            pass  # the responsible unit sent nothing: reported once as BRL-01 / BRL-06
+        elif not acts:
             out.append(finding("MTR-07", loc_of(t.src, "kod"), target=t.code,
                                department=s_units[0] if s_units else ""))
         elif _unowned(program, t):

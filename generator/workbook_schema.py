@@ -41,9 +41,21 @@ class Col:
     formula: Optional[str] = None  # Excel formula; {r} = row, {c:key} = column letter
     note: str = ""  # Turkish help shown as a cell comment on the header
     pattern: Optional[str] = None  # regular expression a code must match
+    # shown for reference (e.g. last year's values): written read-only, not an
+    # input, so it does not make a row non-empty; older workbooks may lack it
+    reference: bool = False
+    may_be_absent: bool = False  # added later: a workbook without the column is read without a finding
 
     def title(self, year: int | str = "") -> str:
-        return self.header.format(year=year)
+        """The header for a program year; {year_1} and {year_2} are the years before it."""
+        return header_title(self.header, year)
+
+
+def header_title(header: str, year: int | str = "") -> str:
+    """``header`` with {year}, {year_1} (year t-1) and {year_2} (year t-2) filled in."""
+    before = {"year_1": year - 1, "year_2": year - 2} if isinstance(year, int) and year else \
+        {"year_1": "", "year_2": ""}
+    return header.format(year=year, **before)
 
 
 @dataclass(frozen=True)
@@ -201,6 +213,10 @@ DEPT_INDICATORS = TableSheet(
         Col("olcu", "Ölçü Birimi", TEXT, width=12, required=True, choices="olcu"),
         Col("deger", "{year} Hedef Değeri", NUMBER, width=14, required=True,
             note="Göstergenin program yılı için hedeflenen değeri."),
+        Col("gerceklesme", "{year_2} Gerçekleşme", NUMBER, width=13, editable=False, reference=True,
+            note="Bilgi için: göstergenin iki yıl önceki gerçekleşme değeri (kurum.xlsx)."),
+        Col("tahmin", "{year_1} Tahmin", NUMBER, width=13, editable=False, reference=True,
+            note="Bilgi için: göstergenin geçen yılki tahmini ya da hedef değeri (kurum.xlsx)."),
     ),
 )
 
@@ -232,6 +248,10 @@ DEPT_ACTIVITIES = TableSheet(
         Col("kaynak_toplam", "Toplam Kaynak İhtiyacı (TL)", FORMULA, width=16, editable=False,
             formula="={c:butce}{r}+{c:butce_disi}{r}",
             note="Faaliyet Maliyetleri Tablosundaki toplam."),
+        Col("onceki", "{year_1} Toplam Kaynak İhtiyacı (TL, bilgi)", MONEY, width=17, editable=False,
+            reference=True,
+            note="Bilgi için: geçen yılın programından aktarılan faaliyetin geçen yılki toplamı. "
+                 "Bu yıl yapılmayacak faaliyetin Faaliyet Kodu ve Adı hücrelerini silin."),
     ),
 )
 
@@ -251,7 +271,8 @@ INST_PROFILE = FormSheet(
     fields=(
         Field("ad", "Kurum Adı", TEXT, required=True),
         Field("yil", "Program Yılı", YEAR, required=True),
-        Field("plan_donemi", "Stratejik Plan Dönemi", TEXT, required=True),
+        Field("plan_donemi", "Stratejik Plan Dönemi", TEXT, required=True,
+              note="Başlangıç ve bitiş yılı, örneğin 2022-2024. Program yılı bu dönemin içinde olmalıdır."),
         Field("baskan", "Belediye Başkanı", TEXT, required=True),
         Field("baskan_unvani", "Başkanın Unvanı", TEXT),
         Field("koordinator", "Koordinatör Birim", TEXT),
@@ -312,6 +333,11 @@ INST_INDICATORS = TableSheet(
         Col("hedef", "Hedef Kodu", CODE, width=10, required=True, pattern=r"H\d+\.\d+"),
         Col("ad", "Performans Göstergesi", TEXT, width=80, required=True),
         Col("olcu", "Ölçü Birimi", TEXT, width=12, required=True, choices="olcu"),
+        Col("gerceklesme", "{year_2} Gerçekleşme", NUMBER, width=13, may_be_absent=True,
+            note="Göstergenin iki yıl önceki (t-2) gerçekleşme değeri; programda gösterilir."),
+        Col("tahmin", "{year_1} Tahmin", NUMBER, width=13, may_be_absent=True,
+            note="Göstergenin geçen yılki (t-1) tahmini; yeni yıl açılırken geçen yılın hedef değeri "
+                 "aktarılır, yıl sonu tahminiyle güncelleyin."),
     ),
 )
 INST_DEPARTMENTS = TableSheet(
@@ -367,6 +393,21 @@ INST_NARRATIVES = TableSheet(
     ),
 )
 
+REVIEWED = "Gözden geçirildi"
+INST_REVIEW = TableSheet(
+    "gozden", "Gözden Geçirilecekler", "Yeni Yılda Gözden Geçirilecekler",
+    help=(
+        "Geçen yılın programından aktarılan ve bu yıl için gözden geçirilmesi gereken bölümler. "
+        "Gözden geçirdiğiniz satırın Durum hücresine \"" + REVIEWED + "\" yazın."
+    ),
+    columns=(
+        Col("konu", "Konu", TEXT, width=30, required=True),
+        Col("sayfa", "Sayfa", TEXT, width=22),
+        Col("aciklama", "Yapılacak", TEXT, width=80),
+        Col("durum", "Durum", TEXT, width=18, choices="durum"),
+    ),
+)
+
 INFO_TABLES: tuple[InfoSpec, ...] = (
     InfoSpec("t1", 1, "Hizmet Binaları", (("Sıra No", INT), ("Hizmet Binası", TEXT), ("Sayı", INT))),
     InfoSpec("t2", 2, "Hizmet Araçları",
@@ -396,8 +437,10 @@ INFO_SOURCE_LABEL = "Kaynak:"
 
 INSTITUTION_TABLES = (
     INST_FOREWORD, INST_TEAM, INST_VALUES, INST_DUTIES, INST_AREAS, INST_AIMS, INST_TARGETS,
-    INST_INDICATORS, INST_UNITS, INST_DEPARTMENTS, INST_POLICIES, INST_CONTROL, INST_NARRATIVES,
+    INST_INDICATORS, INST_UNITS, INST_DEPARTMENTS, INST_POLICIES, INST_CONTROL, INST_NARRATIVES, INST_REVIEW,
 )
+# sheets added after the first template version: a kurum.xlsx without them is read as empty
+OPTIONAL_SHEETS = (INST_REVIEW.name,)
 
 
 def cell_sort_key(cell: str) -> tuple:
