@@ -79,11 +79,11 @@ class IndicatorDef:
     target_code: str  # "H1.1"
     name: str
     unit: str
+    src: dict[str, Loc] = field(default_factory=dict)
     # the guide's earlier years beside the program year t: the realized value of
     # year t-2 (gerçekleşme) and the estimate or target of year t-1 (tahmin)
     actual_t2: Optional[Number] = None
     estimate_t1: Optional[Number] = None
-    src: dict[str, Loc] = field(default_factory=dict)
 
 
 @dataclass
@@ -130,10 +130,10 @@ class Activity:
     budget_typed: Optional[int] = None  # "Bütçe" typed over its formula
     total_typed: Optional[int] = None  # "Toplam" of the performance target table, typed
     cost_total_typed: Optional[int] = None  # "Toplam Kaynak İhtiyacı" of the cost table, typed
-    # a row carried over from last year's program: last year's total, shown for reference
-    previous_total: Optional[int] = None
     row: int = 0
     src: dict[str, Loc] = field(default_factory=dict)
+    # a row carried over from last year's program: last year's total, shown for reference
+    previous_total: Optional[int] = None
 
     @property
     def entered(self) -> bool:
@@ -173,8 +173,8 @@ class UnitCosts:
     activity_count_typed: Optional[int] = None
     target_cost_typed: Optional[int] = None  # "Hedef" typed
     total_typed: Optional[int] = None  # "Toplam" typed
-    entered: bool = True  # False when the reader found both cost cells empty
     src: dict[str, Loc] = field(default_factory=dict)
+    entered: bool = True  # False when the reader found both cost cells empty
 
 
 @dataclass
