@@ -129,3 +129,24 @@ rule("TIP-03", ERROR, "\"{column}\" tam sayı (kuruşsuz TL) olmalı; yazılan d
      "Tutarlar Türk lirası olarak tam sayı girilir.")
 rule("TIP-04", ERROR, "\"{column}\" geçersiz değer: \"{value}\". Beklenen: {expected}.",
      "Hücre, izin verilen değerlerden birini içermelidir.")
+rule("TIP-06", ERROR, "\"{column}\" {value} olamaz; {limit}.",
+     "Sayı, kabul edilen aralığın dışında. Tutarlar kuruşsuz Türk lirası olarak "
+     "100 trilyon TL'nin (100.000.000.000.000) altında, diğer sayılar katrilyonun altında olmalıdır; "
+     "bu sınırlar yazım hatalarını (fazladan basamak, bilimsel gösterim) yakalar.")
+rule("TIP-07", WARNING, "\"{column}\" metin olarak yazılmış bir sayı: \"{value}\". Program bu değeri "
+     "sayar, ama sayfanın kendi toplamları (Excel formülleri) onu dışarıda bırakır.",
+     "Hücreye sayı, metin biçiminde girilmiş (ör. başında kesme işareti ya da metin biçimli hücre). "
+     "Excel'in TOPLA formülleri metinleri saymadığından birimin gördüğü toplam, programdakinden "
+     "farklı olur. Hücreyi sayı biçimine çevirip değeri yeniden yazın.")
+rule("TIP-08", WARNING, "\"{column}\" metnindeki görünmeyen denetim karakterleri ({chars}) temizlendi.",
+     "Metinde sekme/satır sonu dışında denetim karakterleri vardı (başka bir programdan kopyalama "
+     "sırasında gelir); belgede bozuk görünmemeleri için silindi. Hücreyi kontrol edin.")
+rule("TIP-09", ERROR, "\"{column}\" metni {length} karakter; Excel hücre sınırı 32.767 karakter.",
+     "Excel bir hücrede en çok 32.767 karakter tutar; daha uzun metin birleşik çalışma kitabında "
+     "kesilirdi. Metni kısaltın.")
+rule("OKU-11", WARNING, "\"{sheet}\" sayfası gizli; içindeki veriler programa alındı.",
+     "Şablonun bir sayfası gizlenmiş. Gizli sayfadaki veriler de okunur; birimin görmediği verilerin "
+     "programa girmemesi için sayfayı gösterip kontrol edin.")
+rule("OKU-12", WARNING, "Gizli satırlarda veri var ({rows}); bu satırlar programa alındı.",
+     "Sayfadaki bazı satırlar gizlenmiş ama veri içeriyor. Gizli satırlar da okunur; satırları "
+     "gösterip kontrol edin, gereksizse silin.")

@@ -9,6 +9,7 @@ from their parts.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 import warnings
@@ -43,9 +44,16 @@ from .model import (
     TeamMember,
     UnitCosts,
 )
-from .turkish import normalize
+from .turkish import normalize, number
 
 _MISSING = object()
+MAX_AMOUNT = 10**14  # TL, without kuruş: 100 trillion, above any municipal budget
+MAX_NUMBER = 10**15  # any other number (indicator values, counts)
+# OOXML escapes of control characters (_x000B_); openpyxl leaves them in the text. Only the control
+# range is decoded: openpyxl has already turned a typed "_x005F_x000B_" into "_x000B_", so the two
+# cannot be told apart, and a control character is what such text almost always is.
+_OOXML_ESCAPE = re.compile(r"_x(00[01][0-9A-Fa-f]|007[Ff])_")
+_CONTROL = frozenset(chr(c) for c in [*range(0, 9), 11, 12, *range(14, 32), 127])
 _THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$|^-?\d+$")
 
 
@@ -93,6 +101,19 @@ class _Book:
     def has(self, name: str) -> bool:
         return self.sheet(name) is not None
 
+    def bad_number(self, sheet: str, row: int, col0: int) -> bool:
+        """The guard dropped this cell's value as unusable (and reported it)."""
+        v = self._verdict
+        return bool(v and v.bad_numbers) and (self.sheet(sheet) or sheet, ws.cell_ref(row, col0)) in v.bad_numbers
+
+    def hidden(self, sheet: str) -> bool:
+        v = self._verdict
+        return bool(v and (self.sheet(sheet) or sheet) in v.hidden_sheets)
+
+    def hidden_rows(self, sheet: str) -> set[int]:
+        v = self._verdict
+        return v.hidden_rows.get(self.sheet(sheet) or sheet, set()) if v else set()
+
     def _iter(self, wb, sheet: str) -> list[tuple]:
         ws_ = wb[self.sheet(sheet) or sheet]
         # a dimension like A1:XFD1048576 would pad every row to 16.384 cells: read only what is there
@@ -122,6 +143,13 @@ class _Book:
         self._wb.close()
         if self._cached is not None:
             self._cached.close()
+
+
+def _big(value: float) -> str:
+    """A very large number in a short Turkish form (a 400-digit number is not printed whole)."""
+    if isinstance(value, int) and len(str(abs(value))) > 24:
+        return f"{len(str(abs(value)))} basamaklı bir sayı"
+    return number(value) if abs(value) < 1e24 else f"{value:.3e}".replace(".", ",")
 
 
 def sheet_key(name: str) -> str:
@@ -175,12 +203,14 @@ class _Cells:
     def convert(self, sheet: str, row: int, col0: int, raw: Any, kind: str, header: str,
                 required: bool, ctx: dict) -> Any:
         """Typed value of an input cell, or None (blank) / _MISSING (invalid)."""
+        if self.book.bad_number(sheet, row, col0):
+            return _MISSING  # the package guard reported it (TIP-05)
         value = self.input_value(sheet, row, col0, raw, ctx)
         if value is _MISSING:
             return _MISSING
         loc = self.loc(sheet, row, col0)
         if isinstance(value, str):
-            value = value.strip()
+            value = self.clean_text(value, loc, header, ctx).strip()
             if value == "":
                 value = None
         if value is None:
@@ -199,14 +229,25 @@ class _Cells:
             self.add("TIP-01", loc, column=header, value=str(value), **ctx)
             return _MISSING
         if isinstance(value, str):
-            text = value.replace(" ", "")
-            if _THOUSANDS.match(text):
-                value = int(text.replace(".", ""))
-            elif re.fullmatch(r"-?\d+,\d+", text) and kind == ws.NUMBER:
-                value = float(text.replace(",", "."))
+            text = value.replace(" ", "").replace("\u00a0", "")
+            if _THOUSANDS.match(text) and len(text) <= 24:
+                number_value: float = int(text.replace(".", ""))
+            elif re.fullmatch(r"-?\d{1,18},\d{1,12}", text) and kind == ws.NUMBER:
+                number_value = float(text.replace(",", "."))
             else:
                 self.add("TIP-01", loc, column=header, value=value, **ctx)
                 return _MISSING
+            self.add("TIP-07", loc, column=header, value=value, **ctx)
+            value = number_value
+        if isinstance(value, float) and not math.isfinite(value):
+            self.add("TIP-06", loc, column=header, value="sonsuz ya da NaN", limit="bir sayı yazın", **ctx)
+            return _MISSING
+        limit = MAX_AMOUNT if kind == ws.MONEY else MAX_NUMBER
+        if abs(value) >= limit:
+            self.add("TIP-06", loc, column=header, value=_big(value),
+                     limit=f"{'tutar' if kind == ws.MONEY else 'sayı'} {number(limit)}"
+                           f"{' TL' if kind == ws.MONEY else ''}'den küçük olmalı", **ctx)
+            return _MISSING
         if value < 0:
             self.add("TIP-02", loc, column=header, value=value, **ctx)
             return _MISSING
@@ -220,6 +261,21 @@ class _Cells:
         if isinstance(value, float) and value.is_integer():
             return int(value)
         return value
+
+    def clean_text(self, text: str, loc: Loc, header: str, ctx: dict) -> str:
+        """OOXML escapes decoded, NFC, control characters removed (TIP-08), length checked (TIP-09)."""
+        if "_x" in text:
+            text = _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+        text = unicodedata.normalize("NFC", text)
+        bad = sorted({ch for ch in text if ch in _CONTROL})
+        if bad:
+            text = "".join(" " if ch in _CONTROL else ch for ch in text)
+            text = re.sub(r" {2,}", " ", text)
+            self.add("TIP-08", loc, column=header, chars=", ".join(f"U+{ord(ch):04X}" for ch in bad), **ctx)
+        if len(text) > safety.MAX_CELL_TEXT:
+            self.add("TIP-09", loc, column=header, length=number(len(text)), **ctx)
+            text = text[: safety.MAX_CELL_TEXT]
+        return text
 
     def typed_total(self, sheet: str, row: int, col0: int, raw: Any, header: str, ctx: dict) -> Optional[int]:
         """A formula cell: None when the formula is there, else the typed number."""
@@ -258,6 +314,8 @@ def _columns(cells: _Cells, spec: ws.TableSheet, rows: list[tuple]) -> Optional[
 
 def _has_sheet(cells: _Cells, name: str) -> bool:
     if cells.book.has(name):
+        if cells.book.hidden(name):
+            cells.add("OKU-11", Loc(cells.book.name, cells.book.sheet(name) or name), sheet=name)
         return True
     cells.add("OKU-02", Loc(cells.book.name, name), sheet=name)
     return False
@@ -310,6 +368,10 @@ def read_table(cells: _Cells, spec: ws.TableSheet, ctx_of: Optional[Callable[[di
                 continue
             values[col.key] = v
         out.append((row, values, locs))
+    hidden = sorted(cells.book.hidden_rows(spec.name) & {row for row, _, _ in out})
+    if hidden:
+        cells.add("OKU-12", cells.loc(spec.name, hidden[0], 0), rows=", ".join(map(str, hidden[:10]))
+                  + (f" ve {len(hidden) - 10} satır daha" if len(hidden) > 10 else ""))
     return out
 
 

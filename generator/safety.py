@@ -74,6 +74,11 @@ rule("OKU-10", WARNING, "Dosya \"Strict Open XML\" biçiminde kaydedilmiş; okun
      "Excel'in \"Strict Open XML Elektronik Tablosu\" seçeneğiyle kaydedilen dosyalar farklı ad "
      "alanları kullanır; üretici bunları dönüştürerek okur.")
 
+rule("TIP-05", ERROR, "Hücredeki değer bir sayı olarak kullanılamıyor: {value}. Değer okunmadı.",
+     "Sayı hücresine NaN, sonsuz, aşırı uzun ya da bozuk bir sayı yazılmış (örneğin başka bir "
+     "programdan kopyalanarak). Değeri düzeltin: tutarlar kuruşsuz TL, "
+     "100 trilyon TL'nin (100.000.000.000.000) altında olmalıdır.")
+
 #: codes meaning "this file could not be read at all" (exit code 2 for ``check``)
 UNREADABLE = frozenset({"OKU-01", "OKU-06", "OKU-07", "OKU-08", "OKU-09", "GUV-01"})
 
@@ -150,6 +155,9 @@ class Verdict:
     kind: str = "xlsx"  # xlsx | missing | folder | ole-encrypted | xls | ods | pdf | csv | text | other
     data: Optional[bytes] = None  # a transitional copy of a Strict OOXML package
     path: Optional[Path] = None
+    hidden_sheets: set[str] = field(default_factory=set)
+    hidden_rows: dict[str, set[int]] = field(default_factory=dict)  # sheet → hidden rows with cells
+    bad_numbers: dict[tuple[str, str], str] = field(default_factory=dict)  # (sheet, cell) → what it is
 
     @property
     def source(self) -> Union[Path, io.BytesIO]:
@@ -261,8 +269,9 @@ def _as_text(head: bytes) -> Optional[str]:
     return None
 
 
-def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Part name → sheet name, read from the (size-checked) workbook part and its relationships."""
+def _sheet_names(zf: zipfile.ZipFile, hidden: Optional[set[str]] = None) -> dict[str, str]:
+    """Part name → sheet name, read from the (size-checked) workbook part and its relationships;
+    names of hidden sheets are added to ``hidden``."""
     out: dict[str, str] = {}
     try:
         rels = _read_small(zf, "xl/_rels/workbook.xml.rels")
@@ -284,6 +293,8 @@ def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
             from html import unescape
 
             out[targets[rid]] = unescape(name.decode("utf-8", "replace"))
+            if hidden is not None and attrs.get(b"state") in (b"hidden", b"veryHidden"):
+                hidden.add(out[targets[rid]])
     return out
 
 
@@ -324,6 +335,9 @@ class _PartCheck:
         self.rows = 0
         self.cells = 0
         self.max_col = 0
+        self.suspicious = False  # a <v> that is not a plain number of reasonable length
+        self.hidden_rows: set[int] = set()
+        self._tail = b""
 
     def _doctype(self, *args) -> None:
         raise _Refused("DTD (DOCTYPE) tanımı içeriyor")
@@ -349,10 +363,21 @@ class _PartCheck:
                 raise _TooLarge(f"sayfada {_n(MAX_COLUMNS)}. sütundan sonra hücre var")
             if self.rows * self.max_col > MAX_GRID:
                 raise _TooLarge(f"sayfanın kullanılan alanı {_n(MAX_GRID)} hücreyi aşıyor")
+            joined = self._tail + data
+            self.suspicious = self.suspicious or _ODD_VALUE.search(joined) is not None
+            if b"hidden=" in joined:
+                self.hidden_rows.update(int(r) for r in _HIDDEN_ROW.findall(joined))
+            self._tail = data[-256:]
         self.parser.Parse(data, final)
 
 
 _ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
+# a value that is not a plain number (NaN, INF, 400 digits, text in a numeric cell ...)
+_ODD_VALUE = re.compile(rb"<(?:\w+:)?v>(?![-+]?\d{1,20}(?:\.\d{1,20})?(?:[eE][-+]?\d{1,3})?</)(?!</)")
+_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b(?=[^>]*\bhidden="(?:1|true)")[^>]*?\br="(\d+)"[^>]*(?<!/)>')
+_FULL_CELL = re.compile(rb"<((?:\w+:)?)c\b([^>]*?)(?<!/)>(.*?)</(?:\w+:)?c>", re.S)
+_VALUE = re.compile(rb"(<(?:\w+:)?v>)([^<]*)(</(?:\w+:)?v>)")
+_NUMBER = re.compile(rb"\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*")
 _CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
 _CELL_COL = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,4})\d")
 
@@ -428,7 +453,8 @@ def _check_package(path: Path, v: Verdict) -> None:
                 f"paket açıldığında {_mb(sum(i.file_size for i in infos))}, sınır {_mb(MAX_TOTAL)}")))
             v.readable = False
             return
-        sheets = _sheet_names(zf)
+        sheets = _sheet_names(zf, v.hidden_sheets)
+        fixes: dict[str, bytes] = {}
         strict = False
         total = 0
         for info in infos:
@@ -473,21 +499,83 @@ def _check_package(path: Path, v: Verdict) -> None:
                                           line=0, column=0))
                 v.readable = False
                 return
+            sheet = sheets.get(name)
+            if sheet is None:
+                continue
+            if check.hidden_rows:
+                v.hidden_rows[sheet] = check.hidden_rows
+            if check.suspicious:
+                fixed = _bad_numbers(zf.read(info), sheet, path.name, v)
+                if fixed is not None:
+                    fixes[name] = fixed
         if strict:
-            v.data = _transitional_copy(zf, infos)
             v.findings.append(finding("OKU-10", loc))
+        if strict or fixes:
+            v.data = _copy(zf, infos, strict, fixes)
 
 
-def _transitional_copy(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> bytes:
-    """The package with Strict OOXML namespaces replaced by the transitional ones (in memory;
-    sizes were checked before, so this stays within :data:`MAX_TOTAL`)."""
+def _describe_number(text: bytes) -> Optional[str]:
+    """What is wrong with the text of a numeric cell's value, or None if it is a usable number."""
+    raw = text.strip()
+    if not raw:
+        return None  # no value stored (a formula never calculated)
+    low = raw.lower().lstrip(b"+-")
+    if low in (b"nan",) or low.startswith(b"nan"):
+        return "NaN (sayı değil)"
+    if low.startswith(b"inf"):
+        return "sonsuz (Inf)"
+    if not _NUMBER.fullmatch(raw):
+        return "sayı olarak okunamayan bir değer"
+    digits = len(re.sub(rb"[^0-9]", b"", raw.split(b"e")[0].split(b"E")[0].split(b".")[0]))
+    if digits > 20:
+        return f"{_n(digits)} basamaklı bir sayı"
+    try:
+        value = float(raw)
+    except (ValueError, OverflowError):
+        return "sayı olarak okunamayan bir değer"
+    if value != value or value in (float("inf"), float("-inf")):
+        return "sonsuz (Inf)"
+    return None
+
+
+def _bad_numbers(data: bytes, sheet: str, file: str, v: Verdict) -> Optional[bytes]:
+    """Drop the values of numeric cells that no backend can hold, with a finding for each cell."""
+    found = False
+
+    def cell(m: re.Match) -> bytes:
+        nonlocal found
+        attrs = m.group(2)
+        kind = re.search(rb'\bt="([^"]*)"', attrs)
+        if kind is not None and kind.group(1) != b"n":
+            return m.group(0)
+        value = _VALUE.search(m.group(3))
+        if value is None:
+            return m.group(0)
+        what = _describe_number(value.group(2))
+        if what is None:
+            return m.group(0)
+        ref = re.search(rb'\br="([A-Z]{1,3}\d+)"', attrs)
+        ref_text = ref.group(1).decode() if ref else ""
+        v.bad_numbers[(sheet, ref_text)] = what
+        v.findings.append(finding("TIP-05", Loc(file, sheet, ref_text), value=what))
+        found = True
+        inner = m.group(3)[:value.start()] + m.group(3)[value.end():]
+        return b"<" + m.group(1) + b"c" + attrs + b">" + inner + b"</" + m.group(1) + b"c>"
+
+    fixed = _FULL_CELL.sub(cell, data)
+    return fixed if found else None
+
+
+def _copy(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], strict: bool, fixes: dict[str, bytes]) -> bytes:
+    """The package with Strict OOXML namespaces replaced by the transitional ones and unreadable
+    numbers dropped (in memory; sizes were checked before, so this stays within :data:`MAX_TOTAL`)."""
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
         for info in infos:
-            data = zf.read(info)
-            if info.filename.endswith((".xml", ".rels")):
-                for strict, transitional in STRICT_NAMESPACES:
-                    data = data.replace(strict, transitional)
+            data = fixes[info.filename] if info.filename in fixes else zf.read(info)
+            if strict and info.filename.endswith((".xml", ".rels")):
+                for strict_ns, transitional in STRICT_NAMESPACES:
+                    data = data.replace(strict_ns, transitional)
             out.writestr(info.filename, data)
     return buf.getvalue()
 

@@ -118,7 +118,8 @@ def test_text_numbers_in_turkish_format_are_accepted(tmp_path):
     wb["Faaliyetler"]["E5"] = "1.250.000"
     wb.save(path)
     back, findings = read_department(path)
-    assert findings == []
+    # read, with a warning: Excel's own totals in the sheet leave a number stored as text out (#15)
+    assert [(f.code, f.cell) for f in findings] == [("TIP-07", "E5")]
     assert back.activities[0].amounts["01"] == 1_250_000
 
 
