@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Optional
 
 from .document import DocumentError
+from .argparse_tr import TurkishArgumentParser, suggest, year
 from .findings import Finding
 from .safety import unreadable
 from .pipeline import (
@@ -24,30 +25,30 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = TurkishArgumentParser(
         prog="build.py",
         description="Performans Programı üreticisi: birim çalışma kitaplarını okur, doğrular, "
                     "Word/PDF program belgesini ve raporları üretir.",
     )
-    sub = p.add_subparsers(dest="command")
+    sub = p.add_subparsers(dest="command", title="komutlar", metavar="KOMUT")
 
     b = sub.add_parser("build", help="Programı oluştur (varsayılan komut).")
-    b.add_argument("--workbooks", type=Path, help="Yıl klasörü (kurum.xlsx ve birimler/). "
+    b.add_argument("--workbooks", type=Path, metavar="KLASÖR", help="Yıl klasörü (kurum.xlsx ve birimler/). "
                    "Varsayılan: workbooks/ altındaki en yeni yıl.")
-    b.add_argument("--out", type=Path, default=ROOT / "out", help="Çıktı klasörü (varsayılan: out/).")
+    b.add_argument("--out", type=Path, default=ROOT / "out", metavar="KLASÖR", help="Çıktı klasörü (varsayılan: out/).")
     b.add_argument("--strict", action="store_true", help="Hata bulunursa belge üretme, 1 ile çık.")
     b.add_argument("--no-pdf", action="store_true", help="PDF dönüştürmesini atla.")
     b.add_argument("--quiet", action="store_true", help="İlerleme çubuğu gösterme.")
 
     t = sub.add_parser("templates", help="Birim şablonlarını kurum.xlsx'ten üret.")
-    t.add_argument("--kurum", type=Path, help="kurum.xlsx yolu.")
-    t.add_argument("--out", type=Path, help="Şablonların yazılacağı klasör (varsayılan: out/<yıl>_sablonlar).")
+    t.add_argument("--kurum", type=Path, metavar="KURUM.XLSX", help="kurum.xlsx yolu.")
+    t.add_argument("--out", type=Path, metavar="KLASÖR", help="Şablonların yazılacağı klasör (varsayılan: out/<yıl>_sablonlar).")
     t.add_argument("--blank-kurum", action="store_true", help="Boş bir kurum.xlsx yaz.")
-    t.add_argument("--year", type=int, help="Boş kurum.xlsx için program yılı.")
+    t.add_argument("--year", type=year, metavar="YIL", help="Boş kurum.xlsx için program yılı (dört haneli, ör. 2025).")
 
     c = sub.add_parser("check", help="Tek bir birim çalışma kitabını kontrol et.")
-    c.add_argument("file", type=Path, help="Birim çalışma kitabı (.xlsx).")
-    c.add_argument("--kurum", type=Path, help="kurum.xlsx (varsayılan: workbooks/ altındaki en yeni yıl).")
+    c.add_argument("file", type=Path, metavar="DOSYA", help="Birim çalışma kitabı (.xlsx).")
+    c.add_argument("--kurum", type=Path, metavar="KURUM.XLSX", help="kurum.xlsx (varsayılan: workbooks/ altındaki en yeni yıl).")
     c.add_argument("--strict", action="store_true", help="Uyarılarda da 1 ile çık.")
     sub.add_parser("rules", help="Doğrulama kurallarının kataloğunu listele.")
     return p
@@ -107,7 +108,13 @@ def main(argv: Optional[list[str]] = None) -> int:
     from rich.console import Console
 
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in ("build", "templates", "check", "rules", "-h", "--help"):
+    commands = ["build", "templates", "check", "rules"]
+    if argv and not argv[0].startswith("-") and argv[0] not in commands:
+        parser = _parser()
+        hint = suggest(argv[0], commands)
+        parser.error(f"bilinmeyen komut: {argv[0]!r}" + (f"; bunu mu demek istediniz: {hint}?" if hint else
+                                                          f" (komutlar: {', '.join(commands)})"))
+    if not argv or argv[0] not in (*commands, "-h", "--help"):
         argv = ["build", *argv]  # "python build.py --strict" means "build --strict"
     args = _parser().parse_args(argv)
     console = Console()
@@ -155,7 +162,13 @@ def main(argv: Optional[list[str]] = None) -> int:
     if command == "templates":
         if args.blank_kurum:
             out = args.out or ROOT / "out"
+            if (out / KURUM_FILE).exists():
+                console.print(f"[red]Hata:[/] {out / KURUM_FILE} zaten var; üzerine yazılmadı. Başka bir "
+                              f"--out klasörü verin ya da dosyayı kendiniz taşıyın.", highlight=False)
+                return 2
             paths, findings = write_templates(Path(), out, blank_kurum=True, year=args.year)
+            console.print(f"Boş kurum.xlsx yazıldı: {paths[0]}", highlight=False)
+            return 0
         else:
             kurum = args.kurum
             if kurum is None:
