@@ -510,8 +510,7 @@ def _target(t, acts: list[Activity], defs, submitted: dict, extra: list[Indicato
     for ind in extra:
         gostergeler.append({"kod": ind.code, "ad": ind.name, "olcu": ind.unit,
                             "deger": number(ind.value) if ind.value is not None else ""})
-    used = set(BASE_CODES) | {c for a in acts for c, v in a.amounts.items() if v and c in ECONOMIC_CODES}
-    codes = sorted(used)
+    codes = cost_codes(acts)
     faaliyetler = []
     code_totals = {c: 0 for c in codes}
     for a in acts:
@@ -528,6 +527,19 @@ def _target(t, acts: list[Activity], defs, submitted: dict, extra: list[Indicato
             "kodlar": [f"{c} {ECONOMIC_CODES[c]}" for c in codes],
             "kod_toplamlari": [money(code_totals[c]) for c in codes],
             "kod_sayisi": len(codes), "sutun_sayisi": len(codes) + 3}
+
+
+def cost_codes(acts: list[Activity]) -> list[str]:
+    """Economic-code columns of a target's cost table, as the published program prints them.
+
+    The base codes 03, 05 and 06 when the target uses no other code (zeros
+    included); otherwise only the codes with an amount, so that no all-zero
+    column widens the table.
+    """
+    used = {c for a in acts for c, v in a.amounts.items() if v and c in ECONOMIC_CODES}
+    if used <= set(BASE_CODES):
+        return list(BASE_CODES)
+    return sorted(used)
 
 
 def _add_charts(ctx, numbering, image, edu_chart, status_chart, alanlar, unit_totals, by_code) -> None:
@@ -627,119 +639,17 @@ def normalize_docx(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def column_widths(rows: list[list[tuple[int, bool, bool, str]]], ncols: int, total: int) -> list[int]:
-    """Column widths (twips) summing to ``total`` from cell texts.
+def _fit_columns(body, styles_el=None) -> None:
+    """Typeset every table of the rendered body in one pass (see :mod:`generator.typeset`).
 
-    ``rows`` hold ``(span, rotated, header, text)`` per cell. A column whose
-    body cells are all numbers gets the width of its longest number (and of
-    its longest header word); text columns share the rest in proportion to
-    their average text length, never narrower than their longest word. When
-    no text is long, the spare width is spread over all columns.
+    Tables marked AUTO_WIDTH_CAPTION (a column per department, economic
+    code or table column: the template cannot know their widths) are sized
+    from their content; the others keep the template's widths unless a
+    number or a word does not fit.
     """
-    longest = [1] * ncols  # longest word, headers included
-    lengths: list[list[int]] = [[] for _ in range(ncols)]
-    numeric = [True] * ncols
-    maxnum = [0] * ncols
-    for row in rows:
-        col = 0
-        for span, rotated, header, text in row:
-            if span == 1 and not rotated and col < ncols:
-                text = text.strip()
-                longest[col] = max(longest[col], max((len(w) for w in text.split()), default=0))
-                if not header and text:
-                    lengths[col].append(len(text))
-                    if re.fullmatch(r"[\d.,%–-]+", text):
-                        maxnum[col] = max(maxnum[col], len(text))
-                    else:
-                        numeric[col] = False
-            col += span
-    widths = [0] * ncols
-    text_cols = []
-    for i in range(ncols):
-        if numeric[i] and lengths[i]:
-            widths[i] = max(maxnum[i] * 100 + 180, min(longest[i], 12) * 95 + 170)
-        else:
-            text_cols.append(i)
-    weight = {i: max(3.0, min(sum(lengths[i]) / len(lengths[i]), 80.0) if lengths[i] else 3.0) ** 0.8
-              for i in text_cols}
-    mins = {i: min(longest[i], 16) * 105 + 200 for i in text_cols}
-    if not text_cols:
-        scale = total / max(sum(widths), 1)
-        widths = [int(w * scale) for w in widths]
-    else:
-        if total - sum(widths) < sum(mins.values()):  # too many number columns: shrink them
-            shrink = max(total - sum(mins.values()), 0) / max(sum(widths), 1)
-            widths = [int(w * shrink) for w in widths]
-        rest = total - sum(widths)
-        natural = {i: max(mins[i], int(weight[i] ** 1.25 * 105 + 200)) for i in text_cols}
-        if max(weight.values()) < 25 ** 0.8 and sum(natural.values()) <= rest:
-            # short texts only: natural widths, the spare spread over all columns
-            for i in text_cols:
-                widths[i] = natural[i]
-            spare = total - sum(widths)  # spread in proportion to the widths
-            base = sum(widths)
-            widths = [w + spare * w // base for w in widths]
-        else:
-            wsum = sum(weight.values())
-            for i in text_cols:
-                widths[i] = max(mins[i], int(rest * weight[i] / wsum))
-    if sum(widths) != total:
-        scale = total / max(sum(widths), 1)
-        widths = [int(w * scale) for w in widths]
-        big = max(range(ncols), key=lambda i: widths[i])
-        widths[big] += total - sum(widths)
-    return widths
+    from .typeset import typeset_tables
 
-
-def _fit_columns(body) -> None:
-    """Size the columns of the tables marked AUTO_WIDTH_CAPTION from their content.
-
-    Those tables have a column per department, economic code or table column
-    (Jinja column loops), so the template cannot know the widths. Number
-    columns get the width of their longest number; text columns share the
-    rest in proportion to their text (long words never broken).
-    """
-    from docx.oxml.ns import qn
-
-    W_TBL, W_TR, W_TC, W_T = qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:t")
-    for tbl in body.iter(W_TBL):
-        tbl_pr = tbl.find(qn("w:tblPr"))
-        cap = tbl_pr.find(qn("w:tblCaption")) if tbl_pr is not None else None
-        if cap is None or cap.get(qn("w:val")) != AUTO_WIDTH_CAPTION:
-            continue
-        total = int(tbl_pr.find(qn("w:tblW")).get(qn("w:w")))
-        rows = []
-        for tr in tbl.iterchildren(W_TR):
-            header = tr.find(qn("w:trPr")) is not None and tr.find(qn("w:trPr")).find(qn("w:tblHeader")) is not None
-            cells = []
-            for tc in tr.iterchildren(W_TC):
-                pr = tc.find(qn("w:tcPr"))
-                span_el = pr.find(qn("w:gridSpan")) if pr is not None else None
-                span = int(span_el.get(qn("w:val"))) if span_el is not None else 1
-                rotated = pr is not None and pr.find(qn("w:textDirection")) is not None
-                text = "".join(t.text or "" for t in tc.iter(W_T))
-                cells.append((tc, span, rotated, text))
-            rows.append((header, cells))
-        ncols = max((sum(c[1] for c in cells) for _, cells in rows), default=0)
-        if not ncols:
-            continue
-        widths = column_widths([[(span, rotated, header, text) for _, span, rotated, text in cells]
-                                for header, cells in rows], ncols, total)
-        grid = tbl.find(qn("w:tblGrid"))
-        for gc in list(grid):
-            grid.remove(gc)
-        for w in widths:
-            gc = grid.makeelement(qn("w:gridCol"), {qn("w:w"): str(w)})
-            grid.append(gc)
-        for _, cells in rows:
-            col = 0
-            for tc, span, _, _ in cells:
-                pr = tc.find(qn("w:tcPr"))
-                tcw = pr.find(qn("w:tcW")) if pr is not None else None
-                if tcw is not None:
-                    tcw.set(qn("w:w"), str(sum(widths[col:col + span])))
-                    tcw.set(qn("w:type"), "dxa")
-                col += span
+    typeset_tables(body, styles_el, auto_marker=AUTO_WIDTH_CAPTION)
 
 
 def render_bytes(program: Program, draft: bool = False, template: Optional[Path] = None,
@@ -761,7 +671,7 @@ def render_bytes(program: Program, draft: bool = False, template: Optional[Path]
         tpl.render(ctx, env, autoescape=True)
     except jinja2.TemplateError as exc:
         raise DocumentError(f"Belge şablonu işlenemedi ({source}): {exc}") from exc
-    _fit_columns(tpl.docx.element.body)
+    _fit_columns(tpl.docx.element.body, tpl.docx.styles.element)
     prof = program.institution.profile
     cp = tpl.docx.core_properties
     cp.title = f"{prof.name} {prof.year} Yılı Performans Programı".strip()

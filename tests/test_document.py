@@ -12,7 +12,6 @@ from generator import charts
 from generator.document import (
     TEMPLATE_PATH,
     build_context,
-    column_widths,
     computed_info_rows,
     render_bytes,
     render_docx,
@@ -210,12 +209,13 @@ def test_cost_table_columns_are_the_codes_used(doc):
     t = rows_text(table_after(doc, "H2.1 Atıkları azaltmak.", 1))
     assert t[0] == ["FAALİYET MALİYETLERİ TABLOSU"]
     header = t[2]
-    assert header[2:] == ["03 Mal ve Hizmet Alım Giderleri", "05 Cari Transferler", "06 Sermaye Giderleri",
-                          "07 Sermaye Transferleri", "09 Yedek Ödenekler", "Toplam Kaynak İhtiyacı"]
+    # a code beyond 03/05/06 is used: only the codes with an amount (all-zero 03 and 06 dropped)
+    assert header[2:] == ["05 Cari Transferler", "07 Sermaye Transferleri", "09 Yedek Ödenekler",
+                          "Toplam Kaynak İhtiyacı"]
     assert row_starting(table_after(doc, "H2.1 Atıkları azaltmak.", 1), "F1 Sıfır atık eğitimi") == [
-        "F1 Sıfır atık eğitimi", "Çevre Koruma ve Kontrol Dairesi Başkanlığı", "0", "100.000", "0", "1.000", "2",
+        "F1 Sıfır atık eğitimi", "Çevre Koruma ve Kontrol Dairesi Başkanlığı", "100.000", "1.000", "2",
         "101.002"]
-    assert t[-1] == ["Genel Toplam", "0", "100.000", "0", "1.000", "2", "101.002"]
+    assert t[-1] == ["Genel Toplam", "100.000", "1.000", "2", "101.002"]
     # only the base codes where nothing else is used; the explanation row under its activity
     t11 = rows_text(table_after(doc, "H1.1 Yolları yapmak.", 1))
     assert t11[2][2:] == ["03 Mal ve Hizmet Alım Giderleri", "05 Cari Transferler", "06 Sermaye Giderleri",
@@ -230,7 +230,7 @@ def test_cost_table_grid_matches_its_columns(doc):
 
     tbl = table_after(doc, "H2.1 Atıkları azaltmak.", 1)._tbl
     cols = tbl.find(qn("w:tblGrid")).findall(qn("w:gridCol"))
-    assert len(cols) == 2 + 5 + 1
+    assert len(cols) == 2 + 3 + 1
     assert sum(int(c.get(qn("w:w"))) for c in cols) == 9356  # the text width of the page
 
 
@@ -384,14 +384,49 @@ def test_charts_are_embedded_and_deterministic(doc):
                                                                                 ("Diğer (1)", 1)]
 
 
-def test_column_widths_fit_numbers_and_fill_the_table():
-    rows = [[(1, False, True, "Faaliyet Adı"), (1, False, True, "Birim"), (1, False, True, "Toplam")],
-            [(1, False, False, "F1 " + "uzun faaliyet adı " * 6), (1, False, False, "Fen İşleri Dairesi"),
-             (1, False, False, "1.952.400.000")]]
-    w = column_widths(rows, 3, 9356)
-    assert sum(w) == 9356
-    assert w[2] >= 13 * 100  # the longest number fits on one line
-    assert w[0] > w[1]
+def test_every_column_fits_its_longest_number_and_header_word(doc):
+    """Measured with the font's advance widths: no amount wraps, no header word breaks."""
+    from generator import typeset as ts
+
+    styles = ts._Styles.read(doc.styles.element)
+    checked = 0
+    for tbl in doc.element.body.iter(ts.W_TBL):
+        rows = ts._read_rows(tbl)
+        grid = ts._grid_widths(tbl)
+        assert sum(grid) == int(tbl.find(ts.W_TBLPR).find(ts._q("tblW")).get(ts.W_W))
+        for row in rows:
+            for c in row.cells:
+                if c.rotated:
+                    continue
+                width = sum(grid[c.col:c.col + c.span]) - 140  # cell margins
+                for p in c.tc.iter(ts.W_P):
+                    text = "".join(t.text or "" for t in p.iter(ts.W_T)).strip()
+                    if not text:
+                        continue
+                    size, bold = styles.font(p)
+                    if ts._NUMBER.fullmatch(text) or row.header:
+                        pieces = [text] if ts._NUMBER.fullmatch(text) else text.split()
+                        for piece in pieces:
+                            assert ts.text_width(piece, size, bold) <= width, (piece, width)
+                            checked += 1
+    assert checked > 100
+
+
+def test_a_table_too_wide_for_portrait_gets_a_smaller_font_or_a_landscape_page():
+    def mutate(inst, subs):
+        a = subs[0].activities[0]
+        for i, code in enumerate(("01", "02", "03", "04", "05", "06", "07", "08", "09")):
+            a.amounts[code] = 1_000_000_000 + i
+
+    d = open_doc(render_bytes(program(mutate)))
+    from docx.oxml.ns import qn
+
+    tbl = table_after(d, "H1.1 Yolları yapmak.", 1)._tbl
+    width = int(tbl.find(qn("w:tblPr")).find(qn("w:tblW")).get(qn("w:w")))
+    sizes = {int(s.get(qn("w:val"))) for s in tbl.iter(qn("w:sz"))}
+    assert width > 9356 or (sizes and max(sizes) < 17)
+    orient = [s.orientation for s in d.sections]
+    assert WD_ORIENT.LANDSCAPE in orient
 
 
 def test_every_template_name_is_provided():

@@ -1,0 +1,622 @@
+"""Print typesetting of the rendered program document (.docx body, lxml).
+
+:func:`typeset_tables` makes one pass over the tables of the rendered body:
+
+- column widths follow the measured content: every column is at least as
+  wide as its longest unbreakable piece (a whole number, a header word), so
+  no amount wraps and no header breaks inside a word; the spare width goes to
+  the text columns. Text is measured with the advance widths of the
+  document's font (Liberation Sans, Arial's metrics; DejaVu Sans, which is
+  wider, when it is missing). A table that does not fit gets a smaller font
+  (down to :data:`MIN_FONT_PT`), and if that is not enough a landscape page
+  of its own;
+- a header row in the middle of a table (``w:tblHeader`` after body rows)
+  starts a new table there, so that those column headers repeat on every
+  continuation page (Word repeats only the rows at the top of a table);
+- header rows, full-width group rows and the rows of a vertically merged
+  cell keep with the next row, so a header is never alone at the bottom of
+  a page and a merged cell is never split (and blank) over two pages;
+- every table gets alternative text: its title (the caption above it or its
+  title row) and a description of its rows and columns.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Optional
+
+from lxml import etree
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _q(tag: str) -> str:
+    return f"{{{W_NS}}}{tag}"
+
+
+W_TBL, W_TR, W_TC, W_P, W_R, W_T = _q("tbl"), _q("tr"), _q("tc"), _q("p"), _q("r"), _q("t")
+W_TBLPR, W_TRPR, W_TCPR, W_PPR, W_RPR = _q("tblPr"), _q("trPr"), _q("tcPr"), _q("pPr"), _q("rPr")
+W_VAL, W_W = _q("val"), _q("w")
+
+CELL_PAD = 70 + 70 + 40  # left and right cell margins of the table style, borders and rounding (twips)
+PORTRAIT_MIN_FONT_PT = 7.0  # the smallest font a table is set in before it goes landscape
+MIN_FONT_PT = 6.5  # the smallest font of a table on a landscape page
+TEXT_WORD_CAP = 2600  # a long body-text word (a URL) may break rather than widen its column beyond this
+DEFAULT_PT = 10.5
+COMFORT_TEXT_W = 1500  # a text column narrower than this (2,65 cm) makes the table smaller or landscape
+FIT_SLACK = 1.04  # measured widths are rounded up by this much: renderers differ slightly
+
+
+# ---------------------------------------------------------------------------
+# font metrics
+# ---------------------------------------------------------------------------
+
+@lru_cache(maxsize=4)
+def _advances(bold: bool) -> tuple[dict[int, float], float]:
+    """Advance widths in em per code point, and the width of a missing glyph."""
+    from fontTools.ttLib import TTFont
+    from matplotlib import font_manager
+
+    path = None
+    for family in ("Liberation Sans", "Arial"):
+        try:
+            path = font_manager.findfont(font_manager.FontProperties(
+                family=family, weight="bold" if bold else "normal"), fallback_to_default=False)
+            break
+        except ValueError:
+            continue
+    if path is None:  # DejaVu Sans ships with matplotlib and is wider than Arial: a safe estimate
+        path = font_manager.findfont(font_manager.FontProperties(
+            family="DejaVu Sans", weight="bold" if bold else "normal"))
+    font = TTFont(path, lazy=True)
+    upem = font["head"].unitsPerEm
+    hmtx = font["hmtx"].metrics
+    cmap = font.getBestCmap()
+    widths = {cp: hmtx[name][0] / upem for cp, name in cmap.items() if name in hmtx}
+    font.close()
+    return widths, widths.get(ord("M"), 0.83)
+
+
+def text_width(text: str, size_pt: float, bold: bool = False) -> int:
+    """Width of ``text`` on one line in twips (1/20 pt)."""
+    widths, missing = _advances(bold)
+    em = sum(widths.get(ord(c), missing) for c in text)
+    return int(em * size_pt * 20 * FIT_SLACK + 0.999)
+
+
+# ---------------------------------------------------------------------------
+# paragraph styles: font size and weight
+# ---------------------------------------------------------------------------
+
+@dataclass
+class _Styles:
+    size: dict[str, float] = field(default_factory=dict)
+    bold: dict[str, bool] = field(default_factory=dict)
+    default_size: float = DEFAULT_PT
+
+    @classmethod
+    def read(cls, styles_el) -> "_Styles":
+        out = cls()
+        if styles_el is None:
+            return out
+        raw: dict[str, tuple[Optional[str], Optional[float], Optional[bool]]] = {}
+        dflt = styles_el.find(f"{_q('docDefaults')}/{_q('rPrDefault')}/{W_RPR}")
+        if dflt is not None:
+            sz = dflt.find(_q("sz"))
+            if sz is not None:
+                out.default_size = int(sz.get(W_VAL)) / 2
+        for st in styles_el.iterchildren(_q("style")):
+            if st.get(_q("type")) != "paragraph":
+                continue
+            sid = st.get(_q("styleId"))
+            based = st.find(_q("basedOn"))
+            rpr = st.find(W_RPR)
+            size = bold = None
+            if rpr is not None:
+                sz = rpr.find(_q("sz"))
+                if sz is not None:
+                    size = int(sz.get(W_VAL)) / 2
+                b = rpr.find(_q("b"))
+                if b is not None:
+                    bold = b.get(W_VAL, "1") not in ("0", "false")
+            raw[sid] = (based.get(W_VAL) if based is not None else None, size, bold)
+        for sid in raw:
+            size = bold = None
+            cur, seen = sid, set()
+            while cur in raw and cur not in seen:
+                seen.add(cur)
+                parent, s, b = raw[cur]
+                size = s if size is None else size
+                bold = b if bold is None else bold
+                cur = parent
+            out.size[sid] = size if size is not None else out.default_size
+            out.bold[sid] = bool(bold)
+        return out
+
+    def font(self, p) -> tuple[float, bool]:
+        """Size (pt) and weight of paragraph ``p`` (its style, overridden by its first run)."""
+        sid = None
+        ppr = p.find(W_PPR)
+        if ppr is not None:
+            ps = ppr.find(_q("pStyle"))
+            if ps is not None:
+                sid = ps.get(W_VAL)
+        size = self.size.get(sid, self.default_size)
+        bold = self.bold.get(sid, False)
+        r = p.find(W_R)
+        rpr = r.find(W_RPR) if r is not None else None
+        if rpr is not None:
+            sz = rpr.find(_q("sz"))
+            if sz is not None:
+                size = int(sz.get(W_VAL)) / 2
+            b = rpr.find(_q("b"))
+            if b is not None:
+                bold = b.get(W_VAL, "1") not in ("0", "false")
+        return size, bold
+
+
+# ---------------------------------------------------------------------------
+# one table
+# ---------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"[\d.,%–\-+()]+")
+
+
+@dataclass
+class _Cell:
+    tc: object
+    col: int
+    span: int
+    rotated: bool
+    vmerge: Optional[str]  # "restart", "continue" or None
+    text: str
+
+
+@dataclass
+class _Row:
+    tr: object
+    header: bool
+    cells: list[_Cell]
+
+
+def _cell_props(tc) -> tuple[int, bool, Optional[str]]:
+    pr = tc.find(W_TCPR)
+    if pr is None:
+        return 1, False, None
+    span_el = pr.find(_q("gridSpan"))
+    span = int(span_el.get(W_VAL)) if span_el is not None else 1
+    vm = pr.find(_q("vMerge"))
+    vmerge = None if vm is None else ("restart" if vm.get(W_VAL) == "restart" else "continue")
+    return span, pr.find(_q("textDirection")) is not None, vmerge
+
+
+@dataclass
+class _Measure:
+    """What a column needs, in twips at the table's current font."""
+    need: int = 0  # longest unbreakable piece
+    line: int = 0  # longest paragraph on one line
+    body_line: int = 0  # longest body (not header) paragraph on one line
+    total: int = 0  # sum of body text widths (weight of a text column)
+    count: int = 0
+    numeric: bool = True
+    seen: bool = False
+
+
+def _measure_table(rows: list[_Row], ncols: int, styles: _Styles) -> list[_Measure]:
+    cols = [_Measure() for _ in range(ncols)]
+    for row in rows:
+        for c in row.cells:
+            if c.span != 1 or c.rotated or c.col >= ncols:
+                continue
+            m = cols[c.col]
+            for p in c.tc.iter(W_P):
+                text = "".join(t.text or "" for t in p.iter(W_T)).strip()
+                if not text:
+                    continue
+                size, bold = styles.font(p)
+                number = bool(_NUMBER.fullmatch(text))
+                words = text.split()
+                longest = max(text_width(w, size, bold) for w in words) if len(words) > 1 else text_width(
+                    text, size, bold)
+                if not (number or row.header) and len(words) == 1:
+                    longest = min(longest, TEXT_WORD_CAP)
+                elif not (number or row.header):
+                    longest = min(longest, TEXT_WORD_CAP)
+                whole = text_width(text, size, bold) if len(words) > 1 else longest
+                m.need = max(m.need, longest)
+                m.line = max(m.line, whole)
+                if not row.header:
+                    m.body_line = max(m.body_line, whole)
+                    m.seen = True
+                    m.total += whole
+                    m.count += 1
+                    if not number:
+                        m.numeric = False
+    return cols
+
+
+def _distribute(cols: list[_Measure], total: int) -> Optional[list[int]]:
+    """Widths summing to ``total``, or ``None`` when the unbreakable pieces do not fit."""
+    mins = [m.need + CELL_PAD for m in cols]
+    if sum(mins) > total:
+        return None
+    widths = list(mins)
+    spare = total - sum(widths)
+    # text columns grow towards one line per paragraph, in proportion to their text
+    want = {i: max(0, m.line + CELL_PAD - widths[i]) for i, m in enumerate(cols)
+            if not (m.numeric and m.seen)}
+    if want and sum(want.values()) > 0:
+        if sum(want.values()) <= spare:
+            for i, w in want.items():
+                widths[i] += w
+        else:
+            weight = {i: (cols[i].total / max(cols[i].count, 1)) ** 0.8 * (1 if want[i] else 0) for i in want}
+            wsum = sum(weight.values()) or 1.0
+            left = spare
+            for i in sorted(want, key=lambda k: want[k]):  # small wishes first, capped at what they want
+                give = min(want[i], int(spare * weight[i] / wsum), left)
+                widths[i] += give
+                left -= give
+            spare = left
+            if spare:
+                for i in sorted(want, key=lambda k: -weight[k]):
+                    give = min(spare, max(0, want[i] - (widths[i] - mins[i])))
+                    widths[i] += give
+                    spare -= give
+            spare = total - sum(widths)
+    spare = total - sum(widths)
+    if spare > 0:  # everything fits on one line: spread the rest in proportion to the widths
+        base = sum(widths)
+        widths = [w + spare * w // base for w in widths]
+    widths[max(range(len(widths)), key=lambda i: widths[i])] += total - sum(widths)
+    return widths
+
+
+_RPR_AFTER_SZ = {_q(t) for t in ("highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl",
+                                  "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath")}
+
+
+def _set_run_size(r, half_points: int) -> None:
+    rpr = r.find(W_RPR)
+    if rpr is None:
+        rpr = etree.SubElement(r, W_RPR)
+        r.remove(rpr)
+        r.insert(0, rpr)
+    for tag in ("sz", "szCs"):
+        for el in rpr.findall(_q(tag)):
+            rpr.remove(el)
+    anchor = next((el for el in rpr if el.tag in _RPR_AFTER_SZ), None)
+    for tag in ("sz", "szCs"):
+        el = etree.Element(_q(tag))
+        el.set(W_VAL, str(half_points))
+        if anchor is not None:
+            anchor.addprevious(el)
+        else:
+            rpr.append(el)
+
+
+def _scale_fonts(tbl, styles: _Styles, factor: float) -> None:
+    for p in tbl.iter(W_P):
+        size, _ = styles.font(p)
+        half = max(int(MIN_FONT_PT * 2), int(size * 2 * factor + 0.01))
+        for r in p.iter(W_R):
+            _set_run_size(r, half)
+
+
+def _grid_widths(tbl) -> list[int]:
+    grid = tbl.find(_q("tblGrid"))
+    return [int(g.get(W_W)) for g in grid.iterchildren(_q("gridCol"))] if grid is not None else []
+
+
+def _apply_widths(tbl, rows: list[_Row], widths: list[int], total: int) -> None:
+    tbl_pr = tbl.find(W_TBLPR)
+    tblw = tbl_pr.find(_q("tblW"))
+    tblw.set(W_W, str(total))
+    tblw.set(_q("type"), "dxa")
+    grid = tbl.find(_q("tblGrid"))
+    for gc in list(grid):
+        grid.remove(gc)
+    for w in widths:
+        etree.SubElement(grid, _q("gridCol")).set(W_W, str(w))
+    for row in rows:
+        for c in row.cells:
+            pr = c.tc.find(W_TCPR)
+            tcw = pr.find(_q("tcW")) if pr is not None else None
+            if tcw is not None:
+                tcw.set(W_W, str(sum(widths[c.col:c.col + c.span])))
+                tcw.set(_q("type"), "dxa")
+
+
+def _read_rows(tbl) -> list[_Row]:
+    rows = []
+    for tr in tbl.iterchildren(W_TR):
+        trpr = tr.find(W_TRPR)
+        header = trpr is not None and trpr.find(_q("tblHeader")) is not None
+        cells, col = [], 0
+        for tc in tr.iterchildren(W_TC):
+            span, rotated, vmerge = _cell_props(tc)
+            cells.append(_Cell(tc, col, span, rotated, vmerge, ""))
+            col += span
+        rows.append(_Row(tr, header, cells))
+    return rows
+
+
+def _row_text(row: _Row) -> list[str]:
+    return [" ".join("".join(t.text or "" for t in p.iter(W_T)).strip() for p in c.tc.iter(W_P)).strip()
+            for c in row.cells]
+
+
+# ---------------------------------------------------------------------------
+# keeping rows together, headers that repeat
+# ---------------------------------------------------------------------------
+
+def _keep_next(tr) -> None:
+    """All paragraphs of the row keep with the next paragraph: the row stays with the next row."""
+    for p in tr.iter(W_P):
+        ppr = p.find(W_PPR)
+        if ppr is None:
+            ppr = etree.Element(W_PPR)
+            p.insert(0, ppr)
+        if ppr.find(_q("keepNext")) is None:
+            kn = etree.Element(_q("keepNext"))
+            ps = ppr.find(_q("pStyle"))
+            if ps is not None:
+                ps.addnext(kn)
+            else:
+                ppr.insert(0, kn)
+
+
+def _set_header(tr, on: bool) -> None:
+    trpr = tr.find(W_TRPR)
+    if on:
+        if trpr is None:
+            trpr = etree.Element(W_TRPR)
+            tr.insert(0, trpr)
+        if trpr.find(_q("tblHeader")) is None:
+            etree.SubElement(trpr, _q("tblHeader"))
+    elif trpr is not None:
+        for el in trpr.findall(_q("tblHeader")):
+            trpr.remove(el)
+
+
+def _split_at_inner_headers(tbl) -> list:
+    """Start a new table at each header row that follows body rows; returns the tables."""
+    trs = list(tbl.iterchildren(W_TR))
+    is_header = []
+    for tr in trs:
+        trpr = tr.find(W_TRPR)
+        is_header.append(trpr is not None and trpr.find(_q("tblHeader")) is not None)
+    starts = [i for i in range(1, len(trs)) if is_header[i] and not is_header[i - 1]]
+    if not starts:
+        return [tbl]
+    tables = [tbl]
+    bounds = starts + [len(trs)]
+    for a, b in zip(starts, bounds[1:]):
+        new = etree.Element(W_TBL)
+        new.append(copy.deepcopy(tbl.find(W_TBLPR)))
+        new.append(copy.deepcopy(tbl.find(_q("tblGrid"))))
+        for tr in trs[a:b]:
+            new.append(tr)  # moves the row
+        # the two parts read as one table: a hairline paragraph between them
+        gap = etree.Element(W_P)
+        ppr = etree.SubElement(gap, W_PPR)
+        etree.SubElement(ppr, _q("keepNext"))
+        sp = etree.SubElement(ppr, _q("spacing"))
+        sp.set(_q("before"), "0")
+        sp.set(_q("after"), "0")
+        sp.set(_q("line"), "20")
+        sp.set(_q("lineRule"), "exact")
+        rpr = etree.SubElement(ppr, W_RPR)
+        etree.SubElement(rpr, _q("sz")).set(W_VAL, "2")
+        tables[-1].addnext(gap)
+        gap.addnext(new)
+        tables.append(new)
+    return tables
+
+
+def _keep_rows_together(rows: list[_Row], ncols: int) -> None:
+    """Header rows, full-width group rows and vertically merged rows keep with the next row."""
+    n = len(rows)
+    for i, row in enumerate(rows):
+        if i == n - 1:
+            break
+        nxt = rows[i + 1]
+        group = len(row.cells) == 1 and row.cells[0].span >= ncols > 1
+        merged_on = any(c.vmerge == "continue" for c in nxt.cells)
+        if row.header or group or merged_on:
+            _keep_next(row.tr)
+
+
+# ---------------------------------------------------------------------------
+# alternative text
+# ---------------------------------------------------------------------------
+
+def _paragraph_text(p) -> str:
+    return "".join(t.text or "" for t in p.iter(W_T)).strip()
+
+
+def _caption_before(tbl, caption_styles: set[str]) -> str:
+    prev = tbl.getprevious()
+    hops = 0
+    while prev is not None and hops < 3:
+        if prev.tag == W_P:
+            ppr = prev.find(W_PPR)
+            ps = ppr.find(_q("pStyle")) if ppr is not None else None
+            text = _paragraph_text(prev)
+            if ps is not None and ps.get(W_VAL) in caption_styles and text:
+                return text
+            if text:
+                return ""
+        elif prev.tag == W_TBL:
+            return ""
+        prev = prev.getprevious()
+        hops += 1
+    return ""
+
+
+def _alt_text(tbl, rows: list[_Row], ncols: int, title_hint: str) -> None:
+    texts = [_row_text(r) for r in rows]
+    title = title_hint
+    lead = [t for r, t in zip(rows, texts) if len(r.cells) == 1 and t and t[0]]
+    if not title:
+        title = " – ".join(t[0] for t in lead[:2]) if lead else ""
+    headers: list[str] = []
+    for r, t in zip(rows, texts):
+        if r.header and len(r.cells) > 1:
+            headers = [h for h in t if h]
+    body = sum(1 for r in rows if not r.header)
+    if not title:
+        title = headers[0] if headers else "Tablo"
+    desc = f"{title}. {body} satır, {ncols} sütun."
+    if headers:
+        desc += " Sütunlar: " + "; ".join(dict.fromkeys(headers)) + "."
+    tbl_pr = tbl.find(W_TBLPR)
+    for tag in ("tblCaption", "tblDescription"):
+        for el in tbl_pr.findall(_q(tag)):
+            tbl_pr.remove(el)
+    etree.SubElement(tbl_pr, _q("tblCaption")).set(W_VAL, title[:250])
+    etree.SubElement(tbl_pr, _q("tblDescription")).set(W_VAL, desc[:1000])
+
+
+# ---------------------------------------------------------------------------
+# landscape pages for tables too wide for portrait
+# ---------------------------------------------------------------------------
+
+def _next_sect_pr(el, body):
+    node = el.getnext()
+    while node is not None:
+        if node.tag == W_P:
+            ppr = node.find(W_PPR)
+            if ppr is not None and ppr.find(_q("sectPr")) is not None:
+                return ppr.find(_q("sectPr"))
+        elif node.tag == _q("sectPr"):
+            return node
+        node = node.getnext()
+    return body.find(_q("sectPr"))
+
+
+def _section_paragraph(sect) -> object:
+    p = etree.Element(W_P)
+    ppr = etree.SubElement(p, W_PPR)
+    ppr.append(sect)
+    return p
+
+
+def _landscape_width(sect) -> tuple[int, int]:
+    """Text width of ``sect``'s page and of the same page turned to landscape (twips)."""
+    pg = sect.find(_q("pgSz"))
+    mar = sect.find(_q("pgMar"))
+    w, h = int(pg.get(W_W)), int(pg.get(_q("h")))
+    left = int(mar.get(_q("left"), 1440)) if mar is not None else 1440
+    right = int(mar.get(_q("right"), 1440)) if mar is not None else 1440
+    return w - left - right, max(w, h) - left - right
+
+
+def _make_landscape(tbl, body) -> int:
+    """Put ``tbl`` on landscape pages of its own; returns the new text width."""
+    sect = _next_sect_pr(tbl, body)
+    if sect is None:
+        return 0
+    pg = sect.find(_q("pgSz"))
+    if int(pg.get(W_W)) > int(pg.get(_q("h"))):
+        return 0  # already landscape
+    before = copy.deepcopy(sect)
+    for el in before.findall(_q("titlePg")):
+        before.remove(el)
+    land = copy.deepcopy(before)
+    for tag in ("headerReference", "footerReference"):
+        for el in land.findall(_q(tag)):
+            land.remove(el)
+    lpg = land.find(_q("pgSz"))
+    w, h = lpg.get(W_W), lpg.get(_q("h"))
+    lpg.set(W_W, h)
+    lpg.set(_q("h"), w)
+    lpg.set(_q("orient"), "landscape")
+    _, width = _landscape_width(sect)
+    tbl.addprevious(_section_paragraph(before))
+    tbl.addnext(_section_paragraph(land))
+    return width
+
+
+# ---------------------------------------------------------------------------
+# the pass over the document
+# ---------------------------------------------------------------------------
+
+def typeset_tables(body, styles_el, *, auto_marker: str, caption_styles=("Caption",)) -> None:
+    """Widths, repeated headers, rows kept together and alt text of every table in ``body``.
+
+    Tables whose alt-text title is ``auto_marker`` are always sized from
+    their content; the others keep the template's widths unless a column is
+    too narrow for its longest number or word.
+    """
+    styles = _Styles.read(styles_el)
+    caps = set(caption_styles)
+    for top in list(body.iterchildren(W_TBL)):
+        tbl_pr = top.find(W_TBLPR)
+        cap = tbl_pr.find(_q("tblCaption")) if tbl_pr is not None else None
+        auto = cap is not None and cap.get(W_VAL) == auto_marker
+        title = _caption_before(top, caps)
+        parts = _split_at_inner_headers(top)
+        for n, tbl in enumerate(parts):
+            _typeset_one(tbl, body, styles, auto, title if n == 0 else (title + " (devam)" if title else ""))
+
+
+def _scaled(cols: list[_Measure], f: float) -> list[_Measure]:
+    return [_Measure(int(m.need * f + 0.999), int(m.line * f + 0.999), int(m.body_line * f + 0.999),
+                     int(m.total * f), m.count, m.numeric, m.seen) for m in cols]
+
+
+def _comfortable(cols: list[_Measure], widths: list[int]) -> bool:
+    """Every text column gets its one-line width or at least :data:`COMFORT_TEXT_W`."""
+    for m, w in zip(cols, widths):
+        if m.seen and not m.numeric and w < min(m.body_line + CELL_PAD, COMFORT_TEXT_W):
+            return False
+    return True
+
+
+def _plan(cols: list[_Measure], total: int, base_pt: float, smallest: float) -> Optional[tuple[float, list[int]]]:
+    """The largest font factor (half-point steps down to ``smallest`` pt) at which the table fits comfortably."""
+    steps = [1.0] + [(base_pt - k * 0.5) / base_pt for k in range(1, 20) if base_pt - k * 0.5 >= smallest]
+    for f in steps:
+        sc = _scaled(cols, f)
+        widths = _distribute(sc, total)
+        if widths is not None and _comfortable(sc, widths):
+            return f, widths
+    return None
+
+
+def _typeset_one(tbl, body, styles: _Styles, auto: bool, title: str) -> None:
+    rows = _read_rows(tbl)
+    ncols = max((sum(c.span for c in r.cells) for r in rows), default=0)
+    if not ncols:
+        return
+    total = int(tbl.find(W_TBLPR).find(_q("tblW")).get(W_W))
+    cols = _measure_table(rows, ncols, styles)
+    current = _grid_widths(tbl)
+    fits = (len(current) == ncols and not auto
+            and all(w >= m.need + CELL_PAD for w, m in zip(current, cols)))
+    if not fits:
+        base_pt = styles.size.get("TabloMetni", styles.default_size)
+        plan = _plan(cols, total, base_pt, PORTRAIT_MIN_FONT_PT)
+        if plan is None and (wide := _make_landscape(tbl, body)):
+            total = wide
+            plan = _plan(cols, total, base_pt, MIN_FONT_PT)
+        if plan is None:  # not even the smallest font is comfortable: the smallest font that fits
+            f = MIN_FONT_PT / base_pt
+            plan = (f, _distribute(_scaled(cols, f), total) or _squeeze(_scaled(cols, f), total))
+        factor, widths = plan
+        if factor < 1:
+            _scale_fonts(tbl, styles, factor)
+        _apply_widths(tbl, rows, widths, total)
+    _keep_rows_together(rows, ncols)
+    _alt_text(tbl, rows, ncols, title)
+
+
+def _squeeze(cols: list[_Measure], total: int) -> list[int]:
+    """Last resort (even the smallest font does not fit): widths in proportion to the needs."""
+    need = [m.need + CELL_PAD for m in cols]
+    widths = [total * n // sum(need) for n in need]
+    widths[0] += total - sum(widths)
+    return widths
