@@ -46,7 +46,8 @@ MIN_FONT_PT = 6.5  # the smallest font of a table on a landscape page
 TEXT_WORD_CAP = 2600  # a long body-text word (a URL) may break rather than widen its column beyond this
 DEFAULT_PT = 10.5
 COMFORT_TEXT_W = 1500  # a text column narrower than this (2,65 cm) makes the table smaller or landscape
-FIT_SLACK = 1.04  # measured widths are rounded up by this much: renderers differ slightly
+FIT_SLACK = 1.04
+JOINT_LINE = "20"  # line height (twips) of the paragraph between two parts of a split table  # measured widths are rounded up by this much: renderers differ slightly
 
 
 # ---------------------------------------------------------------------------
@@ -406,7 +407,7 @@ def _split_at_inner_headers(tbl) -> list:
         sp = etree.SubElement(ppr, _q("spacing"))
         sp.set(_q("before"), "0")
         sp.set(_q("after"), "0")
-        sp.set(_q("line"), "20")
+        sp.set(_q("line"), JOINT_LINE)
         sp.set(_q("lineRule"), "exact")
         rpr = etree.SubElement(ppr, W_RPR)
         etree.SubElement(rpr, _q("sz")).set(W_VAL, "2")
@@ -414,6 +415,14 @@ def _split_at_inner_headers(tbl) -> list:
         gap.addnext(new)
         tables.append(new)
     return tables
+
+
+def is_table_joint(el) -> bool:
+    """Whether ``el`` is the hairline paragraph between two parts of one split table."""
+    if el.tag != W_P or el.find(W_R) is not None:
+        return False
+    sp = el.find(f"{W_PPR}/{_q('spacing')}")
+    return sp is not None and sp.get(_q("line")) == JOINT_LINE and sp.get(_q("lineRule")) == "exact"
 
 
 def _keep_rows_together(rows: list[_Row], ncols: int) -> None:

@@ -68,7 +68,18 @@ def headings(d) -> list[tuple[int, str]]:
 
 
 def table_after(d, text: str, index: int = 0):
-    """The ``index``-th table after the heading or caption whose text is ``text``."""
+    """The ``index``-th table after the heading or caption whose text is ``text``.
+
+    A table split where its column headers start again (its parts joined by
+    a hairline paragraph, see generator.typeset) counts as one table; its
+    rows are returned together.
+    """
+    import copy
+
+    from docx.table import Table
+
+    from generator.typeset import is_table_joint
+
     found = False
     n = 0
     for block in body_blocks(d):
@@ -77,8 +88,20 @@ def table_after(d, text: str, index: int = 0):
                      and block.style.name.startswith(("Heading", "Caption")))
             continue
         if hasattr(block, "rows"):
+            prev = block._tbl.getprevious()
+            if prev is not None and is_table_joint(prev):
+                continue  # a continuation part, already joined to its first part
             if n == index:
-                return block
+                tbl, joined = block._tbl, None
+                nxt = tbl.getnext()
+                while nxt is not None and is_table_joint(nxt) and nxt.getnext() is not None:
+                    part = nxt.getnext()
+                    if joined is None:
+                        joined = copy.deepcopy(tbl)
+                    for tr in part.tr_lst:
+                        joined.append(copy.deepcopy(tr))
+                    nxt = part.getnext()
+                return block if joined is None else Table(joined, block._parent)
             n += 1
     raise AssertionError(f"no table after {text!r}")
 
