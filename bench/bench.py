@@ -94,7 +94,8 @@ class _Build:
         self.convert_to_pdf = _optional("pdf", "convert_to_pdf")
         self.notes: list[str] = []
         if self.merge is None:
-            self.notes.append("generator.merge yok: program, denetimsiz birleştirmeyle (synthetic.plain_program) kuruldu")
+            self.notes.append("generator.merge yok: program, denetimsiz birleştirmeyle "
+                              "(synthetic.plain_program) kuruldu")
         if self.validate is None:
             self.notes.append("generator.validate yok: doğrulama ölçülmedi")
         if self.write_reports is None:
@@ -120,9 +121,9 @@ class _Build:
         return out
 
     def run(self, times: dict[str, float], pdf: bool = False) -> dict:
+        from generator.findings import sort_findings
         from generator.pipeline import read_all
         from generator.progress import NullReporter
-        from generator.findings import sort_findings
         from generator.synthetic import plain_program
 
         info: dict = {}

@@ -139,6 +139,11 @@ def _sum(acts: Iterable[Activity], get: Callable[[Activity], int]) -> int:
     return sum(get(a) for a in acts)
 
 
+def _econ_sum(acts: Iterable[Activity], code: str) -> int:
+    """The activities' amounts under one economic code."""
+    return sum(a.amounts.get(code, 0) for a in acts)
+
+
 def _targets_rows(ix: _Index) -> list[list]:
     rows = []
     for code in ix.target_codes():
@@ -282,7 +287,7 @@ def _area_rows(ix: _Index) -> list[list]:
     per_area: dict[Optional[int], list[str]] = defaultdict(list)
     for code in ix.target_codes():
         per_area[ix.area_of(code)[0]].append(code)
-    keys: list[Optional[int]] = area_nos + sorted(k for k in per_area if k is not None and k not in ix.areas)
+    keys: list[Optional[int]] = [*area_nos, *sorted(k for k in per_area if k is not None and k not in ix.areas)]
     if None in per_area:
         keys.append(None)
     for no in keys:
@@ -311,13 +316,13 @@ AREA_COLUMNS = (
 
 def _unit_summary_rows(ix: _Index) -> list[list]:
     grand = _sum(ix.activities, lambda a: a.total)
-    rows = []
+    rows: list[list[Any]] = []
     for code in ix.unit_codes():
         acts = ix.by_unit.get(code, [])
         total = _sum(acts, lambda a: a.total)
         rows.append([
             code, ix.unit_name(code), len(acts),
-            *(_sum(acts, lambda a, c=c: a.amounts.get(c, 0)) for c in ECONOMIC_CODES),
+            *(_econ_sum(acts, c) for c in ECONOMIC_CODES),
             _sum(acts, lambda a: a.budget), _sum(acts, lambda a: a.off_budget), total, _share(total, grand),
         ])
     # largest first; equal totals in Turkish alphabetical order of the name
@@ -337,7 +342,7 @@ def _econ_rows(ix: _Index) -> list[list]:
     budget = _sum(ix.activities, lambda a: a.budget)
     rows = []
     for code, name in ECONOMIC_CODES.items():
-        amount = _sum(ix.activities, lambda a: a.amounts.get(code, 0))
+        amount = _econ_sum(ix.activities, code)
         count = sum(1 for a in ix.activities if a.amounts.get(code, 0) > 0)
         rows.append([code, name, count, amount, _share(amount, budget)])
     return rows
@@ -498,7 +503,8 @@ def write_consolidated(program: Program, findings: list[Finding], path: str | Pa
 
         # flat tables
         s = sheets["Hedefler"]
-        _head(s, f, "Performans Hedefleri", "Her satır bir performans hedefidir; tutarlar faaliyetlerden hesaplanmıştır.")
+        _head(s, f, "Performans Hedefleri",
+              "Her satır bir performans hedefidir; tutarlar faaliyetlerden hesaplanmıştır.")
         _table(s, f, "tHedefler", TARGET_COLUMNS, _targets_rows(ix))
         s.freeze_panes(TABLE_ROW0 + 1, 5)
 
@@ -530,7 +536,8 @@ def write_consolidated(program: Program, findings: list[Finding], path: str | Pa
 
         # summaries with charts
         s = sheets["Alan Özeti"]
-        _head(s, f, "Stratejik Alanlara Göre Kaynak Dağılımı", "Hedeflere yönelik faaliyetlerin toplam kaynak ihtiyacı.")
+        _head(s, f, "Stratejik Alanlara Göre Kaynak Dağılımı",
+              "Hedeflere yönelik faaliyetlerin toplam kaynak ihtiyacı.")
         rows = _area_rows(ix)
         placed = _table(s, f, "tAlanOzeti", AREA_COLUMNS, rows)
         if rows:

@@ -172,8 +172,8 @@ def merge(inst: Institution, submissions: list[Submission], partial: bool = Fals
             findings.append(finding("BRL-04", sub_loc(sub, "surum"), department=sub.department,
                                     version=sub.template_version, expected=TEMPLATE_VERSION))
         if dept is not None and sub.department_name:
-            names = {normalize(dept.name), *(normalize(a) for a in dept.aliases)}
-            if normalize(sub.department_name) not in names:
+            spellings = {normalize(dept.name), *(normalize(a) for a in dept.aliases)}
+            if normalize(sub.department_name) not in spellings:
                 findings.append(finding("BRL-05", sub_loc(sub, "ad"), department=sub.department,
                                         name=sub.department_name, expected=dept.name))
     if not partial:
@@ -252,12 +252,12 @@ def merge(inst: Institution, submissions: list[Submission], partial: bool = Fals
         if len(subs) < 2:
             continue  # repeats inside one workbook: validate_submission
         items = sorted(items, key=owner_rank)
-        first_sub, first = items[0]
+        first_sub, first_act = items[0]
         for sub, act in items[1:]:
             if sub is first_sub:
                 continue
             ctx = dict(department=sub.department, target=act.target_code, activity=act.code)
-            diff = activity_diff(first, act)
+            diff = activity_diff(first_act, act)
             if diff:
                 findings.append(finding("TEK-03", loc_of(act.src, "kod"), first=first_sub.file or first_sub.department,
                                         diff=" ve ".join(diff), other=first_sub.department, **ctx))

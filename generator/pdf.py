@@ -198,10 +198,11 @@ def convert_to_pdf(docx: Path, pdf: Path, timeout: float = DEFAULT_TIMEOUT, tagg
             else:
                 _warn("LibreOffice için Python-UNO (python3-uno) bulunamadı; içindekiler ve tablo listesinin "
                       "sayfa numaraları güncellenmeden dönüştürülüyor.")
-                made = _convert_plain(soffice, docx, tmpdir, profile, timeout)
-                if made is None:
+                plain = _convert_plain(soffice, docx, tmpdir, profile, timeout)
+                if plain is None:
                     _warn("LibreOffice PDF dönüştürmesi başarısız oldu.")
                     return None
+                made = plain
         except subprocess.TimeoutExpired:
             _warn(f"LibreOffice {int(timeout)} saniyede PDF'i oluşturamadı; dönüştürme durduruldu.")
             return None

@@ -13,7 +13,7 @@ from typing import Optional
 
 from .findings import Finding, sort_findings
 from .model import Institution, Program, Submission
-from .progress import Reporter, NullReporter
+from .progress import NullReporter, Reporter
 from .reader import read_department, read_institution
 
 KURUM_FILE = "kurum.xlsx"
@@ -83,8 +83,8 @@ def read_all(cfg: BuildConfig, reporter: Reporter) -> tuple[Optional[Institution
 def build(cfg: BuildConfig, reporter: Optional[Reporter] = None) -> BuildResult:
     """Run the whole pipeline on one year's workbooks."""
     from .merge import merge
-    from .validate import folder_year, validate
     from .report import write_reports
+    from .validate import folder_year, validate
 
     reporter = reporter or NullReporter()
     inst, submissions, findings = read_all(cfg, reporter)
@@ -139,10 +139,10 @@ def write_templates(kurum: Path, out: Path, blank_kurum: bool = False,
     from .templates import write_all_departments, write_institution
 
     if blank_kurum:
-        inst = Institution()
+        blank = Institution()
         if year:
-            inst.profile.year = year
-        return [write_institution(inst, out / KURUM_FILE)], []
+            blank.profile.year = year
+        return [write_institution(blank, out / KURUM_FILE)], []
     inst, findings = read_institution(kurum)
     if inst is None:
         return [], findings

@@ -339,7 +339,7 @@ def read_table(cells: _Cells, spec: ws.TableSheet, ctx_of: Optional[Callable[[di
         raw = rows[r0]
         row = r0 + 1
 
-        def get(key: str) -> Any:
+        def get(key: str, raw: Any = raw) -> Any:
             i = cols.get(key)
             return raw[i] if i is not None and i < len(raw) else None
 
@@ -393,7 +393,7 @@ def read_form(cells: _Cells, spec: ws.FormSheet) -> tuple[dict, dict[str, Loc], 
     if not _has_sheet(cells, spec.name):
         return values, locs, typed
     rows = cells.book.rows(spec.name)
-    by_label = {}
+    by_label: dict[str, tuple[int, Any]] = {}
     for r0, raw in enumerate(rows):
         if r0 >= ws.HEADER_ROW and raw and raw[0] is not None:
             by_label.setdefault(normalize(str(raw[0])), (r0 + 1, raw[1] if len(raw) > 1 else None))
@@ -489,7 +489,10 @@ def _read_institution(book: _Book, findings: list[Finding]) -> Institution:
         mission=values.get("misyon") or "", vision=values.get("vizyon") or "",
         src={k: v for k, v in locs.items()},
     )
-    text = lambda spec: [v["metin"] for _, v, _ in read_table(cells, spec) if "metin" in v]  # noqa: E731
+
+    def text(spec: ws.TableSheet) -> list[str]:
+        return [v["metin"] for _, v, _ in read_table(cells, spec) if "metin" in v]
+
     foreword = [(v["metin"], l["metin"]) for _, v, l in read_table(cells, ws.INST_FOREWORD) if "metin" in v]
     p.foreword = [t for t, _ in foreword]
     p.src.update({f"onsoz:{i}": loc for i, (_, loc) in enumerate(foreword)})
@@ -517,7 +520,7 @@ def _read_institution(book: _Book, findings: list[Finding]) -> Institution:
         header = (book.rows(ws.INST_MATRIX.name)[ws.HEADER_ROW - 1:ws.HEADER_ROW] or [()])[0]
         inst.src.update({f"matris:{str(h).strip()}": cells.loc(ws.INST_MATRIX.name, ws.HEADER_ROW, i)
                          for i, h in enumerate(header) if i > 0 and h not in (None, "")})
-    for row, key, marks, loc in read_matrix(cells, ws.INST_MATRIX):
+    for _row, key, marks, loc in read_matrix(cells, ws.INST_MATRIX):
         code = key if key.upper().startswith("H") else f"H{key}"
         t = targets.get(code)
         if t is None:
@@ -527,7 +530,7 @@ def _read_institution(book: _Book, findings: list[Finding]) -> Institution:
         t.src["matris"] = loc
     inst.policies = [Policy(v["no"], v["metin"], src=l) for _, v, l in read_table(cells, ws.INST_POLICIES)
                      if {"no", "metin"} <= v.keys()]
-    for row, key, marks, loc in read_matrix(cells, ws.INST_LAWS):
+    for _row, key, marks, loc in read_matrix(cells, ws.INST_LAWS):
         areas = sorted(int(m.group()) for col in marks if (m := re.search(r"\d+", col)))
         inst.laws.append(Law(key, areas, src={"ad": loc}))
     econ = {f"e{c}": c for c in ECONOMIC_CODES}

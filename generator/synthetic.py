@@ -21,7 +21,6 @@ from typing import Callable, Optional
 
 from . import TEMPLATE_VERSION
 from .model import (
-    ECONOMIC_CODES,
     Activity,
     Aim,
     Department,
@@ -121,9 +120,9 @@ def synthetic_institution(scale: int = 1, year: int = 2024, seed: int = 1) -> In
                      f"{AREAS[i * len(AREAS) // n_aims]} alanında hizmet kalitesini artırmak ({i + 1}).")
                  for i in range(n_aims)]
     for a, count in enumerate(_spread(n_targets, n_aims)):
-        for t in range(count):
-            obj = _OBJECTS[(a * 7 + t) % len(_OBJECTS)]
-            inst.targets.append(Target(f"H{a + 1}.{t + 1}", f"A{a + 1}",
+        for k in range(count):
+            obj = _OBJECTS[(a * 7 + k) % len(_OBJECTS)]
+            inst.targets.append(Target(f"H{a + 1}.{k + 1}", f"A{a + 1}",
                                        f"{upper(obj[:1])}{obj[1:]} etkinliğini artırmak."))
     for t, count in zip(inst.targets, _spread(n_ind, n_targets)):
         num = t.code[1:]
@@ -195,7 +194,7 @@ def synthetic_submissions(inst: Institution, scale: int = 1, seed: int = 1) -> l
             empty = [t for t in choices if next_code[t.code] == 0]
             t = empty[0] if empty else rnd.choice(choices)
             next_code[t.code] += 1
-            amounts = {}
+            amounts: dict[str, int] = {}
             for code in rnd.sample(["03", "03", "03", "06", "06", "05", "07", "01", "02", "09"], rnd.randint(1, 3)):
                 amounts[code] = amounts.get(code, 0) + rnd.choice([0, 1, 2, 5]) * 10 ** rnd.randint(5, 7)
             off_budget = rnd.choice([0] * 9 + [rnd.randint(1, 50) * 100_000])
@@ -223,14 +222,10 @@ def assemble(inst: Institution, submissions: list[Submission]) -> Program:
     """The program of ``inst`` and ``submissions``: merged by :func:`generator.merge.merge`
     when that module exists, else simply put together (activities, indicators and
     unit costs of all submissions, no checks)."""
-    try:
-        from .merge import merge
-    except ImportError:
-        merge = None
-    if merge is not None:
-        program, _ = merge(inst, submissions)
-        return program
-    return plain_program(inst, submissions)
+    from .merge import merge
+
+    program, _ = merge(inst, submissions)
+    return program
 
 
 def plain_program(inst: Institution, submissions: list[Submission]) -> Program:
@@ -255,6 +250,7 @@ def write_synthetic_workbooks(folder: str | Path, scale: int = 1, year: int = 20
     outdir = folder / "birimler"
     for i, sub in enumerate(subs):
         dept = inst.department(sub.department)
+        assert dept is not None  # the synthetic submissions are made for the institution's departments
         write_department(inst, sub.department, outdir / department_filename(dept, year), sub)
         if progress is not None:
             progress(i + 1, len(subs))

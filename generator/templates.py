@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Mapping, Optional
 
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
@@ -17,7 +17,6 @@ from .model import (
     ECONOMIC_CODES,
     Activity,
     Department,
-    Indicator,
     Institution,
     Submission,
     Target,
@@ -123,7 +122,7 @@ def _write_value(sheet, row0: int, col0: int, value, fmt) -> None:
         sheet.write_number(row0, col0, value, fmt)
 
 
-def _validation_for(col: ws.Col, list_ranges: dict[str, str]) -> Optional[dict]:
+def _validation_for(col: ws.Col, list_ranges: Mapping[str, str | list[str]]) -> Optional[dict]:
     if col.choices and col.choices in list_ranges:
         return {
             "validate": "list", "source": list_ranges[col.choices],
@@ -153,7 +152,7 @@ def _write_table(
     rows: list[dict],
     year: int | str,
     *,
-    list_ranges: Optional[dict[str, str]] = None,
+    list_ranges: Optional[Mapping[str, str | list[str]]] = None,
     locked_keys: Iterable[str] = (),
     protect: bool = False,
 ) -> None:
@@ -327,8 +326,8 @@ def write_institution(inst: Institution, path: str | Path) -> Path:
                 area_cols = [f"Alan {a.no}" for a in inst.areas]
                 _write_matrix(wb.add_worksheet(ws.INST_LAWS.name), f, ws.INST_LAWS, area_cols,
                               [(law.name, {f"Alan {n}": "X" for n in law.areas}) for law in inst.laws])
-        for spec in ws.INFO_TABLES:
-            _write_info_table(wb.add_worksheet(spec.sheet), f, spec, inst.info_tables.get(spec.key))
+        for info in ws.INFO_TABLES:
+            _write_info_table(wb.add_worksheet(info.sheet), f, info, inst.info_tables.get(info.key))
         wb.close()
     return path
 
@@ -396,7 +395,7 @@ def write_department(
     unit's activities of the previous year (``previous``: names and codes,
     amounts empty, last year's totals for reference)."""
     path = Path(path)
-    dept: Department = inst.department(dept_code)
+    dept: Optional[Department] = inst.department(dept_code)
     if dept is None:
         raise KeyError(dept_code)
     year = inst.profile.year
@@ -469,7 +468,10 @@ def write_department(
         first, last = acts.first_data_row, acts.first_data_row + n_rows - 1
         sheet_ref = f"'{acts.name}'"
         form = ws.DEPT_INFO
-        cell = lambda key: f"B{form.row(key)}"  # noqa: E731
+
+        def cell(key: str) -> str:
+            return f"B{form.row(key)}"
+
         formulas = {
             "faaliyet_sayisi": f"=COUNTA({sheet_ref}!{acts.letter('kod')}{first}:{acts.letter('kod')}{last})",
             "hedef_maliyeti": f"={sheet_ref}!{acts.letter('toplam')}{acts.totals_row}",

@@ -32,6 +32,8 @@ from .merge import choose_indicators, code_numbers, loc_of, sub_loc, where
 from .model import (
     ECONOMIC_CODES,
     Activity,
+    Indicator,
+    IndicatorDef,
     InfoTable,
     Institution,
     Loc,
@@ -181,9 +183,9 @@ def validate_submission(sub: Submission) -> list[Finding]:
         if a.target_code and a.code:
             if a.key in seen:
                 first = seen[a.key]
+                first_loc = loc_of(first.src, "kod")
                 out.append(finding("TEK-01", loc_of(a.src, "kod"),
-                                   first=loc_of(first.src, "kod").cell if loc_of(first.src, "kod")
-                                   else f"{first.row}. satır", **ctx))
+                                   first=first_loc.cell if first_loc else f"{first.row}. satır", **ctx))
             else:
                 seen[a.key] = a
         budget = a.budget
@@ -208,17 +210,17 @@ def validate_submission(sub: Submission) -> list[Finding]:
     # indicators repeated inside the workbook (the row with a value is used)
     chosen = choose_indicators(sub.indicators)
     for ind in sub.indicators:
-        first = chosen.get(ind.code)
-        if first is not None and first is not ind:
+        used = chosen.get(ind.code)
+        if used is not None and used is not ind:
             out.append(finding("TEK-04", loc_of(ind.src, "kod"), department=dep, target=ind.target_code,
-                               indicator=ind.code, first=where(loc_of(first.src, "kod")) or f"{first.row}. satır"))
+                               indicator=ind.code, first=where(loc_of(used.src, "kod")) or f"{used.row}. satır"))
     # the typed totals row of the activities sheet
     for key, typed in sorted(sub.typed_totals.items(), key=lambda kv: ACT.index(kv[0])):
-        computed = _column_sum(sub.activities, key)
-        if computed is not None and typed != computed:
+        column_sum = _column_sum(sub.activities, key)
+        if column_sum is not None and typed != column_sum:
             out.append(finding("TOP-06", sub.src.get(f"toplam:{key}"), department=dep, column=_col_title(key),
-                               typed=money(typed), computed=money(computed), typed_value=typed,
-                               computed_value=computed))
+                               typed=money(typed), computed=money(column_sum), typed_value=typed,
+                               computed_value=column_sum))
     out += _unit_figures(sub)
     return sort_findings(out)
 
@@ -336,7 +338,7 @@ def year_of_plan(inst: Institution) -> list[Finding]:
     start, end = p.plan_years()
     if p.plan_period and start is None:
         out.append(finding("YIL-02", loc, period=p.plan_period))
-    elif year and start is not None and not start <= year <= end:
+    elif year and start is not None and end is not None and not start <= year <= end:
         out.append(finding("YIL-01", loc or p.src.get("yil"), year=year, period=p.plan_period))
     texts: list[tuple[str, Optional[Loc]]] = [
         (text, p.src.get(f"onsoz:{i}") or Loc(inst.file, ws.INST_FOREWORD.name)) for i, text in enumerate(p.foreword)]
@@ -401,7 +403,8 @@ def _activity_roles(program: Program, partial: bool) -> list[Finding]:
             if t is not None and sub.department not in t.responsibility:
                 groups.setdefault(a.target_code, []).append(a)
         for code, acts in groups.items():
-            if not partial and _unowned(program, inst.target(code)):
+            target = inst.target(code)
+            if not partial and target is not None and _unowned(program, target):
                 continue
             out.append(finding("MTR-04", loc_of(acts[0].src, "hedef"), department=sub.department, target=code,
                                activity=acts[0].code if len(acts) == 1 else "", count=len(acts)))
@@ -420,7 +423,7 @@ def _indicator_values(program: Program, partial: bool) -> list[Finding]:
     inst = program.institution
     year = inst.profile.year
     defs = {d.code: d for d in inst.indicator_defs}
-    submitted = {}
+    submitted: dict[str, Indicator] = {}
     for ind in program.indicators:
         submitted.setdefault(ind.code, ind)
         d = defs.get(ind.code)
@@ -533,8 +536,8 @@ def _matrix(program: Program) -> list[Finding]:
             units = sorted({a.unit_code for a in acts})
             out.append(finding("MTR-03", _target_loc(t), target=t.code, units=", ".join(units),
                                department=units[0] if len(units) == 1 else ""))
-    for code, marks, loc in inst.matrix_unknown:
-        out.append(finding("MTR-05", loc, target=code))
+    for code, _marks, row_loc in inst.matrix_unknown:
+        out.append(finding("MTR-05", row_loc, target=code))
     unknown: dict[str, Optional[Loc]] = {}
     rows = [(t.responsibility, _target_loc(t)) for t in inst.targets] + \
         [(marks, loc) for _, marks, loc in inst.matrix_unknown]
@@ -542,8 +545,8 @@ def _matrix(program: Program) -> list[Finding]:
         for dep in marks:
             if dep not in known and dep not in unknown:
                 unknown[dep] = inst.src.get(f"matris:{dep}") or loc
-    for dep, loc in unknown.items():
-        out.append(finding("MTR-06", loc, department=dep))
+    for dep, dep_loc in unknown.items():
+        out.append(finding("MTR-06", dep_loc, department=dep))
     return out
 
 
@@ -568,19 +571,19 @@ def _numbering(program: Program) -> list[Finding]:
             a = next(a for n, a in items if n == after)
             out.append(finding("KOD-07", loc_of(a.src, "kod"), department=a.unit_code, target=target,
                                activity=a.code, missing=", ".join(f"F{n}" for n in missing)))
-    defs_by_target: dict[str, list[tuple[int, object]]] = {}
+    defs_by_target: dict[str, list[tuple[int, IndicatorDef]]] = {}
     for d in inst.indicator_defs:
         m = _PG_CODE.fullmatch(d.code)
         defs_by_target.setdefault(d.target_code, [])
         if m:
             defs_by_target[d.target_code].append((int(m.group(3)), d))
-    for target, items in sorted(defs_by_target.items(), key=lambda kv: code_numbers(kv[0])):
-        missing = _gaps([n for n, _ in items])
+    for target, def_items in sorted(defs_by_target.items(), key=lambda kv: code_numbers(kv[0])):
+        missing = _gaps([n for n, _ in def_items])
         if missing:
-            after = min(n for n, _ in items if n > missing[0])
-            d = next(d for n, d in items if n == after)
-            prefix = d.code.rsplit(".", 1)[0]
-            out.append(finding("GST-01", loc_of(d.src, "kod"), target=target, indicator=d.code,
+            after = min(n for n, _ in def_items if n > missing[0])
+            gap_def = next(d for n, d in def_items if n == after)
+            prefix = gap_def.code.rsplit(".", 1)[0]
+            out.append(finding("GST-01", loc_of(gap_def.src, "kod"), target=target, indicator=gap_def.code,
                                missing=", ".join(f"{prefix}.{n}" for n in missing)))
     submitted = {i.target_code for i in program.indicators}
     for t in inst.targets:
@@ -634,8 +637,9 @@ def _info_tables(inst: Institution) -> list[Finding]:
                 continue
             for total_col, parts in spec.row_sums:
                 j = _col_index(table, total_col)
-                idx = [_col_index(table, p) for p in parts]
-                if j is None or None in idx:
+                found = [_col_index(table, p) for p in parts]
+                idx = [k for k in found if k is not None]
+                if j is None or len(idx) < len(found):
                     continue
                 typed = _num(row[j]) if j < len(row) else None
                 values = [_num(row[k]) if k < len(row) else None for k in idx]
@@ -672,10 +676,10 @@ def _info_tables(inst: Institution) -> list[Finding]:
     # GNL-03 personnel totals of tables 5, 7, 8 and 9
     totals = []
     for key, column in PERSONNEL_TOTALS:
-        table = inst.info_tables.get(key)
-        got = _table_total(table, column) if table else None
-        if got is not None:
-            totals.append((table, got))
+        personnel = inst.info_tables.get(key)
+        got = _table_total(personnel, column) if personnel else None
+        if personnel is not None and got is not None:
+            totals.append((personnel, got))
     if totals:
         ref_table, (ref_value, _) = totals[0]
         for table, (value, loc) in totals[1:]:
@@ -692,10 +696,11 @@ def _table_total(table: InfoTable, column: str) -> Optional[tuple[float, Loc]]:
     if j is None:
         return None
     for i in range(len(table.rows) - 1, -1, -1):
-        if table.kinds[i] == "total" and j < len(table.rows[i]) and _num(table.rows[i][j]) is not None:
-            return _num(table.rows[i][j]), _cell_loc(table, i, j)
-    values = [_num(r[j]) for r, k in zip(table.rows, table.kinds) if k == "data" and j < len(r)]
-    values = [v for v in values if v is not None]
+        value = _num(table.rows[i][j]) if table.kinds[i] == "total" and j < len(table.rows[i]) else None
+        if value is not None:
+            return value, _cell_loc(table, i, j)
+    cells = [_num(r[j]) for r, k in zip(table.rows, table.kinds) if k == "data" and j < len(r)]
+    values = [v for v in cells if v is not None]
     if not values:
         return None
     return sum(values), Loc(table.file, table.sheet or _SPECS[table.key].sheet, "")

@@ -14,7 +14,7 @@ Form sheets hold one field per row: label in column A, value in column B.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional
 
 from openpyxl.utils import get_column_letter

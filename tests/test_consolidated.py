@@ -13,7 +13,6 @@ from generator.findings import finding, sort_findings
 from generator.model import Activity, Department, Loc
 from generator.reader import read_department, read_institution
 from generator.synthetic import SAMPLE_SIZE, assemble, synthetic_program, write_synthetic_workbooks
-from generator.templates import write_department
 from tests.factory import small_institution, small_submissions
 
 SHEETS = ["Özet", "Hedefler", "Göstergeler", "Faaliyetler", "Birim Toplamları", "Alan Özeti", "Birim Özeti",
@@ -109,8 +108,10 @@ def test_table_totals_agree_with_the_activities(book):
     wb = openpyxl.load_workbook(path, data_only=True)  # cached values of the total rows
     grand = sum(a.total for a in program.activities)
     assert grand == 661_002
-    for sheet, table, col in [("Hedefler", "tHedefler", "Toplam (TL)"), ("Faaliyetler", "tFaaliyetler", "Toplam (TL)"),
-                              ("Alan Özeti", "tAlanOzeti", "Toplam (TL)"), ("Birim Özeti", "tBirimOzeti", "Toplam (TL)")]:
+    for sheet, table, col in [("Hedefler", "tHedefler", "Toplam (TL)"),
+                              ("Faaliyetler", "tFaaliyetler", "Toplam (TL)"),
+                              ("Alan Özeti", "tAlanOzeti", "Toplam (TL)"),
+                              ("Birim Özeti", "tBirimOzeti", "Toplam (TL)")]:
         ws = wb[sheet]
         headers, rows = _table(ws, table)
         assert sum(r[col] or 0 for r in rows) == grand, sheet
@@ -131,7 +132,8 @@ def test_targets_and_indicators(book):
     assert h21["Sorumlu Birim Kodları"] == "D2-ÇDB"
     assert h21["Sorumlu Birimler"] == "Çevre Koruma ve Kontrol Dairesi Başkanlığı"
     assert h21["İş Birliği Yapılacak Birim Kodları"] == "D1-FDB; D3-İDB"
-    assert (h21["Gösterge Sayısı"], h21["Faaliyet Sayısı"], h21["Bütçe (TL)"], h21["Toplam (TL)"]) == (1, 1, 101_002, 101_002)
+    assert (h21["Gösterge Sayısı"], h21["Faaliyet Sayısı"], h21["Bütçe (TL)"], h21["Toplam (TL)"]) == \
+        (1, 1, 101_002, 101_002)
     assert h21["Amaç"] == "Çevreyi korumak." and h21["Alan No"] == 2
     headers, inds = _table(wb["Göstergeler"], "tGostergeler")
     assert "2024 Hedef Değeri" in headers

@@ -6,8 +6,8 @@ import shutil
 
 from generator import TEMPLATE_VERSION
 from generator.merge import merge
-from generator.validate import validate
 from generator.model import Activity, Indicator, Submission, UnitCosts
+from generator.validate import validate
 from tests.factory import (
     check_year,
     clean_institution,

@@ -55,7 +55,10 @@ def test_table_of_contents_has_the_right_page_numbers(converted):
         pytest.skip("pdftotext/pdfinfo (poppler-utils) yok")
     pdf, _ = converted
     pages = pages_text(pdf)
-    squash = lambda s: re.sub(r"\s+", " ", s)  # noqa: E731
+
+    def squash(s: str) -> str:
+        return re.sub(r"\s+", " ", s)
+
     toc_pages = [p for p in pages if "İçindekiler" in p or "Tablo Listesi" in p]
     entries = [(m.group(1).strip(), int(m.group(2))) for p in toc_pages for line in p.splitlines()
                if (m := re.match(r"\s*(.+?)\s*\.{4,}\s*(\d+)\s*$", line))]

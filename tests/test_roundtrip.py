@@ -8,8 +8,8 @@ import pytest
 
 from generator import TEMPLATE_VERSION
 from generator.reader import read_department, read_institution
-from generator.workbook_schema import DEPT_INFO
 from generator.templates import write_department, write_institution
+from generator.workbook_schema import DEPT_INFO
 from tests.factory import small_institution, small_submissions
 
 

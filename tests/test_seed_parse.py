@@ -13,8 +13,8 @@ SEED = ROOT.parent / "shared/seed/balikesir_2024_performans_programi.txt"
 if not SEED.exists():
     pytest.skip(f"seed text not available: {SEED}", allow_module_level=True)
 
-from generator import TEMPLATE_VERSION  # noqa: E402
-from generator.model import TeamMember  # noqa: E402
+from generator import TEMPLATE_VERSION
+from generator.model import TeamMember
 
 _spec = importlib.util.spec_from_file_location("seed_parse", ROOT / "tools" / "seed_parse.py")
 seed_parse = importlib.util.module_from_spec(_spec)

@@ -144,7 +144,10 @@ def test_duplicate_activity_code_in_one_workbook_keeps_both(tmp_path):
 
 def test_negative_amounts_and_unknown_economic_code_in_code():
     sub = Submission(file="x.xlsx", department=FDB)
-    loc = lambda cell: Loc("x.xlsx", "Faaliyetler", cell)  # noqa: E731
+
+    def loc(cell: str) -> Loc:
+        return Loc("x.xlsx", "Faaliyetler", cell)
+
     sub.activities = [Activity("H1.1", "F1", "A", FDB, "", {"03": -5, "10": 7}, off_budget=-1,
                                src={"e03": loc("G5"), "kod": loc("B5"), "butce_disi": loc("O5")})]
     findings = validate_submission(sub)

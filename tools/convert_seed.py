@@ -20,9 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
 
-from generator.pipeline import DEPARTMENTS_DIR, KURUM_FILE  # noqa: E402
-from generator.templates import department_filename, write_department, write_institution  # noqa: E402
-from seed_parse import drop_matching_typed, parse_seed  # noqa: E402
+from seed_parse import drop_matching_typed, parse_seed
+
+from generator.pipeline import DEPARTMENTS_DIR, KURUM_FILE
+from generator.templates import department_filename, write_department, write_institution
 
 DEFAULT_SEED = ROOT.parent / "shared" / "seed" / "balikesir_2024_performans_programi.txt"
 

@@ -15,7 +15,6 @@ gives the same bytes. Edits made to the .docx in Word are kept only if the
 from __future__ import annotations
 
 import copy
-import re
 import sys
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -23,15 +22,18 @@ from xml.sax.saxutils import escape
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from docx import Document  # noqa: E402
-from docx.enum.section import WD_ORIENT  # noqa: E402
-from docx.opc.constants import RELATIONSHIP_TYPE as RT  # noqa: E402
-from docx.oxml import parse_xml  # noqa: E402
-from docx.oxml.ns import nsdecls, qn  # noqa: E402
-from docx.shared import Cm  # noqa: E402
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm
 
-from generator.document import (  # noqa: E402
-    AUTO_WIDTH_CAPTION, TEMPLATE_PATH, fixed_core_properties, normalize_docx,
+from generator.document import (
+    AUTO_WIDTH_CAPTION,
+    TEMPLATE_PATH,
+    fixed_core_properties,
+    normalize_docx,
 )
 
 FONT = "Arial"

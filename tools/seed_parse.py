@@ -55,8 +55,8 @@ from typing import Optional, Union
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from generator import TEMPLATE_VERSION  # noqa: E402
-from generator.model import (  # noqa: E402
+from generator import TEMPLATE_VERSION
+from generator.model import (
     RESPONSIBLE,
     Activity,
     Aim,
@@ -1003,7 +1003,6 @@ class _Parser:
 
     # -- records ------------------------------------------------------------------------
     def build_records(self, bodies: dict[str, _TargetBody]):
-        targets = {t.code: t for t in self.inst.targets}
         aims = {a.code: a for a in self.inst.aims}
         for code, name in self.body_aim_names.items():
             if code in aims and aims[code].name.rstrip(".") != name.rstrip("."):
@@ -1065,7 +1064,6 @@ class _Parser:
     def _pair_activities(self, target: str, body: _TargetBody) -> list[Activity]:
         perf, cost = body.perf, body.cost
         perf_codes = [a.code for a in perf]
-        cost_codes = [a.code for a in cost]
         pairs: list[tuple[Optional[_PerfActivity], Optional[_CostActivity]]] = []
         if perf_codes != [f"F{i}" for i in range(1, len(perf) + 1)]:
             self.note("numbering", target, f"performance table activities {', '.join(perf_codes)}")
@@ -1418,7 +1416,7 @@ def main(argv: Optional[list[str]] = None) -> int:
           f"sum of ceilings {sum(d.ceiling or 0 for d in inst.departments):,} (published {p.total_budget:,})")
     print(f"  policies {len(inst.policies)}, laws {len(inst.laws)}, duties {len(p.duties)}, values {len(p.values)}, "
           f"team {len(p.team)}, narratives {len(inst.narratives)}, control totals {len(inst.control_totals)}")
-    print(f"  info tables: " + ", ".join(f"{k} {len(t.rows)} rows" for k, t in inst.info_tables.items()))
+    print("  info tables: " + ", ".join(f"{k} {len(t.rows)} rows" for k, t in inst.info_tables.items()))
     print(f"  units of measure: {', '.join(inst.units_of_measure)}")
     print("  submissions: " + ", ".join(f"{s.department} {len(s.indicators)}/{len(s.activities)}" for s in subs))
     drop_matching_typed(inst, subs)
