@@ -10,8 +10,15 @@ import pytest
 from generator import safety
 from generator.reader import read_department, read_institution
 from generator.templates import write_department, write_institution
-from tests.factory import check_year, clean_institution, clean_submissions, dept_path, small_institution, \
-    small_submissions, write_year
+from tests.factory import (
+    check_year,
+    clean_institution,
+    clean_submissions,
+    dept_path,
+    small_institution,
+    small_submissions,
+    write_year,
+)
 
 
 @pytest.fixture
