@@ -104,7 +104,8 @@ class _Book:
     def bad_number(self, sheet: str, row: int, col0: int) -> bool:
         """The guard dropped this cell's value as unusable (and reported it)."""
         v = self._verdict
-        return bool(v and v.bad_numbers) and (self.sheet(sheet) or sheet, ws.cell_ref(row, col0)) in v.bad_numbers
+        return v is not None and bool(v.bad_numbers) and \
+            (self.sheet(sheet) or sheet, ws.cell_ref(row, col0)) in v.bad_numbers
 
     def hidden(self, sheet: str) -> bool:
         v = self._verdict

@@ -25,7 +25,7 @@ import copy
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Optional
+from typing import Any, Optional
 
 from lxml import etree
 
@@ -46,8 +46,9 @@ MIN_FONT_PT = 6.5  # the smallest font of a table on a landscape page
 TEXT_WORD_CAP = 2600  # a long body-text word (a URL) may break rather than widen its column beyond this
 DEFAULT_PT = 10.5
 COMFORT_TEXT_W = 1500  # a text column narrower than this (2,65 cm) makes the table smaller or landscape
-FIT_SLACK = 1.04
-JOINT_LINE = "20"  # line height (twips) of the paragraph between two parts of a split table  # measured widths are rounded up by this much: renderers differ slightly
+FIT_SLACK = 1.04  # measured widths are rounded up by this much: renderers differ slightly
+# line height (twips) of the paragraph between two parts of a split table
+JOINT_LINE = "20"
 
 
 # ---------------------------------------------------------------------------
@@ -125,7 +126,8 @@ class _Styles:
             raw[sid] = (based.get(W_VAL) if based is not None else None, size, bold)
         for sid in raw:
             size = bold = None
-            cur, seen = sid, set()
+            cur: Optional[str] = sid
+            seen = set()
             while cur in raw and cur not in seen:
                 seen.add(cur)
                 parent, s, b = raw[cur]
@@ -138,14 +140,14 @@ class _Styles:
 
     def font(self, p) -> tuple[float, bool]:
         """Size (pt) and weight of paragraph ``p`` (its style, overridden by its first run)."""
-        sid = None
+        sid: Optional[str] = None
         ppr = p.find(W_PPR)
         if ppr is not None:
             ps = ppr.find(_q("pStyle"))
             if ps is not None:
                 sid = ps.get(W_VAL)
-        size = self.size.get(sid, self.default_size)
-        bold = self.bold.get(sid, False)
+        size = self.size.get(sid, self.default_size) if sid is not None else self.default_size
+        bold = self.bold.get(sid, False) if sid is not None else False
         r = p.find(W_R)
         rpr = r.find(W_RPR) if r is not None else None
         if rpr is not None:
@@ -167,7 +169,7 @@ _NUMBER = re.compile(r"[\d.,%–\-+()]+")
 
 @dataclass
 class _Cell:
-    tc: object
+    tc: Any  # the lxml <w:tc> element
     col: int
     span: int
     rotated: bool
