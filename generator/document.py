@@ -1,8 +1,11 @@
 """The program document (.docx) rendered from the docxtpl template.
 
-:func:`render_docx` fills ``templates/performans_programi.docx`` (made by
-``tools/make_docx_template.py``; narrative text lives there and may be edited
-in Word) with the data of a :class:`~generator.model.Program`.
+:func:`render_docx` fills ``templates/performans_programi.docx`` (the
+committed template is the source of truth and may be restyled in Word;
+``tools/make_docx_template.py`` only bootstraps it) with the data of a
+:class:`~generator.model.Program`. The year's narrative comes from kurum.xlsx
+(sheet *Metinler*, :mod:`.narrative`), with ``**bold**`` / ``*italic*`` as
+formatted runs.
 
 :func:`build_context` turns the program into the names the template uses.
 All values are ready-made strings: amounts and percentages in Turkish format,
@@ -219,7 +222,7 @@ def computed_info_rows(table: InfoTable) -> list[list]:
     return out
 
 
-def _info_table(table: InfoTable, no: int) -> dict:
+def _info_table(table: InfoTable, no: int, texts: dict[str, list]) -> dict:
     rows = computed_info_rows(table)
     satirlar = []
     for row, kind in zip(rows, table.kinds):
@@ -229,8 +232,10 @@ def _info_table(table: InfoTable, no: int) -> dict:
         else:
             satirlar.append({"tur": "toplam" if kind == "total" else "veri", "etiket": "",
                              "hucreler": [_cell(v) for v in row]})
+    n = table.key.lstrip("t")  # the narrative around it is keyed by the table's number in kurum.xlsx
     return {"no": no, "baslik": table.title, "sutunlar": list(table.columns), "sutun_sayisi": len(table.columns),
-            "satirlar": satirlar, "kaynak": table.source_note}
+            "satirlar": satirlar, "kaynak": table.source_note,
+            "once": texts.get(f"tablo{n}_once", []), "sonra": texts.get(f"tablo{n}_sonra", [])}
 
 
 def _education_texts(table: Optional[InfoTable]) -> tuple[str, str, list, list]:
@@ -273,6 +278,29 @@ def _education_texts(table: Optional[InfoTable]) -> tuple[str, str, list, list]:
     return edu_text, gender_text, edu_chart, status
 
 
+def rich(text: str):
+    """A paragraph's text with its ``**bold**`` / ``*italic*`` marks as formatted runs (``{{r ...}}``)."""
+    from docxtpl import RichText
+
+    from .narrative import spans
+
+    rt = RichText()
+    for span in spans(text or ""):
+        rt.add(span.text, bold=span.bold, italic=span.italic)
+    return rt
+
+
+def _text_blocks(inst: Institution) -> dict[str, list[dict]]:
+    """The narrative blocks of every section (empty list: the template's default text)."""
+    from .narrative import SECTIONS
+
+    out: dict[str, list[dict]] = {key: [] for key in SECTIONS}
+    for block in inst.texts:
+        if block.section in out and block.text.strip():
+            out[block.section].append({"tur": block.kind, "metin": rich(block.text)})
+    return out
+
+
 def build_context(program: Program, draft: bool = False, image=None) -> dict:
     """Everything the template shows, as plain data (strings, lists, dicts).
 
@@ -287,12 +315,14 @@ def build_context(program: Program, draft: bool = False, image=None) -> dict:
         "kurum": prof.name, "kurum_buyuk": upper(prof.name), "yil": year or "",
         "plan_donemi": prof.plan_period, "tarih": prof.date_text,
         "koordinator_birim": prof.coordinator_unit, "baskan": prof.mayor, "baskan_unvan": prof.mayor_title,
-        "onsoz": [p for p in prof.foreword if p and p.strip()],
+        "onsoz": [rich(p) for p in prof.foreword if p and p.strip()],
         "taslak": bool(draft), "taslak_isareti": "TASLAK" if draft else "",
         "ust_bilgi": f"{prof.name} {year} Yılı Performans Programı".strip(),
-        "gorevler": list(prof.duties), "misyon": prof.mission, "vizyon": prof.vision,
-        "degerler": list(prof.values),
+        "gorevler": [rich(t) for t in prof.duties], "misyon": rich(prof.mission) if prof.mission else "",
+        "vizyon": rich(prof.vision) if prof.vision else "",
+        "degerler": [rich(t) for t in prof.values],
     }
+    ctx["metinler"] = metinler = _text_blocks(inst)
     groups: dict[str, list[str]] = {}
     for m in prof.team:
         groups.setdefault(m.group, []).append(f"{m.name}, {m.title}" if m.title else m.name)
@@ -306,10 +336,10 @@ def build_context(program: Program, draft: bool = False, image=None) -> dict:
     areas = sorted(inst.areas, key=lambda a: a.no)
     ctx["mevzuat"] = [{"ad": law.name, "isaretler": ["X" if a.no in law.areas else "" for a in areas]}
                       for law in inst.laws]
-    ctx["alan_aciklamasi"] = "; ".join(f"{a.no}. Alan: {a.name}" for a in areas)
+    ctx["alan_aciklamasi"] = "  ".join(f"{a.no}. ALAN: {a.name}" for a in areas)  # as the published legend
 
     # general-information tables 1–9
-    ctx["fiziksel_tablolar"] = [_info_table(inst.info_tables[k], numbering.next("Tablo"))
+    ctx["fiziksel_tablolar"] = [_info_table(inst.info_tables[k], numbering.next("Tablo"), metinler)
                                 for k in PHYSICAL_TABLES if k in inst.info_tables]
     ctx["insan_tablolar"] = []
     personnel_no = None
@@ -318,7 +348,7 @@ def build_context(program: Program, draft: bool = False, image=None) -> dict:
             no = numbering.next("Tablo")
             if k == "t5":
                 personnel_no = no
-            ctx["insan_tablolar"].append(_info_table(inst.info_tables[k], no))
+            ctx["insan_tablolar"].append(_info_table(inst.info_tables[k], no, metinler))
     edu_text, gender_text, edu_chart, status_chart = _education_texts(inst.info_tables.get("t5"))
     ctx["egitim_metni"] = edu_text
     ctx["cinsiyet_metni"] = gender_text

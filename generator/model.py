@@ -280,6 +280,21 @@ class ReviewItem:
 
 
 @dataclass
+class TextBlock:
+    """One paragraph of the program's own narrative (kurum.xlsx, sheet Metinler).
+
+    ``section`` says where the document shows it (see :data:`generator.narrative.SECTIONS`),
+    ``kind`` is "paragraf", "madde" (bullet) or "ara_baslik" (run-in heading);
+    ``text`` may hold ``**bold**`` and ``*italic*``.
+    """
+
+    section: str
+    kind: str
+    text: str
+    src: dict[str, Loc] = field(default_factory=dict)
+
+
+@dataclass
 class Institution:
     """Everything the coordinator keeps in kurum.xlsx."""
 
@@ -294,6 +309,7 @@ class Institution:
     info_tables: dict[str, InfoTable] = field(default_factory=dict)
     control_totals: list[ControlTotal] = field(default_factory=list)
     narratives: list[Narrative] = field(default_factory=list)
+    texts: list[TextBlock] = field(default_factory=list)  # the narrative, in document order per section
     units_of_measure: list[str] = field(default_factory=list)
     reviews: list[ReviewItem] = field(default_factory=list)  # carried over by new-year, to review
     # matrix rows whose target code is not in the plan: (code, marks, loc)

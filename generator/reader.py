@@ -42,6 +42,7 @@ from .model import (
     Submission,
     Target,
     TeamMember,
+    TextBlock,
     UnitCosts,
 )
 from .turkish import normalize, number
@@ -547,11 +548,35 @@ def _read_institution(book: _Book, findings: list[Finding]) -> Institution:
         inst.reviews = [ReviewItem(v["konu"], v.get("sayfa") or "", v.get("aciklama") or "",
                                    normalize(v.get("durum") or "") == normalize(ws.REVIEWED), src=l)
                         for _, v, l in read_table(cells, ws.INST_REVIEW) if "konu" in v]
+    if ws.INST_TEXTS.name in book.sheetnames:  # older kurum.xlsx files have no Metinler sheet
+        inst.texts = _read_texts(cells)
     for spec in ws.INFO_TABLES:
         table = _read_info_table(cells, spec)
         if table is not None and (table.rows or table.source_note):
             inst.info_tables[spec.key] = table
     return inst
+
+
+def _read_texts(cells: _Cells) -> list[TextBlock]:
+    """The narrative blocks of the Metinler sheet; unknown sections and kinds are findings."""
+    from .narrative import SECTIONS, kind_of
+
+    out = []
+    for _, v, l in read_table(cells, ws.INST_TEXTS):
+        if not {"bolum", "metin"} <= v.keys():
+            continue
+        section = str(v["bolum"]).strip()
+        if section not in SECTIONS:
+            cells.add("TIP-04", l["bolum"], column=ws.INST_TEXTS.col("bolum").header, value=section,
+                      expected="Metinler sayfasındaki bölüm anahtarlarından biri")
+            continue
+        kind = kind_of(v.get("tur"))
+        if not kind:
+            cells.add("TIP-04", l["tur"], column=ws.INST_TEXTS.col("tur").header, value=v.get("tur"),
+                      expected="Paragraf, Madde ya da Ara Başlık")
+            continue
+        out.append(TextBlock(section, kind, str(v["metin"]).strip(), src=l))
+    return out
 
 
 def _read_info_table(cells: _Cells, spec: ws.InfoSpec) -> Optional[InfoTable]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Iterable, Mapping, Optional
 
 import xlsxwriter
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from . import TEMPLATE_VERSION
 from . import workbook_schema as ws
@@ -21,6 +21,7 @@ from .model import (
     Submission,
     Target,
 )
+from .narrative import KIND_LABELS, SECTIONS
 from .turkish import sort_key
 
 INSTRUCTIONS = [
@@ -294,6 +295,8 @@ def institution_rows(inst: Institution) -> dict[str, list[dict]]:
         "anlatim": [{"anahtar": n.key, "metin": n.text, "oran": n.value} for n in inst.narratives],
         "gozden": [{"konu": r.topic, "sayfa": r.sheet, "aciklama": r.todo, "durum": ws.REVIEWED if r.done else None}
                    for r in inst.reviews],
+        "metinler": [{"bolum": t.section, "tur": KIND_LABELS.get(t.kind, t.kind), "metin": t.text}
+                     for t in inst.texts],
     }
 
 
@@ -317,7 +320,9 @@ def write_institution(inst: Institution, path: str | Path) -> Path:
         for spec in ws.INSTITUTION_TABLES:
             sheet = wb.add_worksheet(spec.name)
             _write_table(sheet, f, spec, rows[spec.key], year,
-                         list_ranges={"olcu": units_range, "durum": [ws.REVIEWED]})
+                         list_ranges={"olcu": units_range, "durum": [ws.REVIEWED], **_text_lists(spec)})
+            if spec is ws.INST_TEXTS:
+                _write_text_legend(sheet, f)
             if spec is ws.INST_DEPARTMENTS:
                 _write_matrix(wb.add_worksheet(ws.INST_MATRIX.name), f, ws.INST_MATRIX,
                               [d.code for d in inst.departments],
@@ -330,6 +335,28 @@ def write_institution(inst: Institution, path: str | Path) -> Path:
             _write_info_table(wb.add_worksheet(info.sheet), f, info, inst.info_tables.get(info.key))
         wb.close()
     return path
+
+
+def _text_lists(spec) -> dict[str, object]:
+    """Dropdowns of the Metinler sheet: section keys from the legend beside it, block kinds."""
+    if spec is not ws.INST_TEXTS:
+        return {}
+    col = xl_col_to_name(ws.TEXT_LEGEND_COL)
+    first = ws.HEADER_ROW + 1
+    return {"bolumler": f"=${col}${first}:${col}${first + len(SECTIONS) - 1}",
+            "metin_turleri": list(KIND_LABELS.values())}
+
+
+def _write_text_legend(sheet, f: _Formats) -> None:
+    """The section keys and where the document shows them, beside the Metinler table."""
+    c = ws.TEXT_LEGEND_COL
+    sheet.set_column(c, c, 24)
+    sheet.set_column(c + 1, c + 1, 62)
+    sheet.write_string(ws.HEADER_ROW - 1, c, "Bölüm Anahtarları", f.header)
+    sheet.write_string(ws.HEADER_ROW - 1, c + 1, "Belgedeki Yeri", f.header)
+    for i, (key, where) in enumerate(SECTIONS.items()):
+        sheet.write_string(ws.HEADER_ROW + i, c, key, f.for_kind(ws.CODE, False))
+        sheet.write_string(ws.HEADER_ROW + i, c + 1, where, f.for_kind(ws.TEXT, False))
 
 
 def _write_info_table(sheet, f: _Formats, spec: ws.InfoSpec, table) -> None:

@@ -408,6 +408,23 @@ INST_REVIEW = TableSheet(
     ),
 )
 
+INST_TEXTS = TableSheet(
+    "metinler", "Metinler", "Program Metinleri (Anlatım)",
+    help=(
+        "Belgedeki anlatım metinleri: her satır bir paragraf, madde ya da ara başlıktır ve belgede "
+        "Bölüm sütunundaki yerde, bu sayfadaki sırayla yer alır (bölümlerin listesi sağdadır). "
+        "**kalın** ve *italik* yazılabilir. Metni olmayan bölümde şablonun kendi metni kullanılır."
+    ),
+    columns=(
+        Col("bolum", "Bölüm", CODE, width=22, required=True, choices="bolumler",
+            note="Metnin belgedeki yeri; sağdaki listeden bir anahtar."),
+        Col("tur", "Tür", TEXT, width=12, choices="metin_turleri",
+            note="Paragraf (boş bırakılırsa), Madde (madde imli liste) ya da Ara Başlık."),
+        Col("metin", "Metin", TEXT, width=110, required=True),
+    ),
+)
+TEXT_LEGEND_COL = 4  # 0-based column of the section list beside the Metinler table
+
 INFO_TABLES: tuple[InfoSpec, ...] = (
     InfoSpec("t1", 1, "Hizmet Binaları", (("Sıra No", INT), ("Hizmet Binası", TEXT), ("Sayı", INT))),
     InfoSpec("t2", 2, "Hizmet Araçları",
@@ -437,10 +454,10 @@ INFO_SOURCE_LABEL = "Kaynak:"
 
 INSTITUTION_TABLES = (
     INST_FOREWORD, INST_TEAM, INST_VALUES, INST_DUTIES, INST_AREAS, INST_AIMS, INST_TARGETS,
-    INST_INDICATORS, INST_UNITS, INST_DEPARTMENTS, INST_POLICIES, INST_CONTROL, INST_NARRATIVES, INST_REVIEW,
+    INST_INDICATORS, INST_UNITS, INST_DEPARTMENTS, INST_POLICIES, INST_CONTROL, INST_NARRATIVES, INST_REVIEW, INST_TEXTS,
 )
 # sheets added after the first template version: a kurum.xlsx without them is read as empty
-OPTIONAL_SHEETS = (INST_REVIEW.name,)
+OPTIONAL_SHEETS = (INST_REVIEW.name, INST_TEXTS.name)
 
 
 def cell_sort_key(cell: str) -> tuple:

@@ -19,6 +19,7 @@ from generator.model import (
     Submission,
     Target,
     TeamMember,
+    TextBlock,
     UnitCosts,
 )
 
@@ -57,6 +58,15 @@ def small_institution(year: int = 2024) -> Institution:
     inst.laws = [Law("5393 sayılı Belediye Kanunu", [1, 2]), Law("2872 sayılı Çevre Kanunu", [2])]
     inst.control_totals = [ControlTotal("H1.1", "toplam", 500_000), ControlTotal("H1.1", "03", 200_000)]
     inst.narratives = [Narrative("egitim:Lisans", "personelin %50,00'si lisans", 50.0)]
+    inst.texts = [
+        TextBlock("teskilat", "paragraf", "Kurumun **kendi** metni & <özel> karakterleri."),
+        TextBlock("performans_gostergeleri", "paragraf", "Göstergeler iki grup içinde sınıflandırılmaktadır."),
+        TextBlock("performans_gostergeleri", "madde", "**Girdi göstergeleri:** personel sayısı vb."),
+        TextBlock("performans_gostergeleri", "madde", "**Çıktı göstergeleri:** *eğitilen* kişi sayısı vb."),
+        TextBlock("tablo2_sonra", "paragraf", "NOT:"),
+        TextBlock("tablo2_sonra", "paragraf", "Resmi Araçlar; trafik sigortası yapılan araçlardır."),
+        TextBlock("tablo2_once", "ara_baslik", "Taşıtlar"),
+    ]
     inst.info_tables = {
         "t2": InfoTable("t2", "Hizmet Araçları", ["Araç Türü", "Resmi", "Kiralık", "Toplam"],
                         rows=[["Otomobil", 1, 2, 3], ["Otobüs", 4, 0, 4], ["Toplam", 5, 2, 7]],

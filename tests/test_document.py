@@ -469,15 +469,53 @@ def test_a_blank_institution_renders():
     assert d.paragraphs[0].text == "BOŞ BELEDİYE"
 
 
-def test_template_is_the_scripts_output(tmp_path):
+def test_template_script_is_a_deterministic_bootstrap_whose_output_renders(tmp_path):
+    """tools/make_docx_template.py can rebuild a template from scratch; the committed .docx is the source."""
     from tools.make_docx_template import main
 
     a = main(tmp_path / "a.docx").read_bytes()
     b = main(tmp_path / "b.docx").read_bytes()
     assert a == b
-    assert a == TEMPLATE_PATH.read_bytes(), (
-        "templates/performans_programi.docx differs from tools/make_docx_template.py: run "
-        "`python tools/make_docx_template.py` (or port the Word edits into the script)")
+    render_bytes(program(), template=tmp_path / "a.docx", strict=True)
+
+
+def _word_like_edit(src, dst) -> None:
+    """What saving in Word does to a template: a restyled body text, a new fixed paragraph, and
+    Jinja tags split over several runs with proofing marks between them."""
+    import re
+
+    d = docx.Document(str(src))
+    d.styles["Body Text"].font.size = docx.shared.Pt(12.5)
+    d.styles["Body Text"].font.name = "Cambria"
+    heading = next(p for p in d.paragraphs if p.text == "B. Teşkilat Yapısı")
+    heading._p.addnext(docx.oxml.parse_xml(
+        '<w:p xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:pPr>'
+        '<w:pStyle w:val="BodyText"/></w:pPr><w:r><w:t>Koordinatörün Word\'de eklediği paragraf.</w:t></w:r></w:p>'))
+    d.save(str(dst))
+    with zipfile.ZipFile(dst) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    xml = parts["word/document.xml"].decode()
+    split = ('{{ kurum_buyuk }}', '{{ kurum_</w:t></w:r><w:proofErr w:type="spellStart"/>'
+             '<w:r><w:rPr><w:b/></w:rPr><w:t>buyuk</w:t></w:r><w:proofErr w:type="spellEnd"/><w:r><w:t> }}')
+    assert split[0] in xml
+    xml = xml.replace(*split)
+    xml = re.sub(r"<w:p>", '<w:p w:rsidR="00A1B2C3" w:rsidRDefault="00A1B2C3">', xml)
+    parts["word/document.xml"] = xml.encode()
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+
+
+def test_a_word_edit_of_the_committed_template_is_what_the_build_uses(tmp_path):
+    """The coordinator restyles the template in Word; no script needs to be run for the build to use it."""
+    edited = tmp_path / "performans_programi.docx"
+    _word_like_edit(TEMPLATE_PATH, edited)
+    d = open_doc(render_bytes(program(), template=edited, strict=True))
+    assert d.paragraphs[0].text == "ÖRNEK BÜYÜKŞEHİR BELEDİYESİ"
+    assert d.styles["Body Text"].font.size == docx.shared.Pt(12.5)
+    assert d.styles["Body Text"].font.name == "Cambria"
+    texts = [p.text for p in d.paragraphs]
+    assert texts[texts.index("B. Teşkilat Yapısı") + 1] == "Koordinatörün Word'de eklediği paragraf."
 
 
 def test_unknown_unit_keeps_totals_consistent():

@@ -1,16 +1,20 @@
-"""Build ``templates/performans_programi.docx``, the docxtpl template of the program.
+"""Bootstrap ``templates/performans_programi.docx``, the docxtpl template of the program.
 
 Run from the repository root:  ``python tools/make_docx_template.py``
 
-The template is an ordinary Word document: the coordinator may open it in
-Word, edit the narrative text, styles, header and footer, and save it. The
-data comes from the workbooks through the Jinja tags ({{ ... }}, {%p ... %},
-{%tr ... %}, {%tc ... %}) that :mod:`generator.document` fills in; the names
-it provides are listed in that module (``build_context``).
+The committed .docx is the source of truth: the coordinator opens it in
+Word, restyles it (styles, header and footer, fixed text) and saves it, and
+the build uses it as it is. This script only builds a template from scratch
+(a new layout, or after a change of the data it shows); running it
+overwrites Word edits, so port those into the script first or apply the
+script's change to the .docx by hand. The tests render the committed .docx
+and this script's output, each with every name the context provides.
 
-This script is the reproducible source of the template: the same script
-gives the same bytes. Edits made to the .docx in Word are kept only if the
-.docx is committed instead of re-generated.
+The year's prose is not here: it comes from kurum.xlsx (sheet *Metinler*,
+:mod:`generator.narrative`); the texts below are the defaults a section
+shows when the workbook has none. The data come from the workbooks through
+the Jinja tags ({{ ... }}, {{r ... }}, {%p ... %}, {%tr ... %}, {%tc ... %})
+that :mod:`generator.document` fills in. The same script gives the same bytes.
 """
 from __future__ import annotations
 
@@ -512,6 +516,30 @@ def build(doc) -> None:
     base_sect = b.sect
     W = PORTRAIT_W
 
+    def section(key: str, default=None) -> None:
+        """The year's text blocks of ``key`` (kurum.xlsx, sheet Metinler) in their styles;
+        ``default`` (the template's own text) when the workbook has none for it."""
+        blocks(f"metinler.{key}", default)
+
+    def blocks(expr: str, default=None) -> None:
+        b.tag(f"{{%p if {expr} %}}")
+        b.tag(f"{{%p for blok in {expr} %}}")
+        b.tag("{%p if blok.tur == 'madde' %}")
+        b.p("{{r blok.metin }}", "ListBullet")
+        b.tag("{%p elif blok.tur == 'ara_baslik' %}")
+        b.p("{{r blok.metin }}", "AraBaslik")
+        b.tag("{%p else %}")
+        b.p("{{r blok.metin }}", "BodyText")
+        b.tag("{%p endif %}")
+        b.tag("{%p endfor %}")
+        if default is not None:
+            b.tag("{%p else %}")
+            default()
+        b.tag("{%p endif %}")
+
+    def texts(*paragraphs: str):
+        return lambda: [b.p(t, "BodyText") for t in paragraphs]
+
     # ------------------------------------------------------------- cover
     b.p("{{ kurum_buyuk }}", "KapakKurum")
     b.p("{{ yil }}", "KapakYil")
@@ -530,7 +558,7 @@ def build(doc) -> None:
     b.tag("{%p if onsoz %}")
     b.p("Sunuş", "OnBaslik", page_break=True)
     b.tag("{%p for paragraf in onsoz %}")
-    b.p("{{ paragraf }}", "BodyText")
+    b.p("{{r paragraf }}", "BodyText")
     b.tag("{%p endfor %}")
     b.p("{{ baskan }}", "Imza", runs=r("{{ baskan }}", bold=True), before=480)
     b.p("{{ baskan_unvan }}", "Imza")
@@ -572,23 +600,21 @@ def build(doc) -> None:
     # ------------------------------------------------------------- 1- Genel Bilgiler
     b.p("1- Genel Bilgiler", "Heading1")
     b.p("A. Görev, Yetki ve Sorumluluklar", "Heading2")
-    b.p("Büyükşehir belediyelerinin görev, yetki ve sorumlulukları, 5393 sayılı Belediye Kanunu'nun 14. maddesi "
+    section("gorevler", texts(
+        "Büyükşehir belediyelerinin görev, yetki ve sorumlulukları, 5393 sayılı Belediye Kanunu'nun 14. maddesi "
         "ile 5216 sayılı Büyükşehir Belediyesi Kanunu'nun 7, 8, 9, 10 ve 11. maddelerinde düzenlenmiştir. Buna "
-        "göre {{ kurum }} Başkanlığının görev, yetki ve sorumlulukları şunlardır:", "BodyText")
+        "göre {{ kurum }} Başkanlığının görev, yetki ve sorumlulukları şunlardır:"))
     b.tag("{%p for gorev in gorevler %}")
-    b.p("{{ gorev }}", "ListBullet")
+    b.p("{{r gorev }}", "ListBullet")
     b.tag("{%p endfor %}")
-    b.p("Performans programları, kurumların beş yıllık stratejik planları çerçevesinde hazırlanan ve bir yıllık "
-        "başarı hedeflerini belirleyen belgelerdir. Performans programı yatırım programı ve bütçenin "
-        "hazırlanmasına temel oluşturur; bu nedenle bütçe tasarısından önce hazırlanarak Belediye Encümenince "
-        "görüşülmesinin ardından Belediye Meclisince kabul edilir. Performans programındaki hedefler, stratejik "
-        "plandaki amaç ve hedeflerle uyumlu olmak zorundadır.", "BodyText")
+    section("gorevler_sonu")
 
     b.tag("{%p if mevzuat %}")
     b.p("{{ kurum }} Faaliyetlerini Düzenleyen Kanun ve Düzenlemeler", "Heading3")
-    b.p("{{ kurum }}, 5393 sayılı Belediye Kanunu ve 5216 sayılı Büyükşehir Belediyesi Kanunu hükümlerine göre "
+    section("mevzuat", texts(
+        "{{ kurum }}, 5393 sayılı Belediye Kanunu ve 5216 sayılı Büyükşehir Belediyesi Kanunu hükümlerine göre "
         "faaliyetlerini yürütmektedir. İdarenin faaliyetlerini düzenleyen yasal mevzuat ile bu mevzuatın "
-        "stratejik alanlarla ilişkisi aşağıdaki tabloda gösterilmiştir.", "BodyText")
+        "stratejik alanlarla ilişkisi aşağıdaki tabloda gösterilmiştir."))
     wl = [W - 3 * TAG_W, TAG_W, TAG_W, TAG_W]
     b.table(table(wl, [
         row(cell("Yasal Mevzuat", "TabloBaslik", w=wl[0], fill=HEAD_FILL),
@@ -606,31 +632,22 @@ def build(doc) -> None:
     b.tag("{%p endif %}")
 
     b.p("B. Teşkilat Yapısı", "Heading2")
-    b.p("{{ kurum }} kurumsal yapısı, 5216 sayılı Büyükşehir Belediyesi Kanunu'nda belirtildiği üzere (Madde 3) "
-        "Belediye Meclisi, Belediye Encümeni ve Belediye Başkanlığından oluşmaktadır.", "BodyText")
-    b.p("Belediye Başkanı; belediye idaresinin başı ve tüzel kişiliğinin temsilcisidir. Belediye başkanı, "
+    section("teskilat", texts(
+        "{{ kurum }} kurumsal yapısı, 5216 sayılı Büyükşehir Belediyesi Kanunu'nda belirtildiği üzere (Madde 3) "
+        "Belediye Meclisi, Belediye Encümeni ve Belediye Başkanlığından oluşmaktadır.",
+        "Belediye Başkanı; belediye idaresinin başı ve tüzel kişiliğinin temsilcisidir. Belediye başkanı, "
         "ilgili kanunda gösterilen esas ve usullere göre belediye sınırları içindeki seçmenler tarafından "
-        "doğrudan seçilir. (Madde 17)", "BodyText")
-    b.p("Belediye Meclisi; belediyenin karar organıdır ve ilgili kanunda gösterilen esas ve usullere göre "
-        "seçilen üyelerden oluşur. Belediye başkanı, belediye meclisinin başkanıdır. (Madde 12)", "BodyText")
-    b.p("Belediye Encümeni; belediye başkanının başkanlığında, belediye meclisinin kendi üyeleri arasından bir "
+        "doğrudan seçilir. (Madde 17)",
+        "Belediye Meclisi; belediyenin karar organıdır ve ilgili kanunda gösterilen esas ve usullere göre "
+        "seçilen üyelerden oluşur. Belediye başkanı, belediye meclisinin başkanıdır. (Madde 12)",
+        "Belediye Encümeni; belediye başkanının başkanlığında, belediye meclisinin kendi üyeleri arasından bir "
         "yıl için gizli oyla seçeceği beş üye ile biri genel sekreter, biri mali hizmetler birim amiri olmak "
-        "üzere belediye başkanının her yıl birim amirleri arasından seçeceği beş üyeden oluşur. (Madde 16)",
-        "BodyText")
-    b.tag("{%p if birimler %}")
-    b.p("İdarenin harcama birimleri ve bu programda kullanılan birim kodları aşağıda yer almaktadır.", "BodyText")
+        "üzere belediye başkanının her yıl birim amirleri arasından seçeceği beş üyeden oluşur. (Madde 16)"))
     wd = [tw(3.0), W - tw(3.0)]
-    b.table(table(wd, [
-        row(cell("Birim Kodu", "TabloBaslik", w=wd[0], fill=HEAD_FILL),
-            cell("Harcama Birimi", "TabloBaslik", w=wd[1], fill=HEAD_FILL), header=True),
-        tag_row("{%tr for birim in birimler %}", 2, wd),
-        row(cell("{{ birim.kod }}", w=wd[0]), cell("{{ birim.ad }}", w=wd[1])),
-        tag_row("{%tr endfor %}", 2, wd),
-    ]))
-    b.tag("{%p endif %}")
 
     def info_table_block(loop_var: str) -> None:
         b.tag(f"{{%p for tablo in {loop_var} %}}")
+        blocks("tablo.once")
         caption(b, "Tablo", "{{ tablo.no }}", "{{ tablo.baslik }}")
         wi = [TAG_W, W - 2 * TAG_W, TAG_W]
 
@@ -664,6 +681,7 @@ def build(doc) -> None:
         b.tag("{%p else %}")
         b.p("", "KaynakNotu")
         b.tag("{%p endif %}")
+        blocks("tablo.sonra")
         b.tag("{%p endfor %}")
 
     def chart_block(var: str) -> None:
@@ -671,51 +689,61 @@ def build(doc) -> None:
         caption(b, "Grafik", f"{{{{ {var}.no }}}}", f"{{{{ {var}.baslik }}}}", before=60, after=240)
 
     b.p("C. Fiziksel Kaynaklar", "Heading2")
-    b.p("İdarenin hizmet binaları, hizmet araçları, teknolojik kaynakları ve kullandığı yazılımlar aşağıdaki "
-        "tablolarda gösterilmiştir.", "BodyText")
+    section("fiziksel", texts(
+        "İdarenin hizmet binaları, hizmet araçları, teknolojik kaynakları ve kullandığı yazılımlar aşağıdaki "
+        "tablolarda gösterilmiştir."))
     info_table_block("fiziksel_tablolar")
 
     b.p("D. İnsan Kaynakları", "Heading2")
-    b.p("İdarenin sunduğu hizmetler; kadrolu memur, işçi, sözleşmeli ve şirket personeli ile yürütülmektedir. "
-        "İnsan kaynaklarına ilişkin nicel ve nitel değerlendirmeler aşağıdaki tablo ve grafiklerde verilmiştir.",
-        "BodyText")
-    b.tag("{%p if egitim_metni %}")
-    b.p("Kurum personelinin istihdam türlerine, eğitim ve cinsiyet durumuna göre dağılımı aşağıda analiz "
-        "edilmiştir. {{ personel_tablo_e }} göre İdare personelinin {{ egitim_metni }} eğitim "
-        "seviyesindedir.", "BodyText")
-    b.tag("{%p endif %}")
-    b.tag("{%p if cinsiyet_metni %}")
-    b.p("Personelin {{ cinsiyet_metni }} personelden oluşmaktadır.", "BodyText")
-    b.tag("{%p endif %}")
+
+    def human_default() -> None:
+        b.p("İdarenin sunduğu hizmetler; kadrolu memur, işçi, sözleşmeli ve şirket personeli ile yürütülmektedir. "
+            "İnsan kaynaklarına ilişkin nicel ve nitel değerlendirmeler aşağıdaki tablo ve grafiklerde "
+            "verilmiştir.", "BodyText")
+        b.tag("{%p if egitim_metni %}")
+        b.p("Kurum personelinin istihdam türlerine, eğitim ve cinsiyet durumuna göre dağılımı aşağıda analiz "
+            "edilmiştir. {{ personel_tablo_e }} göre İdare personelinin {{ egitim_metni }} eğitim "
+            "seviyesindedir.", "BodyText")
+        b.tag("{%p endif %}")
+        b.tag("{%p if cinsiyet_metni %}")
+        b.p("Personelin {{ cinsiyet_metni }} personelden oluşmaktadır.", "BodyText")
+        b.tag("{%p endif %}")
+
+    section("insan", human_default)
     info_table_block("insan_tablolar")
     b.tag("{%p for grafik in insan_grafikleri %}")
     chart_block("grafik")
     b.tag("{%p endfor %}")
 
     b.p("E. Diğer Hususlar", "Heading2")
-    b.p("{{ plan_donemi }} dönemi {{ kurum }} Stratejik Planına göre {{ yil }} yılında ulaşılması planlanan amaç "
+    section("diger_hususlar", texts(
+        "{{ plan_donemi }} dönemi {{ kurum }} Stratejik Planına göre {{ yil }} yılında ulaşılması planlanan amaç "
         "ve hedefler doğrultusunda gerçekleştirilecek faaliyetleri, bu faaliyetlerin göstergelerini ve "
         "maliyetlerini içeren {{ yil }} Yılı Performans Programının hazırlık çalışmalarında; Kamu İdarelerince "
         "Hazırlanacak Stratejik Planlar ve Performans Programları ile Faaliyet Raporlarına İlişkin Usul ve "
         "Esaslar Hakkında Yönetmelik ile Hazine ve Maliye Bakanlığınca yayımlanan Performans Programı Hazırlama "
-        "Rehberi esas alınmıştır.", "BodyText")
-    b.p("Program; harcama birimlerinin doldurduğu çalışma kitaplarındaki göstergeler ve faaliyet maliyetleri "
-        "ile Strateji Geliştirme biriminin tuttuğu stratejik plan bilgilerinden derlenmiştir. Tablolardaki "
-        "bütün toplamlar, kalemlerinden hesaplanmıştır.", "BodyText")
+        "Rehberi esas alınmıştır."))
 
     # ------------------------------------------------------------- 2- Performans Bilgileri
     b.p("2- Performans Bilgileri", "Heading1")
     b.p("A. Temel Politika ve Öncelikler", "Heading2")
-    b.p("{{ kurum }} {{ yil }} Yılı Performans Programı, Kalkınma Planı, Orta Vadeli Program ve Cumhurbaşkanlığı "
-        "Yıllık Programında yer verilen temel politika ve öncelikler incelenerek hazırlanmış; üst politika "
-        "belgeleriyle uyumlu olması gözetilmiştir.", "BodyText")
-    b.p("Kalkınma Planında yerel yönetimler için temel amaç; yerel yönetimlerin etkin, hızlı ve kaliteli hizmet "
-        "sunabilen, dezavantajlı kesimlerin ihtiyaçlarını gözeten, katılımcı, mali sürdürülebilirliği sağlamış, "
-        "şeffaf ve hesap verebilir bir yapıya kavuşturularak vatandaş memnuniyetinin üst düzeye çıkarılmasıdır.",
-        "BodyText")
+
+    def policy_default() -> None:
+        texts(
+            "{{ kurum }} {{ yil }} Yılı Performans Programı, Kalkınma Planı, Orta Vadeli Program ve "
+            "Cumhurbaşkanlığı Yıllık Programında yer verilen temel politika ve öncelikler incelenerek hazırlanmış; "
+            "üst politika belgeleriyle uyumlu olması gözetilmiştir.",
+            "Kalkınma Planında yerel yönetimler için temel amaç; yerel yönetimlerin etkin, hızlı ve kaliteli hizmet "
+            "sunabilen, dezavantajlı kesimlerin ihtiyaçlarını gözeten, katılımcı, mali sürdürülebilirliği "
+            "sağlamış, şeffaf ve hesap verebilir bir yapıya kavuşturularak vatandaş memnuniyetinin üst düzeye "
+            "çıkarılmasıdır.")()
+        b.tag("{%p if politikalar %}")
+        b.p("{{ kurum }} {{ yil }} Yılı Performans Programı, aşağıdaki tabloda yer alan politikalarla uyumlu "
+            "olarak hazırlanmıştır.", "BodyText")
+        b.tag("{%p endif %}")
+
+    section("temel_politika", policy_default)
     b.tag("{%p if politikalar %}")
-    b.p("{{ kurum }} {{ yil }} Yılı Performans Programı, aşağıdaki tabloda yer alan politikalarla uyumlu olarak "
-        "hazırlanmıştır.", "BodyText")
     wp = [tw(2.2), W - tw(2.2)]
     b.table(table(wp, [
         row(cell("Satır No.", "TabloBaslik", w=wp[0], fill=HEAD_FILL),
@@ -727,42 +755,45 @@ def build(doc) -> None:
     b.tag("{%p endif %}")
 
     b.p("B. Amaç ve Hedefler", "Heading2")
-    b.p("{{ kurum }} {{ plan_donemi }} Stratejik Planı {{ alan_sayisi }} stratejik alana ilişkin {{ amac_sayisi }} "
+    section("amac_hedefler", texts(
+        "{{ kurum }} {{ plan_donemi }} Stratejik Planı {{ alan_sayisi }} stratejik alana ilişkin {{ amac_sayisi }} "
         "stratejik amaç ve {{ hedef_sayisi }} hedeften oluşmaktadır. Bu amaç ve hedeflere yön veren kavramlar "
-        "misyon ve vizyon ifadeleridir.", "BodyText")
+        "misyon ve vizyon ifadeleridir."))
     b.tag("{%p if misyon %}")
     b.p("Misyonumuz", "AraBaslik")
-    b.p("{{ misyon }}", "BodyText")
+    b.p("{{r misyon }}", "BodyText")
     b.tag("{%p endif %}")
     b.tag("{%p if vizyon %}")
     b.p("Vizyonumuz", "AraBaslik")
-    b.p("{{ vizyon }}", "BodyText")
+    b.p("{{r vizyon }}", "BodyText")
     b.tag("{%p endif %}")
     b.tag("{%p if degerler %}")
     b.p("İlkelerimiz ve Temel Değerlerimiz", "AraBaslik")
     b.tag("{%p for deger in degerler %}")
-    b.p("{{ deger }}", "ListBullet")
+    b.p("{{r deger }}", "ListBullet")
     b.tag("{%p endfor %}")
     b.tag("{%p endif %}")
     b.p("Performans Hedefleri", "AraBaslik")
-    b.p("Performans hedefleri; kamu idarelerinin stratejik planlarında yer alan amaç ve hedeflerine ulaşmak için "
+    section("performans_hedefleri", texts(
+        "Performans hedefleri; kamu idarelerinin stratejik planlarında yer alan amaç ve hedeflerine ulaşmak için "
         "program döneminde gerçekleştirmeyi planladıkları çıktı ve sonuç odaklı hedeflerdir. Bir yıllık süre "
         "içinde gerçekleştirilecek faaliyetler sonucunda elde edilecek sonuçları tanımlar ve o yıl ayrılan "
-        "bütçe büyüklükleri göz önünde bulundurularak belirlenir.", "BodyText")
-    b.p("{{ kurum }} {{ yil }} yılı performans hedefleri, {{ plan_donemi }} dönemi Stratejik Planında yer alan "
+        "bütçe büyüklükleri göz önünde bulundurularak belirlenir.",
+        "{{ kurum }} {{ yil }} yılı performans hedefleri, {{ plan_donemi }} dönemi Stratejik Planında yer alan "
         "amaç ve hedefler doğrultusunda {{ yil }} yılı içinde ulaşılmak istenen performans düzeylerini "
         "göstermektedir. Hedefler belirlenirken tek bir harcama birimine yönelik olmaktan çok, idare düzeyinde "
-        "belirlenen ve birden fazla harcama birimini ilgilendiren hedefler olmalarına önem verilmiştir.",
-        "BodyText")
+        "belirlenen ve birden fazla harcama birimini ilgilendiren hedefler olmalarına önem verilmiştir."))
     b.p("Performans Göstergeleri", "AraBaslik")
-    b.p("Performans göstergeleri; performans hedeflerine ulaşılıp ulaşılmadığını ya da ne ölçüde ulaşıldığını "
+    section("performans_gostergeleri", texts(
+        "Performans göstergeleri; performans hedeflerine ulaşılıp ulaşılmadığını ya da ne ölçüde ulaşıldığını "
         "ölçmek, izlemek ve değerlendirmek için kullanılan, sayısal olarak ifade edilen araçlardır. Göstergeler "
         "performans hedefleriyle ilgili, temel nitelikte, ölçülebilir ve karşılaştırılabilir olacak şekilde "
-        "belirlenmiştir.", "BodyText")
+        "belirlenmiştir."))
     b.p("Performans Verilerinin Kaynakları ve Güvenilirliği", "AraBaslik")
-    b.p("Yıl sonunda hazırlanacak faaliyet raporu, performans göstergelerine ilişkin kayıtlara, istatistiklere "
+    section("veri_kaynaklari", texts(
+        "Yıl sonunda hazırlanacak faaliyet raporu, performans göstergelerine ilişkin kayıtlara, istatistiklere "
         "ve çizelgelere dayanacaktır. Her harcama birimi, sorumlu olduğu göstergelerin verilerini düzenli olarak "
-        "kayıt altına alır ve birim yöneticisinin onayıyla Strateji Geliştirme birimine iletir.", "BodyText")
+        "kayıt altına alır ve birim yöneticisinin onayıyla Strateji Geliştirme birimine iletir."))
 
     b.p("Stratejik Alanlar, Amaçlar ve Hedefler", "Heading3")
     b.tag("{%p for alan in alanlar %}")
@@ -778,8 +809,9 @@ def build(doc) -> None:
     b.tag("{%p endfor %}")
 
     b.p("Stratejik Hedefler ve İlişkili Birimleri", "Heading3")
-    b.p("Performans hedeflerinden sorumlu (S) ve hedeflere iş birliğiyle katkı veren (i) harcama birimleri, "
-        "aşağıdaki birim kodlarıyla {{ matris_tablo_de }} gösterilmiştir.", "BodyText")
+    section("hedef_birimleri", texts(
+        "Performans hedeflerinden sorumlu (S) ve hedeflere iş birliğiyle katkı veren (i) harcama birimleri, "
+        "aşağıdaki birim kodlarıyla {{ matris_tablo_de }} gösterilmiştir."))
     b.table(table(wd, [
         row(cell("Birim Kodu", "TabloBaslik", w=wd[0], fill=HEAD_FILL),
             cell("Birim Adı", "TabloBaslik", w=wd[1], fill=HEAD_FILL), header=True),
@@ -809,13 +841,15 @@ def build(doc) -> None:
 
     # ------------------------------------------------------------- C. targets
     b.p("C. Performans Hedef ve Göstergeleri ile Faaliyetler", "Heading2")
-    b.p("Bu bölümde her stratejik alan altında amaçlar, performans hedefleri, hedeflerin performans göstergeleri "
+    section("faaliyetler", texts(
+        "Bu bölümde her stratejik alan altında amaçlar, performans hedefleri, hedeflerin performans göstergeleri "
         "ile faaliyetlerin kaynak ihtiyaçları yer almaktadır. Performans hedefi tablolarında faaliyetlerin bütçe "
         "ve bütçe dışı kaynak ihtiyacı, faaliyet maliyetleri tablolarında ise bütçe kaynak ihtiyacının ekonomik "
-        "sınıflandırmaya göre dağılımı gösterilmiştir.", "BodyText")
+        "sınıflandırmaya göre dağılımı gösterilmiştir."))
     b.p("İdare Performans Tablosu", "Heading3")
-    b.p("İdarenin performans hedeflerine göre kaynak ihtiyacı ve her hedefin toplam içindeki payı aşağıdaki "
-        "tabloda özetlenmiştir.", "BodyText")
+    section("idare_performans", texts(
+        "İdarenin performans hedeflerine göre kaynak ihtiyacı ve her hedefin toplam içindeki payı aşağıdaki "
+        "tabloda özetlenmiştir."))
     caption(b, "Tablo", "{{ idare_performans.no }}", "İdare Performans Tablosu")
     wi = [W - 4 * tw(2.45) + tw(0.45), tw(2.45), tw(2.25), tw(2.45), tw(1.55)]
     wi[0] = W - sum(wi[1:])
@@ -925,10 +959,11 @@ def build(doc) -> None:
 
     # ------------------------------------------------------------- D. total resource need
     b.p("D. İdarenin Toplam Kaynak İhtiyacı", "Heading2", page_break=True)
-    b.p("İdarenin {{ yil }} yılı toplam kaynak ihtiyacı; performans hedeflerine yönelik faaliyetlerin "
+    section("kaynak_ihtiyaci", texts(
+        "İdarenin {{ yil }} yılı toplam kaynak ihtiyacı; performans hedeflerine yönelik faaliyetlerin "
         "maliyetleri ile harcama birimlerinin personel ve genel yönetim giderlerinden oluşmaktadır. Harcama "
         "birimleri itibarıyla kaynak ihtiyacı {{ birim_kaynak_de }}, ekonomik sınıflandırmaya göre "
-        "dağılımı Toplam Kaynak İhtiyacı Tablosunda gösterilmiştir.", "BodyText")
+        "dağılımı Toplam Kaynak İhtiyacı Tablosunda gösterilmiştir."))
     caption(b, "Tablo", "{{ birim_kaynak.no }}", "Harcama Birimlerine Göre Toplam Kaynak İhtiyacı")
     wu = [W - tw(2.3) - tw(3.9) - tw(3.3), tw(2.3), tw(3.9), tw(3.3)]
 
@@ -965,9 +1000,10 @@ def build(doc) -> None:
     b.tag("{%p endif %}")
 
     b.p("Toplam Kaynak İhtiyacı Tablosu", "Heading3")
-    b.p("Performans hedeflerine yönelik faaliyetlerin bütçe kaynak ihtiyacının ekonomik sınıflandırmaya göre "
+    section("toplam_kaynak", texts(
+        "Performans hedeflerine yönelik faaliyetlerin bütçe kaynak ihtiyacının ekonomik sınıflandırmaya göre "
         "dağılımı, bütçe dışı kaynaklar ile personel ve genel yönetim giderleri aşağıdaki tabloda "
-        "gösterilmiştir.", "BodyText")
+        "gösterilmiştir."))
     caption(b, "Tablo", "{{ toplam_kaynak.no }}", "Toplam Kaynak İhtiyacı Tablosu")
     wk = [W - 3 * tw(2.9), tw(2.9), tw(2.9), tw(2.9)]
 
@@ -999,8 +1035,9 @@ def build(doc) -> None:
     # ------------------------------------------------------------- 3- Ekler
     b.p("3- Ekler", "Heading1")
     b.p("Faaliyetlerden Sorumlu Harcama Birimlerine İlişkin Tablo", "Heading2")
-    b.p("Harcama birimlerinin sorumlu olduğu faaliyetler, birimler alfabetik sırada olmak üzere amaç ve hedefleri "
-        "ile birlikte aşağıda listelenmiştir.", "BodyText")
+    section("ekler", texts(
+        "Harcama birimlerinin sorumlu olduğu faaliyetler, birimler alfabetik sırada olmak üzere amaç ve "
+        "hedefleri ile birlikte aşağıda listelenmiştir."))
     we = [tw(6.8), W - tw(6.8)]
     b.tag("{%p for birim in ekler %}")
     b.table(table(we, [

@@ -74,6 +74,7 @@ from generator.model import (
     Submission,
     Target,
     TeamMember,
+    TextBlock,
     UnitCosts,
 )
 
@@ -318,6 +319,7 @@ class _Parser:
         self.parse_narratives()
         self.parse_policies()
         self.parse_mission_vision_values()
+        self.parse_texts()
         self.parse_plan_lists()
         self.parse_departments()
         self.parse_matrix()
@@ -593,6 +595,70 @@ class _Parser:
             p.values.append(clean(self.line(n)[2:]))
             n += 1
         p.src.update(mission=self.loc(m), vision=self.loc(v))
+
+    # -- the narrative (kurum.xlsx, sheet Metinler) -------------------------------------
+    def _text_blocks(self, section: str, start: int, end: int, *, skip_tables: bool = True) -> None:
+        """The prose of lines start..end-1 as blocks of ``section`` (tables and blank lines skipped).
+
+        "- " lines are bullets; a line that continues a sentence cut by a page
+        break (previous block without final punctuation, this one starting in
+        lower case) is joined to the previous block; a bullet that starts in
+        lower case after a list is the list's closing clause, a paragraph.
+        """
+        blocks = self.inst.texts
+        first = len(blocks)
+        for n in range(start, end):
+            raw = self.line(n)
+            if skip_tables and "\t" in raw:
+                continue
+            text = clean(raw)
+            if not text:
+                continue
+            m = re.match(r"^-\s+(.*)$", text)
+            body = m.group(1) if m else text
+            prev = blocks[-1] if len(blocks) > first else None
+            if prev is not None and body[:1].islower() and not prev.text.endswith((".", ":", ";", "!", "?", ",")):
+                prev.text += " " + body
+                self.note("texts", f"line {n}", f"page-break continuation '{short(body, 30)}' joined")
+                continue
+            kind = "madde" if m else "paragraf"
+            if m and body[:1].islower() and prev is not None and prev.kind == "madde":
+                kind = "paragraf"
+                self.note("texts", f"line {n}", f"closing clause '{short(body, 30)}' of a list kept as a paragraph")
+            blocks.append(TextBlock(section, kind, body, src={"metin": self.loc(n)}))
+
+    def parse_texts(self) -> None:
+        """Every narrative block of the published text, keyed by the section that shows it."""
+        find = self.find
+        a = find(r"^A\. Görev, Yetki ve Sorumluluklar$")
+        first_duty = next(n for n in range(a + 1, len(self.lines)) if re.match(r"^(-|\d+\.)\s", self.line(n)))
+        self._text_blocks("gorevler", a + 1, first_duty)
+        laws = find(r"^Balıkesir Büyükşehir Belediyesi Faaliyetlerini Düzenleyen Kanun ve Düzenlemeler$", a)
+        self._text_blocks("mevzuat", laws + 1, find(r"^Yasal Mevzuat\t", laws))
+        b = find(r"^B\. Teşkilat Yapısı$", laws)
+        self._text_blocks("teskilat", b + 1, find(r"^Yasal Mevzuat\t", b))
+        t2 = find(r"^Tablo 2: ", b)
+        t3 = find(r"^Tablo 3: ", t2)
+        heading = find(r"^Bilgi ve Teknolojik Kaynaklar$", t2)
+        self._text_blocks("tablo2_sonra", find(r"^Kaynak:", t2) + 1, heading)
+        self.inst.texts.append(TextBlock("tablo3_once", "ara_baslik", clean(self.line(heading)),
+                                         src={"metin": self.loc(heading)}))
+        d = find(r"^D\. İnsan Kaynakları$", t3)
+        self._text_blocks("insan", d + 1, find(r"^Tablo 5: ", d))
+        e = find(r"^E\. Diğer Hususlar$", d)
+        self._text_blocks("diger_hususlar", e + 1, find(r"^Performans Bilgiler", e))
+        pa = find(r"^A\. Temel Politika ve Öncelikler$", e)
+        self._text_blocks("temel_politika", pa + 1, find(r"^Satır No\.\t", pa))
+        pb = find(r"^B\. Amaç ve Hedefler$", pa)
+        mission = find(r"^Misyonumuz$", pb)
+        self._text_blocks("amac_hedefler", pb + 1, mission)
+        ph = find(r"^Performans Hedefleri$", mission)
+        pg = find(r"^Performans Göstergeleri$", ph)
+        pv = find(r"^Performans Verilerinin Kaynakları ve Güvenilirliği$", pg)
+        pc = find(r"^C\. Performans Hedef ve Göstergeleri ile Faaliyetler$", pv)
+        self._text_blocks("performans_hedefleri", ph + 1, pg)
+        self._text_blocks("performans_gostergeleri", pg + 1, pv)
+        self._text_blocks("veri_kaynaklari", pv + 1, pc)
 
     # -- section C lists: areas, aims, targets --------------------------------------------
     def parse_plan_lists(self) -> None:
