@@ -337,7 +337,7 @@ def write_institution(inst: Institution, path: str | Path) -> Path:
     return path
 
 
-def _text_lists(spec) -> dict[str, object]:
+def _text_lists(spec) -> dict[str, str | list[str]]:
     """Dropdowns of the Metinler sheet: section keys from the legend beside it, block kinds."""
     if spec is not ws.INST_TEXTS:
         return {}

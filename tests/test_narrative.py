@@ -11,7 +11,7 @@ import pytest
 from generator import workbook_schema as ws
 from generator.document import render_bytes
 from generator.merge import merge
-from generator.model import Program, TextBlock
+from generator.model import TextBlock
 from generator.narrative import SECTIONS, Span, kind_of, plain, spans
 from generator.reader import read_institution
 from generator.templates import write_institution
