@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Optional, Union
 
 Number = Union[int, float]
@@ -295,6 +296,26 @@ class TextBlock:
 
 
 @dataclass
+class Acceptance:
+    """A finding the coordinator accepted with a reason (kurum.xlsx "Kabul Edilen Bulgular").
+
+    Empty location fields match anything; ``cell`` may be "B7" or "Sayfa!B7".
+    """
+
+    rule: str  # "MTR-02"
+    reason: str
+    department: str = ""
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+    target: str = ""
+    activity: str = ""
+    accepted_by: str = ""
+    date: str = ""
+    src: dict[str, Loc] = field(default_factory=dict)
+
+
+@dataclass
 class Institution:
     """Everything the coordinator keeps in kurum.xlsx."""
 
@@ -312,6 +333,7 @@ class Institution:
     texts: list[TextBlock] = field(default_factory=list)  # the narrative, in document order per section
     units_of_measure: list[str] = field(default_factory=list)
     reviews: list[ReviewItem] = field(default_factory=list)  # carried over by new-year, to review
+    acceptances: list[Acceptance] = field(default_factory=list)
     # matrix rows whose target code is not in the plan: (code, marks, loc)
     matrix_unknown: list[tuple[str, dict[str, str], Loc]] = field(default_factory=list)
     # origins of institution-level cells, e.g. "matris:D7-FDB" = matrix column header
@@ -347,8 +369,11 @@ class Submission:
     indicators: list[Indicator] = field(default_factory=list)
     activities: list[Activity] = field(default_factory=list)
     unit_costs: Optional[UnitCosts] = None
-    prepared_by: str = ""
-    contact: str = ""
+    prepared_by: str = ""  # preparer's name (and title)
+    phone: str = ""  # preparer's phone
+    email: str = ""  # preparer's e-mail
+    # the workbook's own save time (docProps/core.xml dcterms:modified), naive UTC
+    saved_at: Optional[datetime] = None
     # numbers typed over the live SUM formulas of the activities' totals row
     typed_totals: dict[str, int] = field(default_factory=dict)
     src: dict[str, Loc] = field(default_factory=dict)

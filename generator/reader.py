@@ -24,6 +24,7 @@ from . import workbook_schema as ws
 from .findings import Finding, finding
 from .model import (
     ECONOMIC_CODES,
+    Acceptance,
     Activity,
     Aim,
     ControlTotal,
@@ -159,13 +160,22 @@ def sheet_key(name: str) -> str:
     return normalize(unicodedata.normalize("NFC", str(name)))
 
 
-def _open(path: Path, findings: list[Finding]) -> Optional[_Book]:
+def _open(path: Path, findings: list[Finding], name: Optional[str] = None) -> Optional[_Book]:
+    """Open a workbook after the package guard; ``name`` is the file name findings
+    carry when ``path`` is a converted copy (an .ods or .xls read through LibreOffice)."""
     verdict = safety.inspect(path)
+    if name:
+        for f in verdict.findings:
+            if f.file == path.name:
+                f.file = name
     findings += verdict.findings
     if not verdict.readable:
         return None
     try:
-        return _Book(path, verdict)
+        book = _Book(path, verdict)
+        if name:
+            book.name = name
+        return book
     except MemoryError:
         findings.append(finding("OKU-08", Loc(path.name, ""), reason="dosya okunurken bellek yetmedi"))
         return None
@@ -319,6 +329,8 @@ def _has_sheet(cells: _Cells, name: str) -> bool:
         if cells.book.hidden(name):
             cells.add("OKU-11", Loc(cells.book.name, cells.book.sheet(name) or name), sheet=name)
         return True
+    if name in ws.OPTIONAL_SHEETS:
+        return False
     cells.add("OKU-02", Loc(cells.book.name, name), sheet=name)
     return False
 
@@ -401,6 +413,8 @@ def read_form(cells: _Cells, spec: ws.FormSheet) -> tuple[dict, dict[str, Loc], 
             by_label.setdefault(normalize(str(raw[0])), (r0 + 1, raw[1] if len(raw) > 1 else None))
     for fld in spec.fields:
         hit = by_label.get(normalize(fld.label))
+        if hit is None and fld.optional:
+            continue
         if hit is None:
             cells.add("OKU-03", Loc(cells.book.name, spec.name, f"A{spec.row(fld.key)}"),
                       column=fld.label, row=spec.row(fld.key))
@@ -453,10 +467,11 @@ def read_matrix(cells: _Cells, spec: ws.MatrixSheet) -> list[tuple[int, str, dic
 # kurum.xlsx
 # ---------------------------------------------------------------------------
 
-def _read_with(path: str | Path, read: Callable[[_Book, list[Finding]], Any]) -> tuple[Any, list[Finding]]:
+def _read_with(path: str | Path, read: Callable[[_Book, list[Finding]], Any],
+               name: Optional[str] = None) -> tuple[Any, list[Finding]]:
     """Open a workbook, read it with ``read`` and close it; (None, findings) if it cannot be opened."""
     findings: list[Finding] = []
-    book = _open(Path(path), findings)
+    book = _open(Path(path), findings, name)
     if book is None:
         return None, findings
     try:
@@ -542,6 +557,12 @@ def _read_institution(book: _Book, findings: list[Finding]) -> Institution:
         for key, value in v.items():
             if key != "hedef" and value is not None:
                 inst.control_totals.append(ControlTotal(v["hedef"], econ.get(key, key), value, src={"value": l[key]}))
+    inst.acceptances = [
+        Acceptance(v["kural"], v["gerekce"], department=v.get("birim") or "", file=v.get("dosya") or "",
+                   sheet=v.get("sayfa") or "", cell=v.get("hucre") or "", target=v.get("hedef") or "",
+                   activity=v.get("faaliyet") or "", accepted_by=v.get("kabul_eden") or "",
+                   date=v.get("tarih") or "", src=l)
+        for _, v, l in read_table(cells, ws.INST_ACCEPTED) if {"kural", "gerekce"} <= v.keys()]
     inst.narratives = [Narrative(v["anahtar"], v.get("metin") or "", v["oran"], src=l)
                        for _, v, l in read_table(cells, ws.INST_NARRATIVES) if {"anahtar", "oran"} <= v.keys()]
     if ws.INST_REVIEW.name in book.sheetnames:  # written by new-year; older workbooks lack it
@@ -613,9 +634,38 @@ def _read_info_table(cells: _Cells, spec: ws.InfoSpec) -> Optional[InfoTable]:
 # department workbooks
 # ---------------------------------------------------------------------------
 
-def read_department(path: str | Path) -> tuple[Optional[Submission], list[Finding]]:
-    """Read one department workbook. Returns (None, findings) when the file cannot be opened."""
-    return _read_with(path, _read_department)
+_MODIFIED = re.compile(rb"<dcterms:modified[^>]*>\s*([^<]+?)\s*</dcterms:modified>")
+
+
+def saved_at(path: str | Path) -> Optional[dt.datetime]:
+    """The workbook's own save time (docProps/core.xml ``dcterms:modified``) as naive UTC.
+
+    This is the time Excel (or LibreOffice) stored in the file, not the file
+    system's time, which copying or mailing a file changes. None when absent."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            data = zf.read("docProps/core.xml")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return None
+    m = _MODIFIED.search(data)
+    if not m:
+        return None
+    text = m.group(1).decode("ascii", "replace")
+    try:
+        when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return when
+
+
+def read_department(path: str | Path, name: Optional[str] = None) -> tuple[Optional[Submission], list[Finding]]:
+    """Read one department workbook. Returns (None, findings) when the file cannot be opened.
+
+    ``name`` is the file name findings and the submission carry when ``path``
+    is a converted copy (an .ods or .xls read through LibreOffice)."""
+    return _read_with(path, _read_department, name)
 
 
 def _read_department(book: _Book, findings: list[Finding]) -> Submission:
@@ -629,7 +679,8 @@ def _read_department(book: _Book, findings: list[Finding]) -> Submission:
     sub = Submission(
         file=book.name, department=code, department_name=values.get("ad") or "",
         year=values.get("yil"), template_version=values.get("surum") or "",
-        prepared_by=values.get("hazirlayan") or "", contact=values.get("iletisim") or "",
+        prepared_by=values.get("hazirlayan") or "", phone=values.get("telefon") or "",
+        email=values.get("eposta") or "", saved_at=saved_at(book.path),
         src=dict(locs),
     )
     sub.unit_costs = UnitCosts(

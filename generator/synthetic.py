@@ -182,7 +182,7 @@ def synthetic_submissions(inst: Institution, scale: int = 1, seed: int = 1) -> l
     for dept, count in zip(units, per_unit):
         sub = Submission(file="", department=dept.code, department_name=dept.name, year=year,
                          template_version=TEMPLATE_VERSION, prepared_by="Veli KAYA, Uzman",
-                         contact="0266 000 00 00")
+                         phone="0266 000 00 00")
         for t in inst.targets:
             if t.responsibility.get(dept.code) == "S":
                 for d in defs_of.get(t.code, []):

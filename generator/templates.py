@@ -297,6 +297,9 @@ def institution_rows(inst: Institution) -> dict[str, list[dict]]:
                    for r in inst.reviews],
         "metinler": [{"bolum": t.section, "tur": KIND_LABELS.get(t.kind, t.kind), "metin": t.text}
                      for t in inst.texts],
+        "kabul": [{"kural": a.rule, "birim": a.department, "dosya": a.file, "sayfa": a.sheet, "hucre": a.cell,
+                   "hedef": a.target, "faaliyet": a.activity, "gerekce": a.reason, "kabul_eden": a.accepted_by,
+                   "tarih": a.date} for a in inst.acceptances],
     }
 
 
@@ -521,7 +524,8 @@ def write_department(
             "toplam__value": total_value,
             "kalan__value": (dept.ceiling or 0) - total_value,
             "hazirlayan": submission.prepared_by if submission else None,
-            "iletisim": submission.contact if submission else None,
+            "telefon": submission.phone if submission else None,
+            "eposta": submission.email if submission else None,
         }
         _write_form(info_sheet, f, form, values, formulas, protect=True)
         info_sheet.activate()

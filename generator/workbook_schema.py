@@ -103,6 +103,7 @@ class Field:
     editable: bool = True
     formula: Optional[str] = None  # may reference other fields as {f:key}
     note: str = ""
+    optional: bool = False  # added later: a workbook without this row is still read without a finding
 
 
 @dataclass(frozen=True)
@@ -183,8 +184,10 @@ DEPT_INFO = FormSheet(
         Field("hedef_maliyeti", "Hedeflere Yönelik Faaliyet Maliyeti (TL)", FORMULA, editable=False),
         Field("toplam", "Birim Toplam Kaynak İhtiyacı (TL)", FORMULA, editable=False),
         Field("kalan", "Tavana Göre Kalan (TL)", FORMULA, editable=False),
-        Field("hazirlayan", "Hazırlayan (Ad Soyad, Unvan)", TEXT),
-        Field("iletisim", "İletişim (Telefon / E-posta)", TEXT),
+        Field("hazirlayan", "Hazırlayan (Ad Soyad, Unvan)", TEXT,
+              note="Çalışma kitabını dolduran kişi; bulgular için kendisine ulaşılır."),
+        Field("telefon", "Hazırlayan Telefon", TEXT, optional=True),
+        Field("eposta", "Hazırlayan E-posta", TEXT, optional=True),
     ),
 )
 
@@ -425,6 +428,26 @@ INST_TEXTS = TableSheet(
 )
 TEXT_LEGEND_COL = 4  # 0-based column of the section list beside the Metinler table
 
+INST_ACCEPTED = TableSheet(
+    "kabul", "Kabul Edilen Bulgular", "Gerekçesiyle Kabul Edilen Bulgular",
+    help=(
+        "Bilerek kabul edilen bulgular: kural kodu, yeri (birim, dosya, sayfa, hücre ya da hedef, faaliyet; "
+        "boş bırakılan alan her değere uyar) ve gerekçe. Kabul edilen hatalar belgeyi taslak yapmaz."
+    ),
+    columns=(
+        Col("kural", "Kural Kodu", CODE, width=11, required=True, pattern=r"[A-ZÇĞİÖŞÜ]{3}-\d{2}"),
+        Col("birim", "Birim Kodu", CODE, width=11),
+        Col("dosya", "Dosya", TEXT, width=24),
+        Col("sayfa", "Sayfa", TEXT, width=14),
+        Col("hucre", "Hücre", TEXT, width=8),
+        Col("hedef", "Hedef Kodu", CODE, width=10),
+        Col("faaliyet", "Faaliyet Kodu", CODE, width=10),
+        Col("gerekce", "Gerekçe", TEXT, width=60, required=True),
+        Col("kabul_eden", "Kabul Eden", TEXT, width=24),
+        Col("tarih", "Tarih", TEXT, width=12),
+    ),
+)
+
 INFO_TABLES: tuple[InfoSpec, ...] = (
     InfoSpec("t1", 1, "Hizmet Binaları", (("Sıra No", INT), ("Hizmet Binası", TEXT), ("Sayı", INT))),
     InfoSpec("t2", 2, "Hizmet Araçları",
@@ -455,10 +478,10 @@ INFO_SOURCE_LABEL = "Kaynak:"
 INSTITUTION_TABLES = (
     INST_FOREWORD, INST_TEAM, INST_VALUES, INST_DUTIES, INST_AREAS, INST_AIMS, INST_TARGETS,
     INST_INDICATORS, INST_UNITS, INST_DEPARTMENTS, INST_POLICIES, INST_CONTROL, INST_NARRATIVES, INST_REVIEW,
-    INST_TEXTS,
+    INST_TEXTS, INST_ACCEPTED,
 )
 # sheets added after the first template version: a kurum.xlsx without them is read as empty
-OPTIONAL_SHEETS = (INST_REVIEW.name, INST_TEXTS.name)
+OPTIONAL_SHEETS = (INST_REVIEW.name, INST_TEXTS.name, INST_ACCEPTED.name)
 
 
 def cell_sort_key(cell: str) -> tuple:

@@ -83,7 +83,8 @@ def small_institution(year: int = 2024) -> Institution:
 def small_submissions(inst: Institution) -> list[Submission]:
     year = inst.profile.year
     fdb = Submission(file="", department="D1-FDB", department_name="Fen İşleri Dairesi Başkanlığı", year=year,
-                     template_version=TEMPLATE_VERSION, prepared_by="Veli KAYA", contact="0266 000")
+                     template_version=TEMPLATE_VERSION, prepared_by="Veli KAYA", phone="0266 000",
+                     email="veli.kaya@ornek.bel.tr")
     fdb.indicators = [
         Indicator("PG1.1.1", "H1.1", "Yapılan yol uzunluğu", "km", 38, "D1-FDB"),
         Indicator("PG1.2.1", "H1.2", "Onarılan köprü sayısı", "adet", 2.5, "D1-FDB"),

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime
 
 import openpyxl
 import pytest
 
 from generator import TEMPLATE_VERSION
+from generator.model import Acceptance
 from generator.reader import read_department, read_institution
 from generator.templates import write_department, write_institution
 from generator.workbook_schema import DEPT_INFO
@@ -24,6 +26,10 @@ def _strip(obj):
 
 def test_institution_round_trip(tmp_path):
     inst = small_institution()
+    inst.acceptances = [Acceptance("MTR-04", "İtfaiye hedefe bilerek katkı veriyor.", department="D3-İDB",
+                                   target="H1.1", accepted_by="Strateji Geliştirme", date="15.11.2023"),
+                        Acceptance("BRM-06", "Yedek ödenek ayrıca gösterildi.", file="kurum.xlsx", sheet="Kurum",
+                                   cell="B11")]
     path = write_institution(inst, tmp_path / "kurum.xlsx")
     back, findings = read_institution(path)
     assert findings == []
@@ -37,6 +43,9 @@ def test_department_round_trip(tmp_path):
         back, findings = read_department(path)
         assert findings == [], [f.message for f in findings]
         sub.file = path.name
+        # a fresh template carries the writer's fixed date as its own save time
+        assert back.saved_at == datetime(inst.profile.year - 1, 1, 1)
+        sub.saved_at = back.saved_at
         assert _strip(asdict(back)) == _strip(asdict(sub))
 
 
