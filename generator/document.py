@@ -301,12 +301,37 @@ def _text_blocks(inst: Institution) -> dict[str, list[dict]]:
     return out
 
 
-def build_context(program: Program, draft: bool = False, image=None) -> dict:
+NO_DATA = "veri gelmedi"  # in a draft, where the figures of a department that sent nothing would stand
+
+
+def draft_notes(program: Program, open_errors, missing) -> dict:
+    """The closing "Taslak Notları" page of a draft: departments without data and the open errors."""
+    inst = program.institution
+    names = {d.code: d.name for d in inst.departments}
+    order = {d.code: d.order for d in inst.departments}
+    rows = []
+    for f in open_errors:
+        where = " › ".join(p for p in (f.file, f.sheet, f.cell) if p)
+        rows.append({"kural": f.code, "birim": f.department, "yer": where, "mesaj": f.message})
+    return {
+        "birimler": [f"{code} {names.get(code, '')}".strip()
+                     for code in sorted(missing, key=lambda c: (order.get(c, len(order)), c))],
+        "hatalar": rows,
+        "hata_sayisi": number(len(rows)),
+    }
+
+
+def build_context(program: Program, draft: bool = False, image=None, *, missing=frozenset(),
+                  open_errors=()) -> dict:
     """Everything the template shows, as plain data (strings, lists, dicts).
 
     ``image(png_bytes, width_cm)`` makes an embeddable picture (an
-    ``InlineImage``); without it no chart is drawn.
+    ``InlineImage``); without it no chart is drawn. In a draft, the figures
+    of the departments in ``missing`` (nothing sent, or a blank template)
+    read "veri gelmedi", and ``open_errors`` fill the closing "Taslak
+    Notları" page; a final document has neither.
     """
+    missing = set(missing) if draft else set()
     inst = program.institution
     prof = inst.profile
     year = prof.year or program.year
@@ -321,6 +346,7 @@ def build_context(program: Program, draft: bool = False, image=None) -> dict:
         "gorevler": [rich(t) for t in prof.duties], "misyon": rich(prof.mission) if prof.mission else "",
         "vizyon": rich(prof.vision) if prof.vision else "",
         "degerler": [rich(t) for t in prof.values],
+        "taslak_notlari": draft_notes(program, open_errors, missing) if draft else None,
     }
     ctx["metinler"] = metinler = _text_blocks(inst)
     groups: dict[str, list[str]] = {}
@@ -403,7 +429,8 @@ def build_context(program: Program, draft: bool = False, image=None) -> dict:
                 aim_sum.off += s.off
                 perf_rows.append({"tur": "hedef", "ad": f"{t.code} {t.name}", **s.cells(grand)})
                 hedefler.append(_target(t, acts, defs_by_target.get(t.code, []), submitted,
-                                        extra_by_target.get(t.code, []), dept_name, s))
+                                        extra_by_target.get(t.code, []), dept_name, s,
+                                        no_data=bool(missing & set(t.responsible))))
             aim_row.update(aim_sum.cells(grand))
             area_sum.budget += aim_sum.budget
             area_sum.off += aim_sum.off
@@ -448,10 +475,15 @@ def build_context(program: Program, draft: bool = False, image=None) -> dict:
         general = c.general_admin if c else 0
         target_cost = per_unit[code].total
         total = target_cost + personnel + general
-        unit_rows.append({"kod": code, "ad": name, "faaliyet_sayisi": number(counts[code]),
-                          "toplam": money(total), "hedef": money(target_cost), "personel": money(personnel),
-                          "genel_yonetim": money(general)})
-        unit_totals.append((name, total))
+        if code in missing:  # draft: nothing was sent, so there are no figures (not 0 TL)
+            unit_rows.append({"kod": code, "ad": name, "faaliyet_sayisi": "–", "toplam": NO_DATA,
+                              "hedef": NO_DATA, "personel": NO_DATA, "genel_yonetim": NO_DATA,
+                              "veri_gelmedi": True})
+        else:
+            unit_rows.append({"kod": code, "ad": name, "faaliyet_sayisi": number(counts[code]),
+                              "toplam": money(total), "hedef": money(target_cost), "personel": money(personnel),
+                              "genel_yonetim": money(general), "veri_gelmedi": False})
+            unit_totals.append((name, total))
         tot["faaliyet_sayisi"] += counts[code]
         tot["hedef"] += target_cost
         tot["personel"] += personnel
@@ -531,12 +563,13 @@ def build_context(program: Program, draft: bool = False, image=None) -> dict:
 
 
 def _target(t, acts: list[Activity], defs, submitted: dict, extra: list[Indicator], dept_name: dict,
-            s: _Sums) -> dict:
+            s: _Sums, no_data: bool = False) -> dict:
+    """``no_data``: the responsible department sent nothing (draft): values read "veri gelmedi"."""
     gostergeler = []
     for d in defs:
         ind = submitted.get(d.code)
-        gostergeler.append({"kod": d.code, "ad": d.name, "olcu": d.unit,
-                            "deger": number(ind.value) if ind is not None and ind.value is not None else ""})
+        value = number(ind.value) if ind is not None and ind.value is not None else (NO_DATA if no_data else "")
+        gostergeler.append({"kod": d.code, "ad": d.name, "olcu": d.unit, "deger": value})
     for ind in extra:
         gostergeler.append({"kod": ind.code, "ad": ind.name, "olcu": ind.unit,
                             "deger": number(ind.value) if ind.value is not None else ""})
@@ -683,8 +716,11 @@ def _fit_columns(body, styles_el=None) -> None:
 
 
 def render_bytes(program: Program, draft: bool = False, template: Optional[Path] = None,
-                 strict: bool = False) -> bytes:
-    """The rendered .docx as bytes (``strict``: an undefined template name is an error)."""
+                 strict: bool = False, *, missing=frozenset(), open_errors=()) -> bytes:
+    """The rendered .docx as bytes (``strict``: an undefined template name is an error).
+
+    ``missing`` and ``open_errors`` feed the draft's "veri gelmedi" cells and
+    "Taslak Notları" page (see :func:`build_context`)."""
     import jinja2
     from docx.shared import Cm
     from docxtpl import InlineImage
@@ -695,7 +731,7 @@ def render_bytes(program: Program, draft: bool = False, template: Optional[Path]
     def image(png: bytes, width_cm: float):
         return InlineImage(tpl, io.BytesIO(png), width=Cm(width_cm))
 
-    ctx = build_context(program, draft, image)
+    ctx = build_context(program, draft, image, missing=missing, open_errors=open_errors)
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined if strict else jinja2.Undefined)
     try:
         tpl.render(ctx, env, autoescape=True)
@@ -717,11 +753,13 @@ def render_bytes(program: Program, draft: bool = False, template: Optional[Path]
 
 
 def render_docx(program: Program, path: Path, draft: bool = False,
-                template: Optional[Path] = None) -> Path:
+                template: Optional[Path] = None, *, missing=frozenset(), open_errors=()) -> Path:
     """Render the program to ``path`` (.docx), atomically; returns ``path``.
 
-    ``draft`` marks the document "TASLAK" on the cover and in the header.
+    ``draft`` marks the document "TASLAK" on the cover and in the header; a
+    draft also shows "veri gelmedi" for the departments in ``missing`` and
+    lists ``open_errors`` on a closing "Taslak Notları" page.
     """
     path = Path(path)
-    write_bytes(path, render_bytes(program, draft, template))
+    write_bytes(path, render_bytes(program, draft, template, missing=missing, open_errors=open_errors))
     return path

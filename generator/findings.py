@@ -34,7 +34,7 @@ def rule(code: str, severity: str, message: str, description: str) -> Rule:
 
 def catalogue() -> dict[str, Rule]:
     """The whole catalogue: rules are registered by the modules that check them."""
-    from . import merge, safety, validate  # noqa: F401  (import registers their rules)
+    from . import acceptance, merge, safety, submissions, validate  # noqa: F401  (import registers their rules)
 
     return RULES
 
@@ -51,6 +51,8 @@ class Finding:
     target: str = ""
     activity: str = ""
     details: dict = field(default_factory=dict)
+    # set when kurum.xlsx "Kabul Edilen Bulgular" accepts the finding: gerekce, kabul_eden, tarih, yer
+    accepted: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -58,6 +60,11 @@ class Finding:
     @property
     def is_error(self) -> bool:
         return self.severity == ERROR
+
+    @property
+    def is_open(self) -> bool:
+        """Not accepted: an open error keeps the document a draft."""
+        return not self.accepted
 
     def where(self) -> str:
         return " › ".join(p for p in (self.file, self.sheet, self.cell) if p)

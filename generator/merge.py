@@ -22,10 +22,11 @@ rule("BRL-01", ERROR, "{department} ({name}) birimine ait çalışma kitabı yok
      "kurum.xlsx Birimler sayfasındaki her harcama birimi için birimler/ klasöründe bir çalışma "
      "kitabı bulunmalıdır; faaliyeti olmayan birimler de personel ve genel yönetim giderleri için "
      "dosya gönderir. Birimin dosyasını ekleyin ya da birimi listeden çıkarın.")
-rule("BRL-02", ERROR,
-     "{department} birimi için ikinci bir dosya var; \"{first}\" kullanıldı, bu dosya "
-     "({count} faaliyet) yok sayıldı.",
-     "Aynı birim kodunu taşıyan birden fazla çalışma kitabı bulundu. Dosya adına göre ilk dosya "
+rule("BRL-02", WARNING,
+     "{department} birimi için iki çalışma kitabı var: \"{first}\" ({first_saved}) kullanıldı, \"{file}\" "
+     "({saved}, {count} faaliyet) yok sayıldı.",
+     "Aynı birim kodunu taşıyan birden fazla çalışma kitabı bulundu. Dosya adı önemli değildir: çalışma "
+     "kitabının kendi kayıt zamanına (Excel'in dosyaya yazdığı son kaydetme zamanı) göre en yeni dosya "
      "kullanılır, diğerleri programa alınmaz. Eski ya da kopya dosyayı klasörden kaldırın.")
 rule("BRL-03", ERROR, "Program yılı {year} yazılmış; kurum.xlsx'teki program yılı {expected}.",
      "Çalışma kitabı başka bir yılın şablonundan doldurulmuş. Güncel yılın şablonunu kullanın.")
@@ -122,6 +123,15 @@ def not_submitted(sub: Submission, name: str = "") -> Finding:
     """BRL-06: the workbook of a department holds nothing entered."""
     return finding("BRL-06", sub_loc(sub, "kod"), department=sub.department or sub.file,
                    name=name or sub.department_name or sub.file)
+def newest_first(sub: Submission) -> tuple:
+    """Sort key: the latest save time first; files without one last; then by file name."""
+    when = sub.saved_at
+    return (when is None, -when.timestamp() if when else 0.0, sub.file)
+
+
+def saved_label(sub: Submission) -> str:
+    """"kaydedilme 14.11.2024 16:05" or "kayıt zamanı yok"."""
+    return f"kaydedilme {sub.saved_at.strftime('%d.%m.%Y %H:%M')}" if sub.saved_at else "kayıt zamanı yok"
 
 
 def department_order(inst: Institution) -> dict[str, int]:
@@ -148,13 +158,16 @@ def merge(inst: Institution, submissions: list[Submission], partial: bool = Fals
             findings.append(not_submitted(sub, names.get(sub.department, sub.department_name)))
     submissions = [s for s in submissions if not s.is_blank]
 
-    # 1. one submission per department: the first by file name
+    # 1. one submission per department: the newest by the workbook's own save
+    #    time (the file name does not matter), the first by file name on a tie
     kept: list[Submission] = []
     first_file: dict[str, Submission] = {}
-    for sub in sorted(submissions, key=lambda s: s.file):
+    for sub in sorted(submissions, key=newest_first):
         if sub.department and sub.department in first_file:
+            chosen = first_file[sub.department]
             findings.append(finding("BRL-02", sub_loc(sub, "kod"), department=sub.department,
-                                    first=first_file[sub.department].file, count=len(sub.activities)))
+                                    first=chosen.file, first_saved=saved_label(chosen), file=sub.file,
+                                    saved=saved_label(sub), count=len(sub.activities)))
             continue
         if sub.department:
             first_file[sub.department] = sub

@@ -7,6 +7,7 @@ Each stage is a module; this one only wires them together (like
 from __future__ import annotations
 
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -15,6 +16,7 @@ from .findings import Finding, sort_findings
 from .model import Institution, Program, Submission
 from .progress import NullReporter, Reporter
 from .reader import read_department, read_institution
+from .submissions import DepartmentStatus, ReadResult
 
 KURUM_FILE = "kurum.xlsx"
 DEPARTMENTS_DIR = "birimler"
@@ -28,6 +30,7 @@ class BuildConfig:
     pdf: bool = True
     docx: bool = True
     consolidated: bool = True
+    feedback: bool = True  # out/<year>_geri_bildirim/<code>.xlsx
 
     @property
     def kurum(self) -> Path:
@@ -44,10 +47,16 @@ class BuildResult:
     findings: list[Finding]
     outputs: dict[str, Path] = field(default_factory=dict)
     failed: bool = False  # --strict and errors, or nothing could be read
+    statuses: list[DepartmentStatus] = field(default_factory=list)  # every department's submission
 
     @property
     def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.is_error]
+        """Open errors: accepted ones (kurum.xlsx Kabul Edilen Bulgular) no longer count."""
+        return [f for f in self.findings if f.is_error and f.is_open]
+
+    @property
+    def accepted(self) -> list[Finding]:
+        return [f for f in self.findings if not f.is_open]
 
 
 def default_workbooks(root: Path) -> Optional[Path]:
@@ -58,50 +67,93 @@ def default_workbooks(root: Path) -> Optional[Path]:
 
 
 def department_files(folder: Path) -> list[Path]:
-    """Department workbooks of a folder in a stable order; Excel lock files skipped."""
-    return sorted((p for p in folder.glob("*.xlsx") if not p.name.startswith(("~$", "."))),
-                  key=lambda p: p.name)
+    """Department workbooks of a folder in file-name order (any name, any case of
+    extension; .xls/.ods included); see :func:`.submissions.discover`."""
+    from .submissions import discover
+
+    return discover(folder)[0]
 
 
-def read_all(cfg: BuildConfig, reporter: Reporter) -> tuple[Optional[Institution], list[Submission], list[Finding]]:
+def read_year(cfg: BuildConfig, reporter: Reporter, workdir: Path,
+              ) -> tuple[Optional[Institution], ReadResult, list[Finding]]:
+    """kurum.xlsx and every workbook of birimler/ (converted copies under ``workdir``)."""
+    from .submissions import read_submissions
+
     findings: list[Finding] = []
     inst, f = read_institution(cfg.kurum)
     findings += f
-    files = department_files(cfg.departments_dir) if cfg.departments_dir.is_dir() else []
-    submissions: list[Submission] = []
-    reporter.start("Birim çalışma kitapları okunuyor", len(files))
-    for path in files:
-        sub, f = read_department(path)
-        findings += f
-        if sub is not None:
-            submissions.append(sub)
-        reporter.advance(path.name)
+    read = read_submissions(cfg.departments_dir, workdir, reporter)
+    findings += read.findings
+    return inst, read, findings
+
+
+def read_all(cfg: BuildConfig, reporter: Reporter) -> tuple[Optional[Institution], list[Submission], list[Finding]]:
+    with tempfile.TemporaryDirectory(prefix="pp-donusum-") as tmp:
+        inst, read, findings = read_year(cfg, reporter, Path(tmp))
+    return inst, read.submissions, findings
+
+
+@dataclass
+class Collected:
+    """A year read, merged, validated, with acceptances applied and every department's status."""
+
+    program: Optional[Program]
+    findings: list[Finding]
+    statuses: list[DepartmentStatus]
+    read: ReadResult
+
+
+def collect(cfg: BuildConfig, reporter: Reporter, workdir: Path) -> Collected:
+    from .acceptance import apply_acceptances
+    from .merge import merge
+    from .submissions import statuses
+    from .validate import folder_year, validate
+
+    inst, read, findings = read_year(cfg, reporter, workdir)
+    if inst is None:
+        return Collected(None, sort_findings(findings), [], read)
+    reporter.start("Birleştirme ve doğrulama", 1)
+    program, f = merge(inst, read.submissions)
+    findings += f
+    findings += validate(program)
+    findings += folder_year(inst, cfg.workbooks.resolve().name)
+    findings = sort_findings(apply_acceptances(inst, findings))
+    reporter.advance("doğrulama")
     reporter.finish()
-    return inst, submissions, findings
+    return Collected(program, findings, statuses(inst, read.submissions, program, findings), read)
+
+
+def status(cfg: BuildConfig, reporter: Optional[Reporter] = None) -> Collected:
+    """Submission status of every department (``python build.py status``); writes nothing."""
+    with tempfile.TemporaryDirectory(prefix="pp-donusum-") as tmp:
+        return collect(cfg, reporter or NullReporter(), Path(tmp))
 
 
 def build(cfg: BuildConfig, reporter: Optional[Reporter] = None) -> BuildResult:
     """Run the whole pipeline on one year's workbooks."""
-    from .merge import merge
-    from .report import write_reports
-    from .validate import folder_year, validate
-
     reporter = reporter or NullReporter()
-    inst, submissions, findings = read_all(cfg, reporter)
-    if inst is None:
-        return BuildResult(None, sort_findings(findings), failed=True)
-    reporter.start("Birleştirme ve doğrulama", 1)
-    program, f = merge(inst, submissions)
-    findings += f
-    findings += validate(program)
-    findings += folder_year(inst, cfg.workbooks.resolve().name)
-    findings = sort_findings(findings)
-    reporter.advance("doğrulama")
-    reporter.finish()
+    with tempfile.TemporaryDirectory(prefix="pp-donusum-") as tmp:
+        return _build(cfg, reporter, Path(tmp))
 
+
+def _build(cfg: BuildConfig, reporter: Reporter, workdir: Path) -> BuildResult:
+    from .feedback import write_feedback
+    from .report import write_reports
+
+    got = collect(cfg, reporter, workdir)
+    program, findings = got.program, got.findings
+    if program is None:
+        return BuildResult(None, findings, failed=True)
     year = program.year
-    result = BuildResult(program, findings)
-    result.outputs.update(write_reports(program, findings, cfg.out, workbooks=cfg.workbooks))
+    result = BuildResult(program, findings, statuses=got.statuses)
+    result.outputs.update(write_reports(program, findings, cfg.out, workbooks=cfg.workbooks,
+                                        statuses=got.statuses))
+    if cfg.feedback:
+        reporter.start("Birimlere geri bildirim dosyaları yazılıyor", 1)
+        result.outputs["geri_bildirim"] = write_feedback(program, findings, got.read.readable,
+                                                         cfg.out / f"{year}_geri_bildirim")
+        reporter.advance("geri bildirim")
+        reporter.finish()
     if cfg.strict and result.errors:
         result.failed = True
         return result
@@ -115,9 +167,12 @@ def build(cfg: BuildConfig, reporter: Optional[Reporter] = None) -> BuildResult:
         reporter.finish()
     if cfg.docx:
         from .document import render_docx
+        from .submissions import not_submitted
 
         reporter.start("Program belgesi oluşturuluyor (.docx)", 1)
-        docx = render_docx(program, cfg.out / f"{year}_performans_programi.docx", draft=draft)
+        docx = render_docx(program, cfg.out / f"{year}_performans_programi.docx", draft=draft,
+                           missing=not_submitted(got.statuses) if draft else set(),
+                           open_errors=result.errors if draft else [])
         result.outputs["docx"] = docx
         reporter.advance("docx")
         reporter.finish()

@@ -23,6 +23,7 @@ from .atomic import atomic_path, write_bytes
 from .findings import ERROR, RULES, WARNING, Finding, catalogue, sort_findings
 from .merge import department_order
 from .model import Program
+from .submissions import ACCEPTED, BLANK, FAILING, MISSING, OK, WARNED, DepartmentStatus, saved_text
 from .turkish import sort_key
 
 KURUM_FILE = "kurum.xlsx"
@@ -30,7 +31,13 @@ DEPARTMENTS_DIR = "birimler"
 INSTITUTION_SHEET = "Kurum"  # findings without a department
 SEVERITY_LABEL = {ERROR: "Hata", WARNING: "Uyarı"}
 FINDING_COLUMNS = (("Önem", 8), ("Kural", 9), ("Birim", 11), ("Dosya", 26), ("Sayfa", 18), ("Hücre", 8),
-                   ("Hedef", 8), ("Faaliyet", 9), ("Mesaj", 100))
+                   ("Hedef", 8), ("Faaliyet", 9), ("Mesaj", 100), ("Kabul", 50))
+STATUS_COLUMNS = (("Birim", 11), ("Birim Adı", 40), ("Durum", 13), ("Dosya", 30), ("Kayıt Zamanı", 16),
+                  ("Şablon Sürümü", 14), ("Hazırlayan", 26), ("Telefon", 16), ("E-posta", 28), ("Hata", 7),
+                  ("Uyarı", 7), ("Kabul", 7), ("Faaliyet", 9), ("Toplam (TL)", 17), ("Kullanılmayan Dosyalar", 40))
+# states in display order, with their colours
+STATE_COLORS = {MISSING: "#C00000", BLANK: "#C00000", FAILING: "#C00000", WARNED: "#9C5700", OK: "#375623",
+                ACCEPTED: "#375623"}
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -39,37 +46,45 @@ def report_paths(year: int, outdir: Path) -> dict[str, Path]:
 
 
 def write_reports(program: Program, findings: list[Finding], outdir: Path,
-                  workbooks: Optional[Path] = None) -> dict[str, Path]:
+                  workbooks: Optional[Path] = None,
+                  statuses: Optional[list[DepartmentStatus]] = None) -> dict[str, Path]:
     """Write the JSON and Excel validation reports; ``workbooks`` (the year
     folder with kurum.xlsx and birimler/) lets the Excel report link to the
-    cells of the source workbooks."""
+    cells of the source workbooks; ``statuses`` (every department's
+    submission) fill "teslim" and the Teslim Durumu sheet."""
     outdir = Path(outdir)
     paths = report_paths(program.year, outdir)
     findings = sort_findings(findings)
-    data = report_data(program, findings)
+    data = report_data(program, findings, statuses)
     write_bytes(paths["json"], (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-    _write_workbook(program, findings, paths["rapor"], workbooks)
+    _write_workbook(program, findings, paths["rapor"], workbooks, statuses)
     return paths
 
 
-def report_data(program: Program, findings: list[Finding]) -> dict:
-    """The content of the JSON report."""
+def report_data(program: Program, findings: list[Finding],
+                statuses: Optional[list[DepartmentStatus]] = None) -> dict:
+    """The content of the JSON report. "hata" and "uyari" count open findings;
+    accepted ones are counted in "kabul_edilen" and carry "accepted"."""
     findings = sort_findings(findings)
     counts = Counter(f.code for f in findings)
     return {
         "yil": program.year,
         "kurum": program.institution.profile.name,
         "ozet": {
-            "hata": sum(f.is_error for f in findings),
-            "uyari": sum(not f.is_error for f in findings),
+            "hata": sum(f.is_error and f.is_open for f in findings),
+            "uyari": sum(not f.is_error and f.is_open for f in findings),
+            "kabul_edilen": sum(not f.is_open for f in findings),
             "kurallar": {code: counts[code] for code in sorted(counts)},
+            "teslim": dict(sorted(Counter(s.state for s in statuses or []).items())),
         },
+        "teslim": [s.to_dict() for s in statuses or []],
         "kurallar": [_rule_dict(code) for code in sorted(counts)],
         "bulgular": [
             {
                 "code": f.code, "severity": f.severity, "message": f.message, "file": f.file,
                 "sheet": f.sheet, "cell": f.cell, "department": f.department, "target": f.target,
                 "activity": f.activity, "details": {k: f.details[k] for k in sorted(f.details)},
+                **({"accepted": {k: f.accepted[k] for k in sorted(f.accepted)}} if f.accepted else {}),
             }
             for f in findings
         ],
@@ -132,9 +147,12 @@ class _Formats:
         self.warning = wb.add_format({**base, "font_color": "#9C5700", "bold": True})
         self.link = wb.add_format({**base, "font_color": "#0563C1", "underline": 1})
         self.bold = wb.add_format({**base, "bold": True})
+        self.state = {st: wb.add_format({**base, "bold": True, "font_color": color})
+                      for st, color in STATE_COLORS.items()}
 
 
-def _write_workbook(program: Program, findings: list[Finding], path: Path, workbooks: Optional[Path]) -> None:
+def _write_workbook(program: Program, findings: list[Finding], path: Path, workbooks: Optional[Path],
+                    statuses: Optional[list[DepartmentStatus]] = None) -> None:
     year = program.year
     outdir = path.parent
     with atomic_path(path) as tmp:
@@ -148,6 +166,8 @@ def _write_workbook(program: Program, findings: list[Finding], path: Path, workb
         fmt = _Formats(wb)
         used: set[str] = set()
         _summary(wb.add_worksheet(sheet_name("Özet", used)), fmt, program, findings)
+        if statuses is not None:
+            _status_sheet(wb.add_worksheet(sheet_name("Teslim Durumu", used)), fmt, program, statuses)
         all_sheet = wb.add_worksheet(sheet_name("Bulgular", used))
         _findings_sheet(all_sheet, fmt, f"{year} Doğrulama Bulguları ({len(findings)})", findings, program,
                         outdir, workbooks)
@@ -170,7 +190,8 @@ def _by_department(program: Program, findings: list[Finding]) -> list[tuple[str,
 
 
 def _summary(ws, fmt: _Formats, program: Program, findings: list[Finding]) -> None:
-    errors = sum(f.is_error for f in findings)
+    errors = sum(f.is_error and f.is_open for f in findings)
+    accepted = sum(not f.is_open for f in findings)
     ws.set_column(0, 0, 14)
     ws.set_column(1, 1, 50)
     ws.set_column(2, 4, 10)
@@ -179,11 +200,13 @@ def _summary(ws, fmt: _Formats, program: Program, findings: list[Finding]) -> No
     ws.write_string(2, 0, "Hata", fmt.bold)
     ws.write_number(2, 1, errors, fmt.number)
     ws.write_string(3, 0, "Uyarı", fmt.bold)
-    ws.write_number(3, 1, len(findings) - errors, fmt.number)
-    ws.write_string(4, 0, "Toplam", fmt.bold)
-    ws.write_number(4, 1, len(findings), fmt.number)
+    ws.write_number(3, 1, len(findings) - errors - accepted, fmt.number)
+    ws.write_string(4, 0, "Kabul edilen", fmt.bold)
+    ws.write_number(4, 1, accepted, fmt.number)
+    ws.write_string(5, 0, "Toplam", fmt.bold)
+    ws.write_number(5, 1, len(findings), fmt.number)
 
-    row = 6
+    row = 7
     ws.write_string(row, 0, "Kurallara göre", fmt.bold)
     row += 1
     for c, h in enumerate(("Kural", "Mesaj şablonu", "Önem", "Sayı")):
@@ -235,9 +258,45 @@ def _findings_sheet(ws, fmt: _Formats, title: str, findings: list[Finding], prog
         ws.write_string(r, 6, f.target, fmt.plain)
         ws.write_string(r, 7, f.activity, fmt.plain)
         ws.write_string(r, 8, f.message, fmt.text)
+        if f.accepted:
+            ws.write_string(r, 9, accepted_text(f), fmt.text)
     last = header_row + max(len(findings), 1)
     ws.autofilter(header_row, 0, last, len(FINDING_COLUMNS) - 1)
     ws.freeze_panes(header_row + 1, 0)
+
+
+def accepted_text(f: Finding) -> str:
+    """"Kabul edildi: <reason> (<by>, <date>)" or ""."""
+    if not f.accepted:
+        return ""
+    extra = ", ".join(x for x in (f.accepted.get("kabul_eden", ""), f.accepted.get("tarih", "")) if x)
+    return f"Kabul edildi: {f.accepted.get('gerekce', '')}" + (f" ({extra})" if extra else "")
+
+
+def _status_sheet(ws, fmt: _Formats, program: Program, statuses: list[DepartmentStatus]) -> None:
+    """Every department of the year with the state of its submission."""
+    counts = Counter(s.state for s in statuses)
+    ws.write_string(0, 0, f"{program.year} Teslim Durumu — {len(statuses)} birim", fmt.title)
+    ws.write_string(1, 0, ", ".join(f"{counts[st]} {st}" for st in STATE_COLORS if counts[st]), fmt.plain)
+    header_row = 3
+    for c, (h, width) in enumerate(STATUS_COLUMNS):
+        ws.set_column(c, c, width)
+        ws.write_string(header_row, c, h, fmt.header)
+    for i, s in enumerate(statuses):
+        r = header_row + 1 + i
+        texts = (s.code, s.name, s.state, s.file, saved_text(s.saved_at) if s.file else "", s.template_version,
+                 s.preparer, s.phone, s.email)
+        for c, value in enumerate(texts):
+            ws.write_string(r, c, value, fmt.state[s.state] if c == 2 else fmt.text)
+        for c, value in enumerate((s.errors, s.warnings, s.accepted, s.activities), start=len(texts)):
+            ws.write_number(r, c, value, fmt.number)
+        if s.submitted:
+            ws.write_number(r, len(texts) + 4, s.total, fmt.number)
+        else:
+            ws.write_string(r, len(texts) + 4, "veri gelmedi", fmt.plain)
+        ws.write_string(r, len(texts) + 5, ", ".join(s.other_files), fmt.text)
+    ws.autofilter(header_row, 0, header_row + max(len(statuses), 1), len(STATUS_COLUMNS) - 1)
+    ws.freeze_panes(header_row + 1, 2)
 
 
 def _rules_sheet(ws, fmt: _Formats) -> None:

@@ -20,8 +20,10 @@ def test_clean_build_writes_every_output(tmp_path, capsys):
     out = tmp_path / "out"
     assert cli.main(["build", "--workbooks", str(folder), "--out", str(out), "--no-pdf", "--quiet"]) == 0
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["2024_birlesik.xlsx", "2024_dogrulama.json", "2024_dogrulama.xlsx",
+    assert names == ["2024_birlesik.xlsx", "2024_dogrulama.json", "2024_dogrulama.xlsx", "2024_geri_bildirim",
                      "2024_performans_programi.docx"]
+    assert sorted(p.name for p in (out / "2024_geri_bildirim").iterdir()) == ["D1-FDB.xlsx", "D2-ÇDB.xlsx",
+                                                                             "D3-İDB.xlsx"]
     report = json.loads((out / "2024_dogrulama.json").read_text(encoding="utf-8"))
     assert report["ozet"]["hata"] == 0
     printed = capsys.readouterr().out

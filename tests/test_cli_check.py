@@ -77,7 +77,9 @@ def test_build_strict_stops_on_errors_after_writing_the_reports(tmp_path, capsys
     text = " ".join(capsys.readouterr().out.split())
     assert code == 1
     assert "4 hata" in text and "TOP-02 2024_D1-FDB.xlsx › Faaliyetler › P6" in text
-    assert sorted(p.name for p in out.iterdir()) == ["2024_dogrulama.json", "2024_dogrulama.xlsx"]
+    # reports and the departments' feedback, but no document
+    assert sorted(p.name for p in out.iterdir()) == ["2024_dogrulama.json", "2024_dogrulama.xlsx",
+                                                     "2024_geri_bildirim"]
 
 
 def test_check_of_one_file_leaves_missing_indicators_to_the_whole_year(files):

@@ -59,8 +59,8 @@ def test_excel_report_sheets(tmp_path):
     assert wb.sheetnames == ["Özet", "Bulgular", "Kurallar", "Kurum", "D1-FDB", "D2-ÇDB", "D3-İDB"]
     ws = wb["Bulgular"]
     assert [c.value for c in ws[3]] == ["Önem", "Kural", "Birim", "Dosya", "Sayfa", "Hücre", "Hedef", "Faaliyet",
-                                        "Mesaj"]
-    assert ws.auto_filter.ref == f"A3:I{3 + len(findings)}"
+                                        "Mesaj", "Kabul"]
+    assert ws.auto_filter.ref == f"A3:J{3 + len(findings)}"
     rows = [[c.value or "" for c in r] for r in ws.iter_rows(min_row=4)]
     assert [r[1] for r in rows] == [f.code for f in findings]
     assert rows[0][0] == "Hata" and rows[-1][0] == "Uyarı"
@@ -105,7 +105,7 @@ def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path):
     assert "<f>" not in xml
     ws = openpyxl.load_workbook(path)["Bulgular"]
     assert [c.value for c in ws[4]][1:] == ["KOD-02", "@D1", "=HYPERLINK(\"x\").xlsx", "+Sayfa", "A1", "=1+1", "-F1",
-                                            "=SUM(A1:A9)"]
+                                            "=SUM(A1:A9)", None]
 
 
 def test_sheet_names_are_valid_and_unique():
@@ -125,4 +125,5 @@ def test_department_sheet_for_an_unknown_code(tmp_path):
 def test_report_data_without_findings():
     program, _ = factory_findings()
     data = report_data(program, [])
-    assert data["ozet"] == {"hata": 0, "uyari": 0, "kurallar": {}} and data["bulgular"] == []
+    assert data["ozet"] == {"hata": 0, "uyari": 0, "kabul_edilen": 0, "kurallar": {}, "teslim": {}}
+    assert data["bulgular"] == [] and data["teslim"] == []

@@ -430,7 +430,8 @@ def test_narrative_that_cannot_be_computed():
 def test_every_rule_is_complete():
     import re
 
-    prefixes = {"OKU", "ZRN", "TIP", "BRL", "KOD", "TEK", "TOP", "BRM", "MTR", "GNL", "ANL", "GST", "GUV", "YIL"}
+    prefixes = {"OKU", "ZRN", "TIP", "BRL", "KOD", "TEK", "TOP", "BRM", "MTR", "GNL", "ANL", "GST", "GUV", "YIL",
+                "KBL"}
     for code, r in RULES.items():
         assert re.fullmatch(r"[A-Z]{3}-\d{2}", code) and code[:3] in prefixes, code
         assert r.severity in (ERROR, WARNING)

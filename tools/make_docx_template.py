@@ -1060,6 +1060,40 @@ def build(doc) -> None:
     b.p("", "KaynakNotu")
     b.tag("{%p endfor %}")
 
+    draft_notes_page(b, W)
+
+
+def draft_notes_page(b: Body, W: int) -> None:
+    """Closing "Taslak Notları" page, only in a draft: departments without data and the open errors.
+
+    Context: ``taslak_notlari`` (None in a final document) with ``birimler``
+    (names), ``hatalar`` (kural, birim, yer, mesaj) and ``hata_sayisi``.
+    """
+    b.tag("{%p if taslak_notlari %}")
+    b.p("Taslak Notları", "Heading1")
+    b.p("Bu belge taslaktır. Aşağıdaki konular giderilmeden ya da kurum.xlsx Kabul Edilen Bulgular sayfasında "
+        "gerekçesiyle kabul edilmeden program kesinleşmez. Kesin belgede bu sayfa yer almaz.", "BodyText")
+    b.tag("{%p if taslak_notlari.birimler %}")
+    b.p("Çalışma kitabı gelmeyen ya da boş şablon gönderen birimler (tablolarda rakamları yerine "
+        "\u201cveri gelmedi\u201d yazılıdır):", "BodyText")
+    b.tag("{%p for ad in taslak_notlari.birimler %}")
+    b.p("{{ ad }}", "ListBullet")
+    b.tag("{%p endfor %}")
+    b.tag("{%p endif %}")
+    b.tag("{%p if taslak_notlari.hatalar %}")
+    b.p("Giderilmemiş hatalar ({{ taslak_notlari.hata_sayisi }}):", "BodyText")
+    wn = [tw(1.8), tw(2.2), tw(5.2), W - tw(1.8) - tw(2.2) - tw(5.2)]
+    b.table(table(wn, [
+        row(*(cell(t, "TabloBaslik", w=wn[i], fill=HEAD_FILL) for i, t in
+              enumerate(("Kural", "Birim", "Yer", "Açıklama"))), header=True),
+        tag_row("{%tr for hata in taslak_notlari.hatalar %}", 4, wn),
+        row(cell("{{ hata.kural }}", w=wn[0], valign=None), cell("{{ hata.birim }}", w=wn[1], valign=None),
+            cell("{{ hata.yer }}", w=wn[2], valign=None), cell("{{ hata.mesaj }}", w=wn[3], valign=None)),
+        tag_row("{%tr endfor %}", 4, wn),
+    ]))
+    b.tag("{%p endif %}")
+    b.tag("{%p endif %}")
+
 
 def main(out: Path = TEMPLATE_PATH) -> Path:
     doc = Document()

@@ -7,7 +7,7 @@ module here and add it to the list below.
 """
 from __future__ import annotations
 
-from . import build, check, rules, templates
+from . import build, check, rules, status, templates
 
-COMMANDS = [build, templates, check, rules]
+COMMANDS = [build, templates, check, rules, status]
 DEFAULT = build

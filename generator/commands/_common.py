@@ -9,6 +9,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from ..findings import Finding
+    from ..submissions import DepartmentStatus
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -19,9 +20,11 @@ def print_findings(findings: list[Finding], limit: int = 25, console: Optional[C
     from rich.table import Table
 
     console = console or Console()
-    errors = sum(f.is_error for f in findings)
-    warnings = len(findings) - errors
-    console.print(f"Doğrulama: [bold red]{errors} hata[/], [bold yellow]{warnings} uyarı[/].")
+    errors = sum(f.is_error and f.is_open for f in findings)
+    accepted = sum(not f.is_open for f in findings)
+    warnings = len(findings) - errors - accepted
+    console.print(f"Doğrulama: [bold red]{errors} hata[/], [bold yellow]{warnings} uyarı[/]"
+                  + (f", [bold green]{accepted} kabul edilen bulgu[/]" if accepted else "") + ".")
     if not findings:
         return
     by_code = Counter((f.code, f.severity) for f in findings)
@@ -34,8 +37,9 @@ def print_findings(findings: list[Finding], limit: int = 25, console: Optional[C
     console.print(table)
     for f in findings[:limit]:
         where = f.where()
-        console.print(f"[{'red' if f.is_error else 'yellow'}]{f.code}[/] {where}: {f.message}", markup=True,
-                      highlight=False)
+        color = "green" if not f.is_open else "red" if f.is_error else "yellow"
+        note = f" [green](kabul edildi: {f.accepted.get('gerekce', '')})[/]" if f.accepted else ""
+        console.print(f"[{color}]{f.code}[/] {where}: {f.message}{note}", markup=True, highlight=False)
     if len(findings) > limit:
         console.print(f"… ve {len(findings) - limit} bulgu daha (tamamı dogrulama.json / dogrulama.xlsx).")
 
@@ -44,6 +48,54 @@ def print_done(findings: list[Finding], outputs: int, elapsed: float, console: C
     """One closing line: counts, outputs, elapsed time."""
     from ..turkish import number
 
-    errors = sum(f.is_error for f in findings)
-    console.print(f"Tamamlandı: {errors} hata, {len(findings) - errors} uyarı, {outputs} çıktı, "
+    errors = sum(f.is_error and f.is_open for f in findings)
+    warnings = sum(not f.is_error and f.is_open for f in findings)
+    console.print(f"Tamamlandı: {errors} hata, {warnings} uyarı, {outputs} çıktı, "
                   f"{number(elapsed, 1)} sn.", highlight=False)
+
+
+def print_statuses(statuses: list[DepartmentStatus], console: Console, everything: bool = True) -> None:
+    """The submission status: a table of every department (``everything``),
+    then the counts per state, and the departments that are missing, blank or
+    failing are always named one by one (never cut short)."""
+    from rich.table import Table
+
+    from ..submissions import ACCEPTED, BLANK, FAILING, MISSING, OK, WARNED, saved_text
+    from ..turkish import money, number
+
+    color = {MISSING: "red", BLANK: "red", FAILING: "red", WARNED: "yellow", OK: "green", ACCEPTED: "green"}
+    if everything:
+        table = Table(title="Birimlerin teslim durumu", show_lines=True)
+        table.add_column("Birim", min_width=14)
+        table.add_column("Durum", no_wrap=True)
+        table.add_column("Dosya, kaydedilme, şablon sürümü", min_width=16)
+        table.add_column("Hazırlayan", min_width=14)
+        for name in ("Hata", "Uyarı", "Kabul", "Faaliyet"):
+            table.add_column(name, justify="right", no_wrap=True)
+        table.add_column("Toplam (TL)", justify="right", no_wrap=True)
+        for s in statuses:
+            file = "\n".join(x for x in (s.file, saved_text(s.saved_at) if s.file else "", s.template_version) if x)
+            file += "".join(f"\n[dim]kullanılmadı: {o}[/]" for o in s.other_files)
+            who = "\n".join(x for x in (s.preparer, s.phone, s.email) if x)
+            table.add_row(f"[bold]{s.code}[/]\n{s.name}", f"[{color[s.state]}]{s.state}[/]", file or "—", who,
+                          number(s.errors), number(s.warnings), number(s.accepted),
+                          number(s.activities) if s.file else "–",
+                          money(s.total) if s.submitted else "veri gelmedi")
+        console.print(table)
+    counts = Counter(s.state for s in statuses)
+    summary = ", ".join(f"[{color[st]}]{counts[st]} {st}[/]" for st in (MISSING, BLANK, FAILING, WARNED, OK, ACCEPTED)
+                        if counts[st])
+    console.print(f"Teslim durumu ({len(statuses)} birim): {summary}.", highlight=False)
+    for state, label in ((MISSING, "Çalışma kitabı gelmeyen"), (BLANK, "Boş şablon gönderen"),
+                         (FAILING, "Hatalı")):
+        rows = [s for s in statuses if s.state == state]
+        if not rows:
+            continue
+        console.print(f"[{color[state]}]{label} birimler ({len(rows)}):[/]", highlight=False)
+        for s in rows:
+            extra = f" — {s.file}: {s.errors} hata" if state == FAILING else (f" — {s.file}" if s.file else "")
+            console.print(f"  {s.code} {s.name}{extra}", highlight=False)
+    for s in statuses:
+        if s.other_files:
+            console.print(f"{s.code}: \"{s.file}\" kullanıldı; kullanılmayan: "
+                          + ", ".join(f'"{o}"' for o in s.other_files), highlight=False)

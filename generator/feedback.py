@@ -1,0 +1,185 @@
+"""Feedback workbooks: ``out/<year>_geri_bildirim/<code>.xlsx``, one per department.
+
+Each is a copy of the department's own workbook (the file the build used;
+for an .ods or .xls its converted copy) with
+
+* a first sheet "Geri Bildirim" listing every finding of the department in
+  Turkish (severity, rule, sheet, cell with a link to it, message, whether
+  it was accepted and why),
+* every finding as a comment on its cell, and the cell highlighted (red for
+  an error, yellow for a warning, green for an accepted finding).
+
+The copy is loaded and changed with openpyxl and written atomically; the
+input is never modified. The bytes are deterministic: the workbook keeps
+the department's own document properties and the zip entries get fixed
+timestamps.
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from .atomic import write_bytes
+from .findings import Finding
+from .model import Program, Submission
+
+SHEET = "Geri Bildirim"
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+FILLS = {"hata": "FFC7CE", "uyarı": "FFEB9C", "kabul": "E2EFDA"}
+SEVERITY_LABEL = {"hata": "Hata", "uyarı": "Uyarı"}
+AUTHOR = "Strateji Geliştirme"
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def feedback_name(sub: Submission) -> str:
+    """<code>.xlsx, or the file's own stem when the workbook has no department code."""
+    base = sub.department or Path(sub.file).stem
+    return _UNSAFE.sub("-", base).strip(" .") + ".xlsx"
+
+
+def department_findings(sub: Submission, findings: list[Finding]) -> list[Finding]:
+    """Findings of the department and of its file, in report order."""
+    return [f for f in findings if (sub.department and f.department == sub.department) or f.file == sub.file]
+
+
+def write_feedback(program: Program, findings: list[Finding], readable: dict[str, Path], outdir: Path) -> Path:
+    """Write one feedback workbook per department workbook used; returns the folder.
+
+    ``readable`` maps a submission's file name to the .xlsx that was read.
+    Workbooks this function wrote earlier for departments that no longer
+    have a file are removed, so the folder always matches the build.
+    """
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    written = set()
+    for sub in program.submissions:
+        src = readable.get(sub.file)
+        if src is None:
+            continue
+        name = feedback_name(sub)
+        if name in written:  # two workbooks without a code and the same stem
+            name = _UNSAFE.sub("-", Path(sub.file).name) + ".xlsx"
+        write_bytes(outdir / name, feedback_bytes(src, sub, department_findings(sub, findings)))
+        written.add(name)
+    for old in outdir.glob("*.xlsx"):
+        if old.name not in written:
+            old.unlink()
+    return outdir
+
+
+def _where(f: Finding) -> str:
+    return " › ".join(p for p in (f.sheet, f.cell) if p)
+
+
+def _comment_text(f: Finding) -> str:
+    head = f"{f.code} ({SEVERITY_LABEL.get(f.severity, f.severity)})"
+    text = f"{head}: {f.message}"
+    if f.accepted:
+        text += f"\nKabul edildi: {f.accepted.get('gerekce', '')}"
+    return text
+
+
+def feedback_bytes(src: Path, sub: Submission, findings: list[Finding]) -> bytes:
+    """The feedback workbook of ``sub`` (read from ``src``) as bytes."""
+    import openpyxl
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    wb = openpyxl.load_workbook(src)
+    on_cells: dict[tuple[str, str], list[Finding]] = {}
+    for f in findings:
+        if f.file == sub.file and f.sheet in wb.sheetnames and f.cell:
+            on_cells.setdefault((f.sheet, f.cell), []).append(f)
+    for (sheet, ref), items in on_cells.items():
+        cell = wb[sheet][ref]
+        text = "\n\n".join(_comment_text(f) for f in items)
+        if cell.comment is not None and cell.comment.text:
+            text = cell.comment.text.rstrip() + "\n\n" + text
+        comment = Comment(text, AUTHOR)
+        comment.width = 360
+        comment.height = min(60 + 45 * len(items), 400)
+        cell.comment = comment
+        kind = "hata" if any(f.is_error and f.is_open for f in items) else \
+            "uyarı" if any(f.is_open for f in items) else "kabul"
+        cell.fill = PatternFill("solid", fgColor=FILLS[kind])
+
+    ws = wb.create_sheet(SHEET, 0)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    errors = sum(f.is_error and f.is_open for f in findings)
+    warnings = sum(not f.is_error and f.is_open for f in findings)
+    accepted = sum(not f.is_open for f in findings)
+    ws["A1"] = f"{sub.department} {sub.department_name} — doğrulama geri bildirimi".strip()
+    ws["A1"].font = Font(name="Calibri", size=14, bold=True, color="1F3864")
+    ws["A2"] = f"Dosya: {sub.file}"
+    if findings:
+        ws["A3"] = (f"{errors} hata, {warnings} uyarı, {accepted} kabul edilen bulgu. Hatalar düzeltilmeden program "
+                    "kesinleşmez. Bulgular ilgili hücrelere not olarak da eklendi (kırmızı: hata, sarı: uyarı, "
+                    "yeşil: kabul edildi); düzelttikten sonra kendi dosyanızı yeniden gönderin.")
+    else:
+        ws["A3"] = "Bulgu yok: çalışma kitabınız doğrulamadan geçti."
+    headers = (("Sıra", 6), ("Önem", 8), ("Kural", 9), ("Dosya", 24), ("Sayfa › Hücre", 18), ("Hedef", 8),
+               ("Faaliyet", 9), ("Bulgu", 80), ("Kabul", 40))
+    header_row = 5
+    for c, (h, width) in enumerate(headers, start=1):
+        cell = ws.cell(header_row, c, h)
+        cell.font = Font(name="Calibri", size=10, bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="1F3864")
+        ws.column_dimensions[get_column_letter(c)].width = width
+    for i, f in enumerate(findings, start=1):
+        r = header_row + i
+        accepted_text = ""
+        if f.accepted:
+            extra = ", ".join(x for x in (f.accepted.get("kabul_eden", ""), f.accepted.get("tarih", "")) if x)
+            accepted_text = f"Kabul edildi: {f.accepted.get('gerekce', '')}" + (f" ({extra})" if extra else "")
+        values = (i, SEVERITY_LABEL.get(f.severity, f.severity), f.code, f.file, _where(f), f.target, f.activity,
+                  f.message, accepted_text)
+        for c, v in enumerate(values, start=1):
+            cell = ws.cell(r, c)
+            cell.value = v if isinstance(v, int) else str(v)
+            if isinstance(v, str) and v.startswith("="):
+                cell.data_type = "s"  # a message is text, never a formula
+            cell.alignment = wrap
+        ws.cell(r, 2).font = Font(name="Calibri", size=10, bold=True,
+                                  color="C00000" if f.is_error and f.is_open else
+                                  "9C5700" if f.is_open else "375623")
+        if (f.sheet, f.cell) in on_cells and f.file == sub.file:
+            link = ws.cell(r, 5)
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{f.sheet}'!{f.cell}",
+                                       tooltip=f"{f.sheet} › {f.cell}")
+            link.font = Font(name="Calibri", size=10, color="0563C1", underline="single")
+    ws.freeze_panes = ws.cell(header_row + 1, 1)
+    wb.active = 0
+    for sheet in wb.worksheets:
+        sheet.sheet_view.tabSelected = sheet is ws
+    return workbook_bytes(wb)
+
+
+def workbook_bytes(wb) -> bytes:
+    """The workbook as deterministic bytes, keeping its document properties.
+
+    ``Workbook.save`` stamps the current time as the save time; the writer
+    used here keeps the department's own one, and the zip entries get fixed
+    timestamps."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    buf = io.BytesIO()
+    ExcelWriter(wb, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
+    return _normalize_zip(buf.getvalue())
+
+
+def _normalize_zip(data: bytes) -> bytes:
+    """Re-zip with fixed timestamps: the same workbook and findings give the same bytes."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in src.namelist():
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 0
+            dst.writestr(info, src.read(name), compresslevel=6)
+    return out.getvalue()

@@ -1,0 +1,223 @@
+"""Collecting the department workbooks of a year: which files count and who sent what.
+
+* :func:`discover` lists ``birimler/``: any file name, any case of extension
+  (.xlsx, .xlsm; .xls and .ods are converted through LibreOffice by
+  :mod:`.convert`). Every file that is skipped is named in a finding.
+* :func:`read_submissions` reads them; a workbook is identified by the
+  department code inside it, not by its file name. When two workbooks carry
+  the same code, :func:`~generator.merge.merge` keeps the newer one by the
+  workbook's own save time and reports both names (BRL-02).
+* A template sent back with nothing entered (``Submission.is_blank``) is
+  "not submitted": merge reports it once (BRL-06) and leaves it out.
+* :func:`statuses` gives the submission status of every department of the
+  year: gelmedi, boş şablon, hatalı, uyarılı, tamam or kabul edildi.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from .findings import ERROR, WARNING, Finding, finding, rule
+from .merge import newest_first
+from .model import Institution, Loc, Program, Submission
+
+# --- catalogue ---------------------------------------------------------------
+rule("BRL-07", ERROR, "Dosya okunamadı: {reason}",
+     "birimler/ klasöründeki bir .xls ya da .ods dosyası LibreOffice ile .xlsx'e dönüştürülemedi. Dosyayı "
+     "Excel'de açıp .xlsx olarak kaydedin ya da birimden yeniden isteyin.")
+rule("BRL-08", WARNING, "Dosya atlandı: {reason}.",
+     "birimler/ klasöründe çalışma kitabı olmayan ya da okunmayan bir dosya var (kilit dosyası, gizli dosya, "
+     "alt klasör, başka türde dosya). Programa alınmaz; gerekmiyorsa klasörden kaldırın.")
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+CONVERTED_SUFFIXES = (".xls", ".ods")
+
+# submission states (Turkish, shown as they are)
+MISSING = "gelmedi"
+BLANK = "boş şablon"
+FAILING = "hatalı"
+WARNED = "uyarılı"
+OK = "tamam"
+ACCEPTED = "kabul edildi"
+STATES = (MISSING, BLANK, FAILING, WARNED, OK, ACCEPTED)
+NOT_SUBMITTED = (MISSING, BLANK)  # no figures in the document
+
+
+def _skip_reason(path: Path) -> Optional[str]:
+    name = path.name
+    if path.is_dir():
+        return "alt klasör; içindeki dosyalar okunmaz"
+    if name.startswith("~$") or name.startswith(".~lock."):
+        return "açık bir çalışma kitabının kilit dosyası (dosya hâlâ açık olabilir)"
+    if name.startswith("."):
+        return "gizli dosya"
+    suffix = path.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES or suffix in CONVERTED_SUFFIXES:
+        return None
+    return "çalışma kitabı değil (.xlsx, .xlsm, .xls ya da .ods beklenir)"
+
+
+def discover(folder: Path) -> tuple[list[Path], list[Finding]]:
+    """Workbooks of ``birimler/`` in file-name order, and a finding for every other entry."""
+    if not folder.is_dir():
+        return [], []
+    files: list[Path] = []
+    findings: list[Finding] = []
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        reason = _skip_reason(path)
+        if reason is None:
+            files.append(path)
+        else:
+            findings.append(finding("BRL-08", Loc(path.name, ""), reason=reason))
+    return files, findings
+
+
+@dataclass
+class ReadResult:
+    submissions: list[Submission] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    # file name → the .xlsx that was read (the file itself, or its converted copy)
+    readable: dict[str, Path] = field(default_factory=dict)
+
+
+def read_submissions(folder: Path, workdir: Path, reporter=None) -> ReadResult:
+    """Read every workbook of ``folder``; converted copies are written under ``workdir``."""
+    from .convert import ConversionError, needs_conversion, to_xlsx
+    from .reader import read_department
+
+    files, skipped = discover(folder)
+    result = ReadResult(findings=list(skipped))
+    if reporter is not None:
+        reporter.start("Birim çalışma kitapları okunuyor", len(files))
+    for path in files:
+        source = path
+        if needs_conversion(path):
+            try:
+                source = to_xlsx(path, workdir)
+            except ConversionError as exc:
+                result.findings.append(finding("BRL-07", Loc(path.name, ""), reason=str(exc)))
+                if reporter is not None:
+                    reporter.advance(path.name)
+                continue
+        sub, found = read_department(source, name=path.name)
+        result.findings += found
+        if sub is not None:
+            result.submissions.append(sub)
+            result.readable[path.name] = source
+        if reporter is not None:
+            reporter.advance(path.name)
+    if reporter is not None:
+        reporter.finish()
+    return result
+
+
+# ---------------------------------------------------------------------------
+# status
+# ---------------------------------------------------------------------------
+
+@dataclass
+class DepartmentStatus:
+    """Where one department's submission stands."""
+
+    code: str
+    name: str
+    state: str
+    file: str = ""
+    other_files: list[str] = field(default_factory=list)  # workbooks of the same unit not used
+    saved_at: Optional[dt.datetime] = None
+    template_version: str = ""
+    preparer: str = ""
+    phone: str = ""
+    email: str = ""
+    errors: int = 0  # open (not accepted)
+    warnings: int = 0  # open (not accepted)
+    accepted: int = 0
+    activities: int = 0
+    total: int = 0  # activities + personnel + general administration (TL)
+
+    @property
+    def submitted(self) -> bool:
+        return self.state not in NOT_SUBMITTED
+
+    def to_dict(self) -> dict:
+        return {
+            "birim": self.code, "ad": self.name, "durum": self.state, "dosya": self.file,
+            "diger_dosyalar": list(self.other_files),
+            "kayit_zamani": self.saved_at.isoformat(timespec="seconds") if self.saved_at else None,
+            "sablon_surumu": self.template_version, "hazirlayan": self.preparer, "telefon": self.phone,
+            "eposta": self.email, "hata": self.errors, "uyari": self.warnings, "kabul_edilen": self.accepted,
+            "faaliyet_sayisi": self.activities, "toplam": self.total,
+        }
+
+
+def saved_text(when: Optional[dt.datetime]) -> str:
+    """A save time as the department sees it: 14.11.2024 16:05 (UTC)."""
+    return when.strftime("%d.%m.%Y %H:%M") if when else "—"
+
+
+def _total(sub: Submission) -> int:
+    uc = sub.unit_costs
+    return sum(a.total for a in sub.activities) + ((uc.personnel + uc.general_admin) if uc else 0)
+
+
+def _state(sub: Optional[Submission], errors: int, warnings: int, accepted: int) -> str:
+    if sub is None:
+        return MISSING
+    if sub.is_blank:
+        return BLANK
+    if errors:
+        return FAILING
+    if warnings:
+        return WARNED
+    return ACCEPTED if accepted else OK
+
+
+def statuses(inst: Institution, read: list[Submission], program: Optional[Program],
+             findings: list[Finding]) -> list[DepartmentStatus]:
+    """The status of every department of kurum.xlsx, in its order, then workbooks
+    with a code that is not in the list.
+
+    ``read`` holds every workbook read (duplicates included); the one the
+    merge kept (``program.submissions``) is the department's file.
+    """
+    kept_list = program.submissions if program else [s for s in read if not s.is_blank]
+    kept = {s.department: s for s in kept_list if s.department}
+    # a department that sent only a blank template: its newest blank file
+    for s in sorted((s for s in read if s.is_blank), key=newest_first):
+        if s.department and s.department not in kept:
+            kept[s.department] = s
+    kept_files = {id(s) for s in kept.values()} | {id(s) for s in kept_list}
+    others: dict[str, list[str]] = {}
+    for s in read:
+        if id(s) not in kept_files:
+            others.setdefault(s.department, []).append(s.file)
+    counts: dict[str, list[int]] = {}
+    by_file: dict[str, list[int]] = {}
+    for f in findings:
+        for key, table in ((f.department, counts), (f.file, by_file)):
+            c = table.setdefault(key, [0, 0, 0])
+            c[2 if f.accepted else 0 if f.is_error else 1] += 1
+    out = []
+    depts = sorted(inst.departments, key=lambda d: d.order)
+    known = {d.code for d in depts}
+    rows: list[tuple[str, str, Optional[Submission]]] = [(d.code, d.name, kept.get(d.code)) for d in depts]
+    rows += [(s.department, s.department_name, s) for s in kept_list if s.department not in known]
+    for code, name, sub in rows:
+        # a workbook without a department code: its own file's findings
+        errors, warnings, accepted = counts.get(code, [0, 0, 0]) if code else by_file.get(sub.file, [0, 0, 0])
+        st = DepartmentStatus(code=code, name=name, state=_state(sub, errors, warnings, accepted),
+                              errors=errors, warnings=warnings, accepted=accepted,
+                              other_files=sorted(others.get(code, [])) if code else [])
+        if sub is not None:
+            st.file, st.saved_at, st.template_version = sub.file, sub.saved_at, sub.template_version
+            st.preparer, st.phone, st.email = sub.prepared_by, sub.phone, sub.email
+            st.activities, st.total = len(sub.activities), _total(sub)
+        out.append(st)
+    return out
+
+
+def not_submitted(rows: list[DepartmentStatus]) -> set[str]:
+    """Codes of the departments whose figures are missing (gelmedi or boş şablon)."""
+    return {r.code for r in rows if not r.submitted}
