@@ -13,6 +13,7 @@ import math
 import re
 import unicodedata
 import warnings
+import zipfile
 from pathlib import Path
 from typing import Any, Callable, Optional
 

@@ -369,17 +369,6 @@ def test_saved_at_reads_the_workbooks_own_time(tmp_path):
     assert saved_at(tmp_path / "b.xlsx") is None
 
 
-def test_is_blank():
-    inst = clean_institution()
-    sub = Submission(file="x.xlsx", department="D1-FDB")
-    assert sub.is_blank
-    sub.unit_costs = UnitCosts("D1-FDB")
-    assert sub.is_blank
-    sub.unit_costs.general_admin = 1
-    assert not sub.is_blank
-    assert not any(s.is_blank for s in clean_submissions(inst))
-
-
 @needs_soffice
 def test_to_xlsx_converts_and_fails_in_turkish(tmp_path):
     inst = clean_institution()
