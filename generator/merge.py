@@ -164,9 +164,9 @@ def merge(inst: Institution, submissions: list[Submission], partial: bool = Fals
     first_file: dict[str, Submission] = {}
     for sub in sorted(submissions, key=newest_first):
         if sub.department and sub.department in first_file:
-            chosen = first_file[sub.department]
+            used = first_file[sub.department]
             findings.append(finding("BRL-02", sub_loc(sub, "kod"), department=sub.department,
-                                    first=chosen.file, first_saved=saved_label(chosen), file=sub.file,
+                                    first=used.file, first_saved=saved_label(used), file=sub.file,
                                     saved=saved_label(sub), count=len(sub.activities)))
             continue
         if sub.department:

@@ -286,10 +286,10 @@ def _status_sheet(ws, fmt: _Formats, program: Program, statuses: list[Department
         r = header_row + 1 + i
         texts = (s.code, s.name, s.state, s.file, saved_text(s.saved_at) if s.file else "", s.template_version,
                  s.preparer, s.phone, s.email)
-        for c, value in enumerate(texts):
-            ws.write_string(r, c, value, fmt.state[s.state] if c == 2 else fmt.text)
-        for c, value in enumerate((s.errors, s.warnings, s.accepted, s.activities), start=len(texts)):
-            ws.write_number(r, c, value, fmt.number)
+        for c, text in enumerate(texts):
+            ws.write_string(r, c, text, fmt.state[s.state] if c == 2 else fmt.text)
+        for c, count in enumerate((s.errors, s.warnings, s.accepted, s.activities), start=len(texts)):
+            ws.write_number(r, c, count, fmt.number)
         if s.submitted:
             ws.write_number(r, len(texts) + 4, s.total, fmt.number)
         else:

@@ -206,7 +206,8 @@ def statuses(inst: Institution, read: list[Submission], program: Optional[Progra
     rows += [(s.department, s.department_name, s) for s in kept_list if s.department not in known]
     for code, name, sub in rows:
         # a workbook without a department code: its own file's findings
-        errors, warnings, accepted = counts.get(code, [0, 0, 0]) if code else by_file.get(sub.file, [0, 0, 0])
+        own = counts.get(code) if code else by_file.get(sub.file) if sub is not None else None
+        errors, warnings, accepted = own or [0, 0, 0]
         st = DepartmentStatus(code=code, name=name, state=_state(sub, errors, warnings, accepted),
                               errors=errors, warnings=warnings, accepted=accepted,
                               other_files=sorted(others.get(code, [])) if code else [])
