@@ -529,6 +529,9 @@ def _read_institution(book: _Book, findings: list[Finding]) -> Institution:
                                         estimate_t1=v.get("tahmin"), src=l)
                            for _, v, l in read_table(cells, ws.INST_INDICATORS)
                            if {"kod", "hedef", "ad", "olcu"} <= v.keys()]
+    inst.aims = _first_definitions(cells, inst.aims, "Amaç")
+    inst.targets = _first_definitions(cells, inst.targets, "Hedef")
+    inst.indicator_defs = _first_definitions(cells, inst.indicator_defs, "Gösterge")
     for order, (_, v, l) in enumerate(read_table(cells, ws.INST_DEPARTMENTS)):
         if {"kod", "ad"} <= v.keys():
             aliases = [a.strip() for a in (v.get("diger") or "").split(";") if a.strip()]
@@ -598,6 +601,23 @@ def _read_texts(cells: _Cells) -> list[TextBlock]:
                       expected="Paragraf, Madde ya da Ara Başlık")
             continue
         out.append(TextBlock(section, kind, str(v["metin"]).strip(), src=l))
+    return out
+
+
+def _first_definitions(cells: _Cells, items: list, kind: str) -> list:
+    """The first definition of each code; a repeated one is reported (TEK-05) and left out."""
+    seen: dict[str, Any] = {}
+    out = []
+    for item in items:
+        first = seen.get(item.code)
+        if first is None:
+            seen[item.code] = item
+            out.append(item)
+            continue
+        loc = item.src.get("kod")
+        first_loc = first.src.get("kod")
+        cells.add("TEK-05", loc, kind=kind, defined=item.code,
+                  first=f"{first_loc.sheet} › {first_loc.cell}" if first_loc else "önceki satır")
     return out
 
 

@@ -179,6 +179,7 @@ def synthetic_submissions(inst: Institution, scale: int = 1, seed: int = 1) -> l
         defs_of.setdefault(d.target_code, []).append(d)
     subs = []
     total_budget = 0
+    own: set[tuple[str, str]] = set()
     for dept, count in zip(units, per_unit):
         sub = Submission(file="", department=dept.code, department_name=dept.name, year=year,
                          template_version=TEMPLATE_VERSION, prepared_by="Veli KAYA, Uzman",
@@ -187,12 +188,17 @@ def synthetic_submissions(inst: Institution, scale: int = 1, seed: int = 1) -> l
             if t.responsibility.get(dept.code) == "S":
                 for d in defs_of.get(t.code, []):
                     value = rnd.choice([rnd.randint(1, 500), round(rnd.uniform(1, 100), 1), 100])
+                    if "%" in d.unit:
+                        value = min(value, 100)  # a percentage stays within 100 (GST-05)
                     sub.indicators.append(Indicator(d.code, t.code, d.name, d.unit, value, dept.code))
         choices = targets_of[dept.code] or inst.targets[:1]
         for _ in range(count):
-            # targets nobody has an activity for yet come first: every target gets one
+            # the unit's own (S) targets come first, then targets nobody has an activity for
+            # yet: every target gets one, and its responsible unit has one in it (MTR-08)
+            mine = [t for t in choices if t.responsibility.get(dept.code) == "S" and (dept.code, t.code) not in own]
             empty = [t for t in choices if next_code[t.code] == 0]
-            t = empty[0] if empty else rnd.choice(choices)
+            t = mine[0] if mine else empty[0] if empty else rnd.choice(choices)
+            own.add((dept.code, t.code))
             next_code[t.code] += 1
             amounts: dict[str, int] = {}
             for code in rnd.sample(["03", "03", "03", "06", "06", "05", "07", "01", "02", "09"], rnd.randint(1, 3)):

@@ -72,13 +72,15 @@ rule("TOP-05", ERROR, "{target} hedefinin \"{column}\" kontrol toplamı {typed} 
      "hesaplanan toplamla uyuşmuyor.")
 rule("TOP-06", ERROR, "Toplam satırında \"{column}\" {typed} TL yazılmış; satırların toplamı {computed} TL.",
      "Faaliyetler sayfasının toplam satırındaki formülün üzerine farklı bir sayı yazılmış.")
-rule("BRM-01", ERROR, "Birimin toplam kaynak ihtiyacı {total} TL; bütçe tavanını ({ceiling} TL) "
-     "{diff} TL aşıyor.",
-     "Faaliyet maliyetleri, personel ve genel yönetim giderlerinin toplamı birimin bütçe "
-     "tavanından büyük olamaz.")
-rule("BRM-02", WARNING, "Birimin toplam kaynak ihtiyacı {total} TL; bütçe tavanının ({ceiling} TL) "
-     "{diff} TL altında.",
-     "Birim tavanının tamamını kullanmıyor. Bilinçli değilse tutarları kontrol edin.")
+rule("BRM-01", ERROR, "Birimin bütçe ihtiyacı (bütçe dışı kaynaklar hariç) {total} TL; bütçe tavanını "
+     "({ceiling} TL) {diff} TL aşıyor.",
+     "Faaliyetlerin bütçe tutarları, personel ve genel yönetim giderlerinin toplamı birimin bütçe "
+     "tavanından büyük olamaz. Bütçe dışı kaynaklar tavana sayılmaz; birleştirmede yinelenen "
+     "kayıt olarak yok sayılan faaliyetler de sayılmaz.")
+rule("BRM-02", WARNING, "Birimin bütçe ihtiyacı (bütçe dışı kaynaklar hariç) {total} TL; bütçe tavanının "
+     "({ceiling} TL) {diff} TL altında.",
+     "Birim tavanının %10'undan fazlasını kullanmıyor (daha küçük farklar olağandır ve "
+     "bildirilmez). Bilinçli değilse tutarları kontrol edin.")
 rule("BRM-03", ERROR, "Faaliyet sayısı {typed} yazılmış; dosyada {computed} faaliyet var.",
      "Birim sayfasındaki faaliyet sayısı formülünün üzerine farklı bir sayı yazılmış.")
 rule("BRM-04", ERROR, "Hedeflere yönelik faaliyet maliyeti {typed} TL yazılmış; faaliyetlerin "
@@ -102,9 +104,17 @@ rule("MTR-02", ERROR, "{target} hedefinin birden fazla sorumlu (S) birimi var: {
      "Sorumluluk matrisinde her performans hedefi için tam olarak bir sorumlu (S) birim "
      "işaretlenmelidir; diğer birimler iş birliği yapan (i) olarak işaretlenir.")
 rule("MTR-03", ERROR, "{target} hedefinin faaliyetlerinin hiçbiri sorumlu (S) ya da iş birliği "
-     "yapan (i) bir birimden değil ({units}).",
+     "yapan (i) bir birimden değil ({units}).{hint}",
      "Hedefin faaliyetlerini yalnızca matriste o hedefle ilişkisi olmayan birimler girmiş. "
      "Matrisi ya da faaliyetlerin hedef kodlarını düzeltin.")
+rule("MTR-08", WARNING, "{target} hedefinin sorumlu (S) birimi {responsible} hedefin hiçbir faaliyetini "
+     "girmemiş; faaliyetler yalnızca iş birliği yapan (i) {units} biriminden.{hint}",
+     "Hedeften sorumlu birimin hedefte hiç faaliyeti yok; faaliyetleri matriste yalnızca iş birliği "
+     "yapan olarak işaretli birimler girmiş. Çoğunlukla matris satırındaki S ve i işaretleri yanlış "
+     "sütundadır (bir ya da iki sütun kaymış): matrisi ya da faaliyetlerin hedef kodlarını düzeltin.")
+rule("GST-05", WARNING, "{indicator} göstergesinin ölçü birimi yüzde; {year} hedef değeri {value}, %100'ü aşıyor.",
+     "Yüzde ile ölçülen bir göstergenin değeri 100'ü aşmış. Oran bir artış oranı değilse değeri "
+     "kontrol edin (ör. 0,85 ya da 85 yerine 850 yazılmış olabilir).")
 rule("MTR-04", WARNING, "{department} birimi {target} hedefinde sorumlu (S) ya da iş birliği "
      "yapan (i) birim değil ({count} faaliyet).",
      "Birim, sorumluluk matrisinde ilişkilendirilmediği bir hedefe faaliyet girmiş. Hedefin hiçbir "
@@ -157,6 +167,7 @@ rule("YIL-06", WARNING, "\"{topic}\" geçen yılın programından aktarıldı ve
      "Bölümü güncelledikten sonra satırın Durum hücresine \"Gözden geçirildi\" yazın.")
 
 ACT = ws.DEPT_ACTIVITIES
+BELOW_CEILING_SHARE = 0.10  # BRM-02 only when more than this share of the ceiling is left unused
 _F_CODE = re.compile(r"F(\d+)")
 _PG_CODE = re.compile(r"PG(\d+)\.(\d+)\.(\d+)")
 
@@ -370,17 +381,27 @@ def _target_loc(t: Target) -> Optional[Loc]:
 
 
 def _ceilings(program: Program) -> list[Finding]:
+    """BRM-01 / BRM-02: a unit's budget need against its ceiling.
+
+    The ceiling limits the budget: off-budget sources do not count, and an
+    activity the merge left out as a duplicate (TEK-02) is not counted twice."""
     out = []
     inst = program.institution
+    budget_by_unit: dict[str, int] = {}
+    for a in program.activities:
+        budget_by_unit[a.unit_code] = budget_by_unit.get(a.unit_code, 0) + a.budget
     for sub in program.submissions:
         dept = inst.department(sub.department)
         if dept is None or dept.ceiling is None or sub.unit_costs is None:
             continue
-        total = unit_total(sub)
+        uc = sub.unit_costs
+        total = budget_by_unit.get(sub.department, 0) + uc.personnel + uc.general_admin
         if total == dept.ceiling:
             continue
+        if total < dept.ceiling and dept.ceiling - total < BELOW_CEILING_SHARE * dept.ceiling:
+            continue  # a small unused part of a ceiling is normal: no warning
         code = "BRM-01" if total > dept.ceiling else "BRM-02"
-        loc = sub.unit_costs.src.get("toplam") or sub_loc(sub, "tavan")
+        loc = uc.src.get("toplam") or sub_loc(sub, "tavan")
         out.append(finding(code, loc, department=sub.department, total=money(total), ceiling=money(dept.ceiling),
                            diff=money(abs(total - dept.ceiling)), total_value=total, ceiling_value=dept.ceiling))
     return out
@@ -430,6 +451,10 @@ def _indicator_values(program: Program, partial: bool) -> list[Finding]:
         if d is not None and ind.unit and d.unit and _unit_key(ind.unit) != _unit_key(d.unit):
             out.append(finding("GST-03", loc_of(ind.src, "olcu"), department=ind.department,
                                target=ind.target_code, indicator=ind.code, unit=ind.unit, expected=d.unit))
+        unit = (d.unit if d is not None and d.unit else ind.unit) or ""
+        if ind.value is not None and ind.value > 100 and _is_percent(unit):
+            out.append(finding("GST-05", loc_of(ind.src, "deger"), department=ind.department,
+                               target=ind.target_code, indicator=ind.code, year=year, value=number(ind.value)))
         # a blank value cell was reported by the reader (ZRN-01); programs built in code have no cell
         if ind.value is None and "deger" not in ind.src:
             out.append(finding("GST-04", None, department=ind.department, target=ind.target_code,
@@ -450,6 +475,11 @@ def _indicator_values(program: Program, partial: bool) -> list[Finding]:
         out.append(finding("GST-04", loc_of(d.src, "kod"), department=dep, target=d.target_code,
                            indicator=d.code, year=year))
     return out
+
+
+def _is_percent(unit: str) -> bool:
+    key = normalize(unit)
+    return key.startswith("%") or key.startswith("yüzde") or key in ("oran (%)", "yüzde oranı")
 
 
 def _unit_key(unit: str) -> str:
@@ -535,7 +565,13 @@ def _matrix(program: Program) -> list[Finding]:
         elif _unowned(program, t):
             units = sorted({a.unit_code for a in acts})
             out.append(finding("MTR-03", _target_loc(t), target=t.code, units=", ".join(units),
+                               hint=_shift_hint(inst, s_units, units),
                                department=units[0] if len(units) == 1 else ""))
+        elif len(s_units) == 1 and not any(a.unit_code == s_units[0] for a in acts):
+            units = sorted({a.unit_code for a in acts})
+            out.append(finding("MTR-08", _target_loc(t), target=t.code, responsible=s_units[0],
+                               units=", ".join(units), hint=_shift_hint(inst, s_units, units),
+                               department=s_units[0]))
     for code, _marks, row_loc in inst.matrix_unknown:
         out.append(finding("MTR-05", row_loc, target=code))
     unknown: dict[str, Optional[Loc]] = {}
@@ -548,6 +584,32 @@ def _matrix(program: Program) -> list[Finding]:
     for dep, dep_loc in unknown.items():
         out.append(finding("MTR-06", dep_loc, department=dep))
     return out
+
+
+def _matrix_column(inst: Institution, code: str) -> Optional[int]:
+    """Column number of a unit in the responsibility matrix (else its place in Birimler)."""
+    loc = inst.src.get(f"matris:{code}")
+    if loc is not None and loc.cell:
+        letters = re.match(r"[A-Z]+", loc.cell)
+        if letters:
+            n = 0
+            for ch in letters.group():
+                n = n * 26 + ord(ch) - 64
+            return n
+    dept = inst.department(code)
+    return None if dept is None else 1000 + dept.order
+
+
+def _shift_hint(inst: Institution, s_units: list[str], owners: list[str]) -> str:
+    """" Matris satırı kaymış olabilir ..." when the S mark sits one or two columns off the only owner."""
+    if len(s_units) != 1 or len(owners) != 1:
+        return ""
+    marked, owner = _matrix_column(inst, s_units[0]), _matrix_column(inst, owners[0])
+    if marked is None or owner is None or not 1 <= abs(marked - owner) <= 2:
+        return ""
+    side = "sağında" if marked > owner else "solunda"
+    return (f" Matris satırı kaymış olabilir: S işareti, faaliyetleri giren {owners[0]} sütununun "
+            f"{abs(marked - owner)} sütun {side} ({s_units[0]}).")
 
 
 def _gaps(numbers: list[int]) -> list[int]:
@@ -565,6 +627,8 @@ def _numbering(program: Program) -> list[Finding]:
         if m and a.target_code:
             by_target.setdefault(a.target_code, []).append((int(m.group(1)), a))
     for target, items in sorted(by_target.items(), key=lambda kv: code_numbers(kv[0])):
+        if inst.target(target) is None:
+            continue  # KOD-02 reports the unknown target; its numbering means nothing yet
         missing = _gaps([n for n, _ in items])
         if missing:
             after = min(n for n, _ in items if n > missing[0])
