@@ -120,6 +120,38 @@ def _clean_env() -> dict:
     return env
 
 
+PROFILE_PREFIX = "pp-libreoffice-"
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """Linux: the child gets SIGKILL when the build process dies (even by kill -9)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _clean_stale_profiles() -> None:
+    """Remove LibreOffice profiles of builds that were killed (their process no longer exists)."""
+    import re
+
+    root = Path(tempfile.gettempdir())
+    for path in root.glob(PROFILE_PREFIX + "*"):
+        m = re.match(re.escape(PROFILE_PREFIX) + r"(\d+)-", path.name)
+        if not m or int(m.group(1)) == os.getpid():
+            continue
+        try:
+            os.kill(int(m.group(1)), 0)
+            continue  # still running
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except PermissionError:
+            continue
+
+
 def _stop(proc: subprocess.Popen) -> None:
     """End the soffice process group this module started."""
     if proc.poll() is not None:
@@ -143,11 +175,13 @@ def _convert_uno(soffice: str, python: str, docx: Path, out: Path, profile: Path
     proc = subprocess.Popen(
         [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--nologo",
          "--norestore", "--nodefault", "--nolockcheck", f"--accept=pipe,name={pipe};urp;"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, env=_clean_env())
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, env=_clean_env(),
+        preexec_fn=_die_with_parent)
     try:
         run = subprocess.run([python, "-c", UNO_WORKER, pipe, str(docx), str(out), str(deadline),
                               "1" if tagged else "0"],
-                             capture_output=True, text=True, timeout=timeout, env=_clean_env())
+                             capture_output=True, text=True, timeout=timeout, env=_clean_env(),
+                             preexec_fn=_die_with_parent)
         if run.returncode != 0 or not out.exists():
             _warn("LibreOffice PDF dönüştürmesi başarısız oldu: "
                   + (run.stderr.strip().splitlines()[-1] if run.stderr.strip() else f"çıkış kodu {run.returncode}"))
@@ -165,7 +199,8 @@ def _convert_plain(soffice: str, docx: Path, outdir: Path, profile: Path, timeou
     proc = subprocess.Popen(
         [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nolockcheck",
          "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(outdir), str(docx)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True, env=_clean_env())
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True, env=_clean_env(),
+        preexec_fn=_die_with_parent)
     try:
         proc.wait(timeout=timeout)
     finally:
@@ -187,27 +222,46 @@ def convert_to_pdf(docx: Path, pdf: Path, timeout: float = DEFAULT_TIMEOUT, tagg
               "apt-get install libreoffice-writer-nogui python3-uno")
         return None
     python = find_uno_python(soffice)
-    with tempfile.TemporaryDirectory(prefix="pp-libreoffice-") as tmp:
+    _clean_stale_profiles()
+    for attempt in (1, 2):
+        result = _attempt(soffice, python, docx, pdf, timeout, tagged)
+        if result is not _RETRY:
+            return result
+        if attempt == 1:
+            _warn("PDF dönüştürmesi bir kez daha deneniyor.")
+    return None
+
+
+_RETRY = object()
+
+
+def _attempt(soffice: str, python: Optional[str], docx: Path, pdf: Path, timeout: float, tagged: bool):
+    """One conversion with a fresh profile: the PDF path, None (give up) or _RETRY (failed, may retry).
+
+    The profile folder is removed and soffice ended on every way out of here."""
+    with tempfile.TemporaryDirectory(prefix=f"{PROFILE_PREFIX}{os.getpid()}-") as tmp:
         tmpdir = Path(tmp)
         profile = tmpdir / "profil"
         try:
             if python is not None:
                 made = tmpdir / "program.pdf"
                 if not _convert_uno(soffice, python, docx, made, profile, timeout, tagged):
-                    return None
+                    return _RETRY
             else:
                 _warn("LibreOffice için Python-UNO (python3-uno) bulunamadı; içindekiler ve tablo listesinin "
                       "sayfa numaraları güncellenmeden dönüştürülüyor.")
                 plain = _convert_plain(soffice, docx, tmpdir, profile, timeout)
                 if plain is None:
                     _warn("LibreOffice PDF dönüştürmesi başarısız oldu.")
-                    return None
+                    return _RETRY
                 made = plain
         except subprocess.TimeoutExpired:
             _warn(f"LibreOffice {int(timeout)} saniyede PDF'i oluşturamadı; dönüştürme durduruldu.")
             return None
         except OSError as exc:
-            _warn(f"LibreOffice çalıştırılamadı: {exc}")
+            from .safety import os_error_text
+
+            _warn(f"LibreOffice çalıştırılamadı: {os_error_text(exc)}")
             return None
         with atomic_path(pdf) as out:
             shutil.copyfile(made, out)

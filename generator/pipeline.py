@@ -48,6 +48,7 @@ class BuildResult:
     outputs: dict[str, Path] = field(default_factory=dict)
     failed: bool = False  # --strict and errors, or nothing could be read
     statuses: list[DepartmentStatus] = field(default_factory=list)  # every department's submission
+    missing: list[str] = field(default_factory=list)  # outputs asked for but not produced (a failed PDF)
 
     @property
     def errors(self) -> list[Finding]:
@@ -146,23 +147,39 @@ def _build(cfg: BuildConfig, reporter: Reporter, workdir: Path) -> BuildResult:
         return BuildResult(None, findings, failed=True)
     year = program.year
     result = BuildResult(program, findings, statuses=got.statuses)
-    result.outputs.update(write_reports(program, findings, cfg.out, workbooks=cfg.workbooks,
-                                        statuses=got.statuses))
-    if cfg.feedback:
-        reporter.start("Birimlere geri bildirim dosyaları yazılıyor", 1)
-        result.outputs["geri_bildirim"] = write_feedback(program, findings, got.read.readable,
-                                                         cfg.out / f"{year}_geri_bildirim")
-        reporter.advance("geri bildirim")
-        reporter.finish()
-    if cfg.strict and result.errors:
-        result.failed = True
-        return result
+    from .staging import Stage
+
+    # every output is written into a stage and swapped in at the end: all or none
+    with Stage(cfg.out) as stage:
+        staged = dict(write_reports(program, findings, stage.dir, workbooks=cfg.workbooks,
+                                    statuses=got.statuses, link_dir=cfg.out))
+        if cfg.feedback:
+            reporter.start("Birimlere geri bildirim dosyaları yazılıyor", 1)
+            staged["geri_bildirim"] = write_feedback(program, findings, got.read.readable,
+                                                     stage.dir / f"{year}_geri_bildirim")
+            reporter.advance("geri bildirim")
+            reporter.finish()
+        if cfg.strict and result.errors:
+            result.failed = True
+        else:
+            _render(cfg, got, stage.dir, staged, result, reporter)
+        final = stage.commit(year, staged.values())
+    result.outputs.update({key: final[path] for key, path in staged.items()})
+    return result
+
+
+def _render(cfg: BuildConfig, got: Collected, folder: Path, staged: dict[str, Path], result: BuildResult,
+            reporter: Reporter) -> None:
+    """The consolidated workbook, the .docx and the PDF, written into ``folder`` (the stage)."""
+    program, findings = got.program, got.findings
+    assert program is not None
+    year = program.year
     draft = bool(result.errors)
     if cfg.consolidated:
         from .consolidated import write_consolidated
 
         reporter.start("Birleşik çalışma kitabı yazılıyor", 1)
-        result.outputs["birlesik"] = write_consolidated(program, findings, cfg.out / f"{year}_birlesik.xlsx")
+        staged["birlesik"] = write_consolidated(program, findings, folder / f"{year}_birlesik.xlsx")
         reporter.advance("birleşik")
         reporter.finish()
     if cfg.docx:
@@ -170,22 +187,23 @@ def _build(cfg: BuildConfig, reporter: Reporter, workdir: Path) -> BuildResult:
         from .submissions import not_submitted
 
         reporter.start("Program belgesi oluşturuluyor (.docx)", 1)
-        docx = render_docx(program, cfg.out / f"{year}_performans_programi.docx", draft=draft,
+        docx = render_docx(program, folder / f"{year}_performans_programi.docx", draft=draft,
                            missing=not_submitted(got.statuses) if draft else set(),
                            open_errors=result.errors if draft else [])
-        result.outputs["docx"] = docx
+        staged["docx"] = docx
         reporter.advance("docx")
         reporter.finish()
         if cfg.pdf:
             from .pdf import convert_to_pdf
 
             reporter.start("PDF'e dönüştürülüyor (LibreOffice)", 1)
-            pdf = convert_to_pdf(docx, cfg.out / f"{year}_performans_programi.pdf")
+            pdf = convert_to_pdf(docx, folder / f"{year}_performans_programi.pdf")
             if pdf is not None:
-                result.outputs["pdf"] = pdf
+                staged["pdf"] = pdf
+            else:
+                result.missing.append(f"{year}_performans_programi.pdf")
             reporter.advance("pdf")
             reporter.finish()
-    return result
 
 
 def write_templates(kurum: Path, out: Path, blank_kurum: bool = False,

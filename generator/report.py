@@ -47,17 +47,19 @@ def report_paths(year: int, outdir: Path) -> dict[str, Path]:
 
 def write_reports(program: Program, findings: list[Finding], outdir: Path,
                   workbooks: Optional[Path] = None,
-                  statuses: Optional[list[DepartmentStatus]] = None) -> dict[str, Path]:
+                  statuses: Optional[list[DepartmentStatus]] = None,
+                  link_dir: Optional[Path] = None) -> dict[str, Path]:
     """Write the JSON and Excel validation reports; ``workbooks`` (the year
     folder with kurum.xlsx and birimler/) lets the Excel report link to the
-    cells of the source workbooks; ``statuses`` (every department's
+    cells of the source workbooks, relative to ``link_dir`` (where the report
+    will finally be; by default ``outdir``); ``statuses`` (every department's
     submission) fill "teslim" and the Teslim Durumu sheet."""
     outdir = Path(outdir)
     paths = report_paths(program.year, outdir)
     findings = sort_findings(findings)
     data = report_data(program, findings, statuses)
     write_bytes(paths["json"], (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-    _write_workbook(program, findings, paths["rapor"], workbooks, statuses)
+    _write_workbook(program, findings, paths["rapor"], workbooks, statuses, link_dir)
     return paths
 
 
@@ -152,9 +154,9 @@ class _Formats:
 
 
 def _write_workbook(program: Program, findings: list[Finding], path: Path, workbooks: Optional[Path],
-                    statuses: Optional[list[DepartmentStatus]] = None) -> None:
+                    statuses: Optional[list[DepartmentStatus]] = None, link_dir: Optional[Path] = None) -> None:
     year = program.year
-    outdir = path.parent
+    outdir = Path(link_dir) if link_dir is not None else path.parent
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                             "strings_to_numbers": False})

@@ -595,3 +595,19 @@ def inspect(path: Union[str, Path]) -> Verdict:
 def unreadable(findings: list[Finding]) -> bool:
     """True when a finding says a file could not be read at all."""
     return any(f.code in UNREADABLE for f in findings)
+
+
+_ERRNO_TR = {
+    "EACCES": "erişim izni yok", "EPERM": "izin verilmedi", "ENOENT": "dosya ya da klasör bulunamadı",
+    "EISDIR": "bu bir klasör", "ENOTDIR": "yolun bir parçası klasör değil", "ENOSPC": "diskte yer kalmadı",
+    "EROFS": "dosya sistemi salt okunur", "EEXIST": "zaten var", "EBUSY": "dosya kullanımda",
+    "ENAMETOOLONG": "dosya adı çok uzun", "EMFILE": "çok fazla açık dosya", "EDQUOT": "disk kotası doldu",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """An operating system error in Turkish (never the English strerror)."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    return _ERRNO_TR.get(name, f"işletim sistemi hatası{f' ({name})' if name else ''}")

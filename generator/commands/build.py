@@ -46,7 +46,9 @@ def run(args: argparse.Namespace, console: Console) -> int:
         console.print(f"[red]Belge şablonu işlenemedi:[/] {exc}", highlight=False)
         return 2
     except OSError as exc:
-        console.print(f"[red]Çıktı yazılamadı:[/] {exc.filename or ''} ({exc.strerror or exc})", highlight=False)
+        from ..safety import os_error_text
+
+        console.print(f"[red]Çıktı yazılamadı:[/] {exc.filename or ''} ({os_error_text(exc)})", highlight=False)
         return 2
     finally:
         if reporter is not None:
@@ -67,5 +69,10 @@ def run(args: argparse.Namespace, console: Console) -> int:
         return 1
     if result.errors:
         console.print("[yellow]Hatalar olduğu için belge TASLAK olarak işaretlendi.[/]")
+    for name in result.missing:
+        console.print(f"[red]Eksik çıktı:[/] {name} oluşturulamadı (ayrıntı yukarıdaki uyarıda).", highlight=False)
     print_done(result.findings, len(result.outputs), elapsed, console)
+    if result.missing and cfg.strict:
+        console.print("[red]--strict: istenen çıktılardan biri oluşturulamadı.[/]")
+        return 1
     return 0
