@@ -157,7 +157,8 @@ rule("OKU-11", WARNING, "\"{sheet}\" sayfası gizli; içindeki veriler programa 
 rule("OKU-12", WARNING, "Gizli satırlarda veri var ({rows}); bu satırlar programa alındı.",
      "Sayfadaki bazı satırlar gizlenmiş ama veri içeriyor. Gizli satırlar da okunur; satırları "
      "gösterip kontrol edin, gereksizse silin.")
-rule("TEK-05", ERROR, "{kind} {defined} kurum.xlsx'te ikinci kez tanımlanmış (ilk tanım: {first}); bu tanım yok sayıldı.",
+rule("TEK-05", ERROR, "{kind} {defined} kurum.xlsx'te ikinci kez tanımlanmış (ilk tanım: {first}); "
+     "bu tanım yok sayıldı.",
      "Stratejik planda bir kod yalnızca bir kez tanımlanır. İlk tanım kullanılır; ikinci tanım "
      "yok sayılır, yoksa birimlere yanlış hedef ya da göstergeye göre bulgu verilirdi. Fazla "
      "satırı silin ya da kodunu düzeltin.")

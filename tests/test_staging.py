@@ -83,7 +83,7 @@ def test_strict_stop_removes_the_old_document_of_the_year(tmp_path):
 def test_report_links_point_from_the_final_folder(year, tmp_path):
     import zipfile
 
-    from tests.factory import edit_cells, dept_path
+    from tests.factory import dept_path, edit_cells
 
     edit_cells(dept_path(year, "D1-FDB"), {("Faaliyetler", "E5"): "çok"})
     out = tmp_path / "out"
