@@ -162,3 +162,12 @@ rule("TEK-05", ERROR, "{kind} {defined} kurum.xlsx'te ikinci kez tanımlanmış 
      "Stratejik planda bir kod yalnızca bir kez tanımlanır. İlk tanım kullanılır; ikinci tanım "
      "yok sayılır, yoksa birimlere yanlış hedef ya da göstergeye göre bulgu verilirdi. Fazla "
      "satırı silin ya da kodunu düzeltin.")
+rule("TIP-10", ERROR, "Satır bir sütun {direction} kaymış görünüyor: \"{column}\" sütununda \"{value}\" var. "
+     "Satır programa alınmadı; değerleri doğru sütunlara taşıyın.",
+     "Satırdaki değerler bir sütun kaymış (ör. hedef kodu Faaliyet Kodu sütununda, faaliyet kodu "
+     "Faaliyet Adı sütununda). Bu durumda satırın her hücresi için ayrı hata vermek yerine satır bir "
+     "kez bildirilir ve programa alınmaz. Hücreleri kesip doğru sütunlara yapıştırın.")
+rule("TIP-11", WARNING, "Açıklama sütununa tutar yazılmış gibi: \"{value}\". Açıklama belgede faaliyetin "
+     "altında metin olarak basılır, hiçbir toplama girmez.",
+     "Tutarlar ekonomik kod sütunlarına (01–09) ya da Bütçe Dışı sütununa yazılır. Açıklamadaki "
+     "tutarı ilgili sütuna taşıyın; açıklama gerekmiyorsa hücreyi boşaltın.")

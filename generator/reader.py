@@ -337,6 +337,7 @@ def _has_sheet(cells: _Cells, name: str) -> bool:
 
 
 def read_table(cells: _Cells, spec: ws.TableSheet, ctx_of: Optional[Callable[[dict], dict]] = None,
+               row_check: Optional[Callable[[_Cells, int, dict], bool]] = None,
                ) -> list[tuple[int, dict, dict[str, Loc]]]:
     """Rows of a table sheet as (excel row, {key: value}, {key: Loc}).
 
@@ -361,6 +362,8 @@ def read_table(cells: _Cells, spec: ws.TableSheet, ctx_of: Optional[Callable[[di
         inputs = [get(c.key) for c in spec.columns if c.kind != ws.FORMULA and not c.reference]
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in inputs):
             continue
+        if row_check is not None and not row_check(cells, row, {c.key: get(c.key) for c in spec.columns}):
+            continue  # the check reported the row once (e.g. shifted by a column); no cell findings follow
         # context for findings: codes of the row if readable
         ctx = ctx_of({c.key: get(c.key) for c in spec.columns}) if ctx_of else {}
         values: dict[str, Any] = {}
@@ -722,7 +725,8 @@ def _read_department(book: _Book, findings: list[Finding]) -> Submission:
     def act_ctx(raw: dict) -> dict:
         return {"target": str(raw.get("hedef") or "").strip(), "activity": str(raw.get("kod") or "").strip()}
 
-    for row, v, l in read_table(cells, ws.DEPT_ACTIVITIES, act_ctx):
+    for row, v, l in read_table(cells, ws.DEPT_ACTIVITIES, act_ctx, _activity_row_check):
+        _amount_in_explanation(cells, v, l, act_ctx(v))
         amounts = {c: v[f"e{c}"] for c in ECONOMIC_CODES if v.get(f"e{c}") is not None}
         sub.activities.append(Activity(
             target_code=v.get("hedef", ""), code=v.get("kod", ""), name=v.get("ad", ""), unit_code=code,
@@ -733,6 +737,36 @@ def _read_department(book: _Book, findings: list[Finding]) -> Submission:
     if sub.is_blank:  # nothing entered: "not submitted" (merge), not a list of empty cells
         findings[:] = [f for f in findings if f.code != "ZRN-01"]
     return sub
+
+
+_TARGET_CODE = re.compile(r"\s*H\d+\.\d+\s*")
+_ACTIVITY_CODE = re.compile(r"\s*F\d+\s*")
+_AMOUNT_TEXT = re.compile(r"\s*(?:\d{1,3}(?:[.\s]\d{3})+|\d{4,})(?:,\d{1,2})?\s*(?:TL|₺|TRY)?\.?\s*", re.I)
+
+
+def _activity_row_check(cells: _Cells, row: int, raw: dict) -> bool:
+    """A row of Faaliyetler shifted by one column gets one finding and is left out."""
+    def matches(pattern: re.Pattern, key: str) -> bool:
+        value = raw.get(key)
+        return isinstance(value, str) and pattern.fullmatch(value) is not None
+
+    direction, column, value = "", "", None
+    if matches(_TARGET_CODE, "kod") and (matches(_ACTIVITY_CODE, "ad") or not raw.get("hedef")):
+        direction, column, value = "sağa", ws.DEPT_ACTIVITIES.col("kod").title(), raw.get("kod")
+    elif matches(_ACTIVITY_CODE, "hedef"):
+        direction, column, value = "sola", ws.DEPT_ACTIVITIES.col("hedef").title(), raw.get("hedef")
+    if not direction:
+        return True
+    spec = ws.DEPT_ACTIVITIES
+    cells.add("TIP-10", cells.loc(spec.name, row, 0), direction=direction, column=column, value=value)
+    return False
+
+
+def _amount_in_explanation(cells: _Cells, values: dict, locs: dict, ctx: dict) -> None:
+    """TIP-11: Açıklama holds what looks like an amount (it would be printed, never counted)."""
+    text = values.get("aciklama")
+    if isinstance(text, str) and _AMOUNT_TEXT.fullmatch(text) and "aciklama" in locs:
+        cells.add("TIP-11", locs["aciklama"], value=text, **ctx)
 
 
 def _typed_totals_row(cells: _Cells, spec: ws.TableSheet, sub: Submission) -> dict[str, int]:
