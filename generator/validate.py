@@ -146,7 +146,9 @@ rule("ANL-01", WARNING, "Metindeki oran {stated}; {table} verilerinden hesaplana
      "uyuşmuyor. Metin başka bir gruba (ör. yalnızca yöneticilere) ilişkin değilse düzeltin.")
 rule("ANL-02", WARNING, "\"{key}\" oranı tablodan hesaplanamıyor: {reason}.",
      "Anlatım Oranları sayfasındaki anahtar \"egitim:<Tablo 5 sütunu>\" ya da "
-     "\"cinsiyet:Kadın/Erkek\" biçiminde olmalı ve Tablo 5'te toplamı olan bir sütunu göstermelidir.")
+     "\"cinsiyet:Kadın/Erkek\" biçiminde olmalı ve Tablo 5'te toplamı olan bir sütunu göstermelidir. "
+     "Tablo 5'in saymadığı bir gruba ait oranlar (ör. yöneticilerin cinsiyet dağılımı) "
+     "\"yonetici:Kadın\" biçiminde yazılır ve karşılaştırılmaz.")
 
 rule("YIL-01", ERROR, "Program yılı {year}, stratejik plan döneminin ({period}) dışında.",
      "Performans programı stratejik planın dönemi içindeki bir yıl için hazırlanır. Yeni stratejik "
@@ -771,6 +773,8 @@ def _table_total(table: InfoTable, column: str) -> Optional[tuple[float, Loc]]:
 
 
 NARRATIVE_TABLES = {"egitim": "t5", "eğitim": "t5", "cinsiyet": "t5"}
+# percentages about a group no table of the program counts (managers): kept for the text, not compared
+OTHER_POPULATIONS = {"yonetici", "yönetici"}
 
 
 def _narratives(inst: Institution) -> list[Finding]:
@@ -778,6 +782,8 @@ def _narratives(inst: Institution) -> list[Finding]:
     for n in inst.narratives:
         loc = loc_of(n.src, "oran", "anahtar")
         prefix, _, column = n.key.partition(":")
+        if normalize(prefix) in OTHER_POPULATIONS:
+            continue  # e.g. the managers' gender ratio: table 5 counts all staff, not the same population
         table_key = NARRATIVE_TABLES.get(normalize(prefix))
         if table_key is None or not column.strip():
             out.append(finding("ANL-02", loc, key=n.key, reason="anahtar tanınmıyor"))

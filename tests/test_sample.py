@@ -96,7 +96,7 @@ def test_sample_exact_values(sample):
     assert len(t3.rows) == 57 and t3.rows[0] == ["Mecut Sunucular", None] and t3.kinds[0] == "group"
     assert ["IP Kamera", 2747] in t3.rows and t3.rows[-1] == ["IP Telefon", 151]
     assert inst.info_tables["t9"].rows[-1] == ["Toplam", None, None, None, 4411]
-    assert {n.key: n.value for n in inst.narratives}["cinsiyet:Kadın"] == 22.83
+    assert {n.key: n.value for n in inst.narratives}["yonetici:Kadın"] == 22.83
 
 
 @pytest.mark.skipif(not SEED.exists(), reason="../shared/seed is not available")

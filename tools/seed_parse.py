@@ -570,7 +570,8 @@ class _Parser:
         for m in re.finditer(r"%\s?(\d+,\d+)'\S*\s+(kadın|erkek)\b", self.line(gen)):
             label = GENDERS[m.group(2)]
             self.inst.narratives.append(
-                Narrative(f"cinsiyet:{label}", m.group(0), float(m.group(1).replace(",", ".")),
+                # the sentence is about managers ("yöneticilerin"), not the staff table 5 counts
+                Narrative(f"yonetici:{label}", m.group(0), float(m.group(1).replace(",", ".")),
                           {"text": self.loc(gen)}))
 
     # -- policies ----------------------------------------------------------------
