@@ -545,7 +545,7 @@ def build_context(program: Program, draft: bool = False, image=None, *, missing=
             hedefler = amaclar[akey]["hedefler"]
             if t.code not in hedefler:
                 hedefler[t.code] = {"kod": t.code, "ad": t.name, "faaliyetler": []}
-            hedefler[t.code]["faaliyetler"].append({"kod": a.code, "ad": a.name})
+            hedefler[t.code]["faaliyetler"].append({"kod": a.number or a.code, "ad": a.name})
         ordered = sorted(amaclar.values(), key=lambda x: aim_order.get(x["kod"], len(aim_order)))
         for am in ordered:
             am["hedefler"] = list(am["hedefler"].values())
@@ -580,7 +580,7 @@ def _target(t, acts: list[Activity], defs, submitted: dict, extra: list[Indicato
         for c in codes:
             code_totals[c] += a.amounts.get(c, 0)
         faaliyetler.append({
-            "kod": a.code, "ad": a.name, "birim": dept_name.get(a.unit_code, a.unit_code),
+            "kod": a.number or a.code, "ad": a.name, "birim": dept_name.get(a.unit_code, a.unit_code),
             "butce": money(a.budget), "butce_disi": money(a.off_budget), "toplam": money(a.total),
             "kod_tutarlari": [money(a.amounts.get(c, 0)) for c in codes],
             "aciklama": (a.explanation or "").strip(),

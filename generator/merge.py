@@ -65,10 +65,13 @@ rule("TEK-02", ERROR,
      "Aynı hedef ve faaliyet kodu, adı ve tutarları aynı olarak iki birimin dosyasında girilmiş. "
      "Çift sayılmaması için yalnızca ilk kayıt (hedefin sorumlu birimininki, yoksa Birimler "
      "sırasına göre ilk birim) kullanılır. Faaliyeti tek birimin dosyasında bırakın.")
-rule("TEK-03", ERROR,
-     "{target} {activity} kodu \"{first}\" dosyasında başka içerikle de kullanılmış ({diff} farklı).",
-     "Aynı hedef ve faaliyet kodu iki birimin dosyasında farklı ad ya da tutarlarla girilmiş. "
-     "İki kayıt da programa alınır; faaliyet kodlarını hedef içinde tekil olacak şekilde düzeltin.")
+rule("KOD-08", WARNING,
+     "{target} hedefinde {others} birimi de aynı faaliyet kodlarını ({codes}) kullanmış; bu birimin "
+     "faaliyetleri belgede yeniden numaralandı: {renumbered}.",
+     "Her birim bir hedefteki faaliyetlerini kendi içinde F1, F2, … diye numaralar; başka birimlerin "
+     "numaralarını bilmesi gerekmez. Kodlar çakışınca belge hedefin faaliyetlerini yeniden numaralar: "
+     "önce sorumlu (S) birimin, sonra Birimler sırasıyla diğerlerinin faaliyetleri. Bulgu bilgi "
+     "içindir; birimin dosyasında bir şey değiştirmesi gerekmez.")
 rule("TEK-04", ERROR, "{indicator} göstergesi ikinci kez girilmiş (ilk: {first}); bu satır yok sayıldı.",
      "Aynı performans göstergesi birden fazla satırda ya da dosyada girilmiş. Programa ilk satır "
      "alınır; fazla satırı silin.")
@@ -132,6 +135,33 @@ def newest_first(sub: Submission) -> tuple:
 def saved_label(sub: Submission) -> str:
     """"kaydedilme 14.11.2024 16:05" or "kayıt zamanı yok"."""
     return f"kaydedilme {sub.saved_at.strftime('%d.%m.%Y %H:%M')}" if sub.saved_at else "kayıt zamanı yok"
+
+
+def _renumber(activities: list[Activity], collisions: dict[str, dict[str, list[Activity]]],
+              owner: dict[int, Submission], owner_rank) -> list[Finding]:
+    """Targets where two units used the same F codes get program numbers F1…Fn.
+
+    Activity codes are numbered by each unit inside a target; when two units'
+    codes meet, the document numbers the target's activities afresh: the
+    responsible (S) unit's first, then the Birimler order, each unit's in its
+    own order. A warning (KOD-08) goes to each unit whose numbers changed."""
+    out: list[Finding] = []
+    for target in sorted(collisions, key=code_numbers):
+        acts = [a for a in activities if a.target_code == target]
+        acts.sort(key=lambda a: (owner_rank((owner[id(a)], a)), code_numbers(a.code), a.row))
+        for n, a in enumerate(acts, start=1):
+            a.number = f"F{n}"
+        for unit, hit in collisions[target].items():
+            mine = [a for a in acts if a.unit_code == unit]
+            changed = [a for a in mine if a.number != a.code]
+            if not changed:
+                continue
+            others = sorted({a.unit_code for a in acts if a.unit_code != unit and a.code in {h.code for h in hit}})
+            out.append(finding(
+                "KOD-08", loc_of(changed[0].src, "kod"), department=unit, target=target, activity=changed[0].code,
+                others=", ".join(others), codes=", ".join(sorted({h.code for h in hit}, key=code_numbers)),
+                renumbered=", ".join(f"{a.code} → {a.number}" for a in changed)))
+    return out
 
 
 def department_order(inst: Institution) -> dict[str, int]:
@@ -258,6 +288,7 @@ def merge(inst: Institution, submissions: list[Submission], partial: bool = Fals
     for sub, act in ordered:
         by_key.setdefault(act.key, []).append((sub, act))
     dropped: set[int] = set()
+    collisions: dict[str, dict[str, list[Activity]]] = {}  # target -> unit -> its colliding activities
     for key, items in by_key.items():
         if not key[0] or not key[1]:
             continue
@@ -272,8 +303,9 @@ def merge(inst: Institution, submissions: list[Submission], partial: bool = Fals
             ctx = dict(department=sub.department, target=act.target_code, activity=act.code)
             diff = activity_diff(first_act, act)
             if diff:
-                findings.append(finding("TEK-03", loc_of(act.src, "kod"), first=first_sub.file or first_sub.department,
-                                        diff=" ve ".join(diff), other=first_sub.department, **ctx))
+                # each unit numbers its own activities: a code another unit also used is no error,
+                # the target is renumbered for the document below (KOD-08)
+                collisions.setdefault(act.target_code, {}).setdefault(sub.department, []).append(act)
             else:
                 findings.append(finding("TEK-02", loc_of(act.src, "kod"), first=first_sub.file or first_sub.department,
                                         other=first_sub.department, amount=money(act.total), **ctx))
@@ -281,7 +313,8 @@ def merge(inst: Institution, submissions: list[Submission], partial: bool = Fals
     activities = [a for _, a in ordered if id(a) not in dropped]
     rank = {id(s): i for i, s in enumerate(kept)}
     owner = {id(a): s for s, a in ordered}
-    activities.sort(key=lambda a: (code_numbers(a.target_code), code_numbers(a.code),
+    findings += _renumber(activities, collisions, owner, owner_rank)
+    activities.sort(key=lambda a: (code_numbers(a.target_code), code_numbers(a.number or a.code),
                                    rank[id(owner[id(a)])], a.row))
     indicators.sort(key=lambda i: (code_numbers(i.target_code), code_numbers(i.code)))
 

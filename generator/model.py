@@ -135,6 +135,8 @@ class Activity:
     src: dict[str, Loc] = field(default_factory=dict)
     # a row carried over from last year's program: last year's total, shown for reference
     previous_total: Optional[int] = None
+    # the code the document shows when the merge renumbered a target whose codes two units used
+    number: str = ""
 
     @property
     def entered(self) -> bool:

@@ -170,15 +170,31 @@ def test_same_activity_in_two_workbooks_is_taken_once(tmp_path):
 
 
 def test_same_code_for_different_activities_in_two_workbooks(tmp_path):
+    # each unit numbers its own activities inside a target: D2-ÇDB's F1 and F2 in H1.1 meet D1-FDB's F1;
+    # no error for either file, the document numbers the target afresh (S unit first) and the unit whose
+    # numbers changed is told so (#15: the duplicate error used to land on the innocent file)
     inst = clean_institution()
     subs = clean_submissions(inst)
     subs[1].activities.append(Activity("H1.1", "F1", "Yol kenarı temizliği", CDB, "", {"03": 5}))
     program, findings = check_year(year(tmp_path, inst, subs))
-    f = one(findings, "TEK-03")
+    assert not [f for f in findings if f.code.startswith("TEK")]
+    f = one(findings, "KOD-08")
     assert (f.file, f.cell, f.department, f.target, f.activity) == ("2024_D2-ÇDB.xlsx", "B7", CDB, "H1.1", "F1")
-    assert f.message == ("H1.1 F1 kodu \"2024_D1-FDB.xlsx\" dosyasında başka içerikle de kullanılmış "
-                         "(ad ve tutarlar farklı).")
-    assert sorted(a.unit_code for a in program.activities if a.key == ("H1.1", "F1")) == [FDB, CDB]
+    assert f.message == ("H1.1 hedefinde D1-FDB birimi de aynı faaliyet kodlarını (F1) kullanmış; bu birimin "
+                         "faaliyetleri belgede yeniden numaralandı: F1 → F2, F2 → F3.")
+    h11 = [(a.unit_code, a.code, a.number) for a in program.activities if a.target_code == "H1.1"]
+    assert h11 == [(FDB, "F1", "F1"), (CDB, "F1", "F2"), (CDB, "F2", "F3")]
+
+
+def test_renumbered_codes_reach_the_document(tmp_path):
+    from generator.document import build_context
+
+    inst = clean_institution()
+    subs = clean_submissions(inst)
+    subs[1].activities.append(Activity("H1.1", "F1", "Yol kenarı temizliği", CDB, "", {"03": 5}))
+    program, _ = check_year(year(tmp_path, inst, subs))
+    text = repr(build_context(program))
+    assert "'kod': 'F3'" in text
 
 
 def test_responsible_unit_record_wins_over_file_order():
