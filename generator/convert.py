@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .pdf import _clean_env, _stop, find_soffice
+from .pdf import _clean_env, _die_with_parent, _stop, find_soffice
 
 DEFAULT_TIMEOUT = 120.0  # seconds for one file
 CONVERTIBLE = (".xls", ".ods")  # any case: .XLS, .Ods ...
@@ -54,7 +54,8 @@ def to_xlsx(src: Path, workdir: Path, timeout: float = DEFAULT_TIMEOUT) -> Path:
         [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--nologo",
          "--norestore", "--nodefault", "--nolockcheck", "--convert-to", f"xlsx:{XLSX_FILTER}",
          "--outdir", str(outdir), str(source)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, env=_clean_env())
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, env=_clean_env(),
+        preexec_fn=_die_with_parent)  # soffice dies with the build, even on kill -9
     try:
         _, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:

@@ -223,11 +223,35 @@ def write_templates(kurum: Path, out: Path, blank_kurum: bool = False,
 
 
 def check(path: Path, kurum: Optional[Path] = None) -> list[Finding]:
-    """Check one department workbook on its own (before sending it)."""
+    """Check one department workbook on its own (before sending it).
+
+    An .xls or .ods (told by its content) is read through LibreOffice
+    (:mod:`.convert`) with a warning to send it as .xlsx; every other file the
+    package guard refuses gets its finding and nothing else."""
+    from .safety import inspect
+
+    kind = inspect(path).kind
+    if kind not in ("xls", "ods"):
+        return _check(path, kurum)
+    from .convert import ConversionError, to_xlsx
+    from .findings import finding
+    from .model import Loc
+
+    label = {"xls": "Excel 97-2003 (.xls)", "ods": "OpenDocument (.ods)"}[kind]
+    with tempfile.TemporaryDirectory(prefix="pp-donusum-") as tmp:
+        try:
+            source = to_xlsx(path, Path(tmp))
+        except ConversionError as exc:
+            return sort_findings(inspect(path).findings + [finding("BRL-07", Loc(path.name, ""), reason=str(exc))])
+        converted = finding("OKU-13", Loc(path.name, ""), kind=label)
+        return sort_findings(_check(source, kurum, name=path.name) + [converted])
+
+
+def _check(path: Path, kurum: Optional[Path], name: Optional[str] = None) -> list[Finding]:
     from .merge import merge
     from .validate import validate
 
-    sub, findings = read_department(path)
+    sub, findings = read_department(path, name=name)
     if sub is None:
         return sort_findings(findings)
     inst = None

@@ -178,10 +178,10 @@ def _open(path: Path, findings: list[Finding], name: Optional[str] = None) -> Op
             book.name = name
         return book
     except MemoryError:
-        findings.append(finding("OKU-08", Loc(path.name, ""), reason="dosya okunurken bellek yetmedi"))
+        findings.append(finding("OKU-08", Loc(name or path.name, ""), reason="dosya okunurken bellek yetmedi"))
         return None
     except Exception:  # noqa: BLE001 - the backend's English text never reaches the user
-        findings.append(finding("OKU-01", Loc(path.name, ""),
+        findings.append(finding("OKU-01", Loc(name or path.name, ""),
                                 reason="dosya bir Excel çalışma kitabı olarak açılamadı (yapısı bozuk ya da "
                                        "desteklenmeyen içerik)"))
         return None

@@ -79,6 +79,11 @@ rule("TIP-05", ERROR, "Hücredeki değer bir sayı olarak kullanılamıyor: {val
      "programdan kopyalanarak). Değeri düzeltin: tutarlar kuruşsuz TL, "
      "100 trilyon TL'nin (100.000.000.000.000) altında olmalıdır.")
 
+rule("OKU-13", WARNING, "Dosya {kind} biçiminde; LibreOffice ile .xlsx'e dönüştürülerek denetlendi. "
+     "Göndermeden önce Excel'de \"Excel Çalışma Kitabı (.xlsx)\" olarak kaydedin.",
+     "check komutu .xls ve .ods dosyalarını LibreOffice ile dönüştürüp denetler; dönüştürme biçimleri, "
+     "formülleri ve veri doğrulamayı tam koruyamayabilir. Birimler klasörüne .xlsx gönderilmelidir.")
+
 #: codes meaning "this file could not be read at all" (exit code 2 for ``check``)
 UNREADABLE = frozenset({"OKU-01", "OKU-06", "OKU-07", "OKU-08", "OKU-09", "GUV-01"})
 

@@ -291,7 +291,6 @@ def test_build_goes_on_with_the_other_departments(tmp_path):
 
 @pytest.mark.parametrize("make,text", [
     (lambda p: p.with_suffix(".ods").write_bytes(_ods_bytes()) and p.with_suffix(".ods"), "OpenDocument"),
-    (lambda p: p.with_suffix(".xls").write_bytes(_ole("Root Entry", "Workbook")) and p.with_suffix(".xls"), ".xls"),
     (lambda p: p.with_suffix(".csv").write_bytes(b"a;b\n1;2\n") and p.with_suffix(".csv"), "CSV"),
     (lambda p: p.with_suffix(".pdf").write_bytes(b"%PDF-1.4\n") and p.with_suffix(".pdf"), "PDF"),
     (lambda p: p.parent, "klasör"),
@@ -316,3 +315,26 @@ def _ods_bytes() -> bytes:
         z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         z.writestr("content.xml", "<office:document-content/>")
     return buf.getvalue()
+
+
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice yok")
+@pytest.mark.parametrize("fmt,label", [("ods", "OpenDocument (.ods)"), ("xls", "Excel 97-2003 (.xls)")])
+def test_check_reads_a_real_ods_or_xls_through_libreoffice(tmp_path, capsys, fmt, label):
+    import subprocess
+
+    from generator.cli import main
+    from generator.pdf import _clean_env
+
+    inst = clean_institution()
+    kurum = write_institution(inst, tmp_path / "kurum.xlsx")
+    dept = write_department(inst, "D1-FDB", tmp_path / "x" / "2024_D1-FDB.xlsx", clean_submissions(inst)[0])
+    profile = tmp_path / "profil"
+    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", fmt,
+                    "--outdir", str(tmp_path), str(dept)], capture_output=True, timeout=180, env=_clean_env())
+    converted = tmp_path / f"2024_D1-FDB.{fmt}"
+    assert converted.exists()
+    code = main(["check", str(converted), "--kurum", str(kurum)])
+    out = " ".join(capsys.readouterr().out.split())
+    assert code == 0, out
+    assert f"OKU-13 2024_D1-FDB.{fmt}" in out and label in out
+    assert "0 hata" in out
