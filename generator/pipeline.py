@@ -108,7 +108,7 @@ def collect(cfg: BuildConfig, reporter: Reporter, workdir: Path) -> Collected:
     from .acceptance import apply_acceptances
     from .merge import merge
     from .submissions import statuses
-    from .validate import folder_year, validate
+    from .validate import folder_year, group_consequences, validate
 
     inst, read, findings = read_year(cfg, reporter, workdir)
     if inst is None:
@@ -118,7 +118,7 @@ def collect(cfg: BuildConfig, reporter: Reporter, workdir: Path) -> Collected:
     findings += f
     findings += validate(program)
     findings += folder_year(inst, cfg.workbooks.resolve().name)
-    findings = sort_findings(apply_acceptances(inst, findings))
+    findings = sort_findings(apply_acceptances(inst, group_consequences(findings)))
     reporter.advance("doğrulama")
     reporter.finish()
     return Collected(program, findings, statuses(inst, read.submissions, program, findings), read)
@@ -249,7 +249,7 @@ def check(path: Path, kurum: Optional[Path] = None) -> list[Finding]:
 
 def _check(path: Path, kurum: Optional[Path], name: Optional[str] = None) -> list[Finding]:
     from .merge import merge
-    from .validate import validate
+    from .validate import group_consequences, validate
 
     sub, findings = read_department(path, name=name)
     if sub is None:
@@ -262,6 +262,7 @@ def _check(path: Path, kurum: Optional[Path], name: Optional[str] = None) -> lis
         program, f = merge(inst, [sub], partial=True)
         findings += f
         findings += validate(program, partial=True)
+        group_consequences(findings)
     else:
         from .validate import validate_submission
 

@@ -808,3 +808,34 @@ def _narratives(inst: Institution) -> list[Finding]:
                                table=_table_name(table), computed=percent(computed / 100),
                                stated_value=n.value, computed_value=computed))
     return out
+
+
+# ---------------------------------------------------------------------------
+# causes and their consequences
+# ---------------------------------------------------------------------------
+
+def group_consequences(findings: list[Finding]) -> list[Finding]:
+    """Mark findings that follow from another one, so the cause is read first.
+
+    An unknown unit code in a workbook (KOD-01) makes its unit look absent
+    (BRL-01 for the unit the file is named after) and its activities look
+    foreign to their targets (MTR-03, MTR-04). Each such consequence gets
+    ``details["neden"]`` (the cause's rule and place) and a note in its
+    message; the CLI prints consequences under their cause."""
+    for cause in [f for f in findings if f.code == "KOD-01" and f.department]:
+        unknown = cause.department
+        ref = f"{cause.code} {cause.where()}"
+        for f in findings:
+            if f is cause or "neden" in f.details:
+                continue
+            hit = False
+            if f.code == "MTR-03":
+                hit = unknown in [u.strip() for u in str(f.details.get("units", "")).split(",")]
+            elif f.code == "MTR-04":
+                hit = f.department == unknown
+            elif f.code == "BRL-01" and f.department:
+                hit = re.search(rf"(^|[_\s]){re.escape(f.department)}(\.|_|\s|$)", cause.file) is not None
+            if hit:
+                f.details["neden"] = ref
+                f.message = f"{f.message} (Olası neden: {ref}.)"
+    return findings

@@ -87,3 +87,28 @@ def test_no_numbering_check_inside_an_unknown_target(tmp_path):
     _, findings = run(tmp_path, inst, subs)
     assert one(findings, "KOD-02").target == "H9.9"
     assert not [f for f in hits(findings, "KOD-07") if f.target == "H9.9"]
+
+
+def test_a_wrong_unit_code_is_the_cause_of_the_findings_it_brings(tmp_path, capsys):
+    from generator.cli import main
+    from tests.factory import dept_path, edit_cells, write_year
+
+    inst = clean_institution()
+    folder = write_year(tmp_path / "2024", inst, clean_submissions(inst))
+    edit_cells(dept_path(folder, CDB), {("Birim", "B4"): "D2-CDB"})  # Ç typed as C
+    from generator.validate import group_consequences
+
+    _, findings = run(tmp_path / "b", inst, clean_submissions(inst), edits={CDB: {("Birim", "B4"): "D2-CDB"}})
+    findings = group_consequences(findings)  # the pipeline does this after merge and validation
+    cause = one(findings, "KOD-01")
+    consequences = [f for f in findings if f.details.get("neden")]
+    assert sorted(f.code for f in consequences) == ["BRL-01", "MTR-03"]
+    ref = "KOD-01 2024_D2-ÇDB.xlsx › Birim › B4"
+    assert all(f.details["neden"] == ref and f.message.endswith(f"(Olası neden: {ref}.)") for f in consequences)
+    assert "neden" not in cause.details
+    # the CLI prints them under the cause
+    main(["build", "--workbooks", str(folder), "--out", str(tmp_path / "out"), "--quiet", "--no-pdf"])
+    out = " ".join(capsys.readouterr().out.split())  # rich wraps long lines
+    at = out.index("KOD-01 2024_D2-ÇDB.xlsx › Birim › B4:")
+    assert at < out.index("↳ sonuç: BRL-01") and at < out.index("↳ sonuç: MTR-03")
+    assert out.count("BRL-01 kurum.xlsx") == 1  # printed once, under its cause

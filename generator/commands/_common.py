@@ -35,11 +35,24 @@ def print_findings(findings: list[Finding], limit: int = 25, console: Optional[C
     for (code, sev), n in sorted(by_code.items()):
         table.add_row(code, sev, str(n))
     console.print(table)
-    for f in findings[:limit]:
-        where = f.where()
+    # a consequence (details["neden"]) is printed under its cause, indented
+    causes = {f"{f.code} {f.where()}" for f in findings}
+    under: dict[str, list[Finding]] = {}
+    for f in findings:
+        if f.details.get("neden") in causes:
+            under.setdefault(f.details["neden"], []).append(f)
+    shown = [f for f in findings if f.details.get("neden") not in causes][:limit]
+
+    def line(f: Finding, indent: str = "") -> None:
         color = "green" if not f.is_open else "red" if f.is_error else "yellow"
         note = f" [green](kabul edildi: {f.accepted.get('gerekce', '')})[/]" if f.accepted else ""
-        console.print(f"[{color}]{f.code}[/] {where}: {f.message}{note}", markup=True, highlight=False)
+        console.print(f"{indent}[{color}]{f.code}[/] {f.where()}: {f.message}{note}", markup=True, highlight=False)
+
+    for f in shown:
+        line(f)
+        for g in under.get(f"{f.code} {f.where()}", []):
+            line(g, "    ↳ sonuç: ")
+    limit = len(shown) + sum(len(under.get(f"{f.code} {f.where()}", [])) for f in shown)
     if len(findings) > limit:
         console.print(f"… ve {len(findings) - limit} bulgu daha (tamamı dogrulama.json / dogrulama.xlsx).")
 
