@@ -62,7 +62,10 @@ def to_xlsx(src: Path, workdir: Path, timeout: float = DEFAULT_TIMEOUT) -> Path:
         raise ConversionError(f"{src.name} dönüştürülemedi: LibreOffice {int(timeout)} saniyede yanıt "
                               "vermedi, işlem durduruldu.") from None
     except OSError as exc:
-        raise ConversionError(f"{src.name} dönüştürülemedi: LibreOffice çalıştırılamadı ({exc}).") from exc
+        from .safety import os_error_text
+
+        raise ConversionError(f"{src.name} dönüştürülemedi: LibreOffice çalıştırılamadı "
+                              f"({os_error_text(exc)}).") from exc
     finally:
         _stop(proc)
         shutil.rmtree(profile, ignore_errors=True)
