@@ -18,7 +18,9 @@ from generator.staging import MANIFEST, STAGE_PREFIX, Stage, recover
 from tests.factory import clean_institution, clean_submissions, small_institution, small_submissions, write_year
 
 ROOT = Path(__file__).resolve().parent.parent
-ALL = ["2024_birlesik.xlsx", "2024_dogrulama.json", "2024_dogrulama.xlsx", "2024_performans_programi.docx"]
+ALL = ["2024_birlesik.xlsx", "2024_dogrulama.json", "2024_dogrulama.xlsx", "2024_geri_bildirim",
+       "2024_performans_programi.docx"]
+FILES = [n for n in ALL if "." in n]
 
 
 @pytest.fixture
@@ -28,11 +30,18 @@ def year(tmp_path):
 
 
 def old_outputs(out: Path) -> dict[str, bytes]:
+    """Outputs of an earlier build: files, and the feedback folder with one workbook."""
     out.mkdir(parents=True, exist_ok=True)
-    files = {name: f"eski {name}".encode() for name in [*ALL, "2024_performans_programi.pdf"]}
+    files = {name: f"eski {name}".encode() for name in [*FILES, "2024_performans_programi.pdf"]}
     for name, data in files.items():
         (out / name).write_bytes(data)
-    return files
+    (out / "2024_geri_bildirim").mkdir()
+    (out / "2024_geri_bildirim" / "eski.xlsx").write_bytes(b"eski geri bildirim")
+    return snapshot(out)
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
 def listing(out: Path) -> list[str]:
@@ -51,7 +60,8 @@ def test_build_replaces_every_output_and_leaves_no_temporaries(year, tmp_path):
     result = build(BuildConfig(workbooks=year, out=out, pdf=False))
     # no PDF was asked for: the old one would not belong to the new document, so it is gone too
     assert listing(out) == [*ALL, "benim_notum.txt"]
-    assert all((out / n).read_bytes() != f"eski {n}".encode() for n in ALL)
+    assert all((out / n).read_bytes() != f"eski {n}".encode() for n in FILES)
+    assert not (out / "2024_geri_bildirim" / "eski.xlsx").exists()  # the folder was replaced as a whole
     assert sorted(p.name for p in result.outputs.values()) == ALL
     assert all(p.parent == out for p in result.outputs.values())
 
@@ -67,7 +77,7 @@ def test_a_late_crash_changes_nothing(year, tmp_path, monkeypatch):
     monkeypatch.setattr(document, "render_docx", crash)
     with pytest.raises(RuntimeError):
         build(BuildConfig(workbooks=year, out=out, pdf=False))
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no new report beside the old document
+    assert snapshot(out) == before  # no new report beside the old document
 
 
 def test_strict_stop_removes_the_old_document_of_the_year(tmp_path):
@@ -77,7 +87,7 @@ def test_strict_stop_removes_the_old_document_of_the_year(tmp_path):
     old_outputs(out)
     result = build(BuildConfig(workbooks=folder, out=out, strict=True, pdf=False))
     assert result.failed
-    assert listing(out) == ["2024_dogrulama.json", "2024_dogrulama.xlsx"]
+    assert listing(out) == ["2024_dogrulama.json", "2024_dogrulama.xlsx", "2024_geri_bildirim"]
 
 
 def test_report_links_point_from_the_final_folder(year, tmp_path):
@@ -112,7 +122,7 @@ def test_kill_9_mid_build_leaves_the_old_outputs_and_the_next_build_cleans_up(ye
     proc = subprocess.run([sys.executable, "-c", KILL_SCRIPT, str(year), str(out), str(ROOT)],
                           capture_output=True, timeout=300)
     assert proc.returncode == -signal.SIGKILL
-    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert {k: v for k, v in snapshot(out).items() if not k.startswith(STAGE_PREFIX)} == before
     assert [p for p in out.iterdir() if p.name.startswith(STAGE_PREFIX)]  # its stage is left behind ...
     build(BuildConfig(workbooks=year, out=out, pdf=False))
     assert listing(out) == ALL  # ... and the next build removes it
