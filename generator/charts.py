@@ -130,7 +130,7 @@ def horizontal_bars(labels: Sequence[str], values: Sequence[float], *, kind: str
             for dx in (0.0, top * 0.025):
                 ax.plot([x0 + dx - top * 0.012, x0 + dx + top * 0.012], [y0 - 0.42, y0 + 0.42],
                         color="white", linewidth=2.2, zorder=3, solid_capstyle="butt")
-        for y, v, d, t in zip(ys, values, drawn, texts):
+        for y, d, t in zip(ys, drawn, texts):
             ax.text(d + top * 0.01, y, t, va="center", ha="left", fontsize=7.5, color="#262626")
         fig.tight_layout(pad=0.4)
         return _png(fig)

@@ -28,6 +28,7 @@ class BuildConfig:
     out: Path = Path("out")
     strict: bool = False
     pdf: bool = True
+    pdfa: bool = False  # PDF/A-2b for archiving
     docx: bool = True
     consolidated: bool = True
     feedback: bool = True  # out/<year>_geri_bildirim/<code>.xlsx
@@ -180,7 +181,7 @@ def _build(cfg: BuildConfig, reporter: Reporter, workdir: Path) -> BuildResult:
             from .pdf import convert_to_pdf
 
             reporter.start("PDF'e dönüştürülüyor (LibreOffice)", 1)
-            pdf = convert_to_pdf(docx, cfg.out / f"{year}_performans_programi.pdf")
+            pdf = convert_to_pdf(docx, cfg.out / f"{year}_performans_programi.pdf", pdfa=cfg.pdfa)
             if pdf is not None:
                 result.outputs["pdf"] = pdf
             reporter.advance("pdf")

@@ -48,6 +48,7 @@ DEFAULT_PT = 10.5
 COMFORT_TEXT_W = 1500  # a text column narrower than this (2,65 cm) makes the table smaller or landscape
 FIT_SLACK = 1.04  # measured widths are rounded up by this much: renderers differ slightly
 # line height (twips) of the paragraph between two parts of a split table
+LONG_MERGE = 12  # a vertically merged cell over more rows than this is unmerged (it may break over pages)
 JOINT_LINE = "20"
 
 
@@ -427,16 +428,60 @@ def is_table_joint(el) -> bool:
     return sp is not None and sp.get(_q("line")) == JOINT_LINE and sp.get(_q("lineRule")) == "exact"
 
 
-def _keep_rows_together(rows: list[_Row], ncols: int) -> None:
-    """Header rows, full-width group rows and vertically merged rows keep with the next row."""
-    n = len(rows)
+def _merged_groups(rows: list[_Row]) -> list[tuple[int, int, int]]:
+    """(column, first row, last row) of every vertically merged cell."""
+    groups = []
     for i, row in enumerate(rows):
-        if i == n - 1:
-            break
-        nxt = rows[i + 1]
+        for c in row.cells:
+            if c.vmerge != "restart":
+                continue
+            j = i
+            while j + 1 < len(rows) and any(d.col == c.col and d.vmerge == "continue" for d in rows[j + 1].cells):
+                j += 1
+            if j > i:
+                groups.append((c.col, i, j))
+    return groups
+
+
+def _unmerge(rows: list[_Row], col: int, first: int, last: int) -> None:
+    """Undo a vertical merge too long for a page: the rows below name the merged cell's first word
+    ("H1.1 (devam)"), so that no continuation page shows a blank cell."""
+    head = next(c for c in rows[first].cells if c.col == col)
+    words = " ".join(_paragraph_text(p) for p in head.tc.iter(W_P)).split()
+    label = f"{words[0]} (devam)" if words else ""
+    for i in range(first, last + 1):
+        cell = next(c for c in rows[i].cells if c.col == col)
+        pr = cell.tc.find(W_TCPR)
+        for vm in pr.findall(_q("vMerge")):
+            pr.remove(vm)
+        cell.vmerge = None
+        if i == first:
+            continue
+        p = cell.tc.find(W_P)
+        for r in list(p.iterchildren(W_R)):
+            p.remove(r)
+        r = etree.SubElement(p, W_R)
+        rpr = etree.SubElement(r, W_RPR)
+        etree.SubElement(rpr, _q("color")).set(W_VAL, "7F7F7F")
+        t = etree.SubElement(r, W_T)
+        t.text = label
+
+
+def _keep_rows_together(rows: list[_Row], ncols: int) -> None:
+    """Header rows, full-width group rows and the rows of a vertically merged cell keep with the next row.
+
+    A merged cell over more than :data:`LONG_MERGE` rows may have to break
+    over pages: it is unmerged instead (see :func:`_unmerge`).
+    """
+    joined: set[int] = set()
+    for col, first, last in _merged_groups(rows):
+        if last - first + 1 > LONG_MERGE:
+            _unmerge(rows, col, first, last)
+        else:
+            joined.update(range(first, last))
+    for i, row in enumerate(rows[:-1]):
         group = len(row.cells) == 1 and row.cells[0].span >= ncols > 1
-        merged_on = any(c.vmerge == "continue" for c in nxt.cells)
-        if row.header or group or merged_on:
+        if row.header or group or i in joined:
             _keep_next(row.tr)
 
 
@@ -673,7 +718,7 @@ def _squeeze(cols: list[_Measure], total: int) -> list[int]:
 _INSTR = _q("instrText")
 
 
-def _field_paragraphs(body) -> list[tuple[object, str]]:
+def _field_paragraphs(body) -> list[tuple[Any, str]]:
     """Paragraphs holding a TOC field, with the field's instruction, in document order."""
     out = []
     for p in body.iter(W_P):
