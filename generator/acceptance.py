@@ -12,13 +12,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .findings import WARNING, Finding, finding, rule
+from .findings import WARNING, Finding, Rule, RuleSet
 from .model import Acceptance, Institution
 from .turkish import normalize
 
-rule("KBL-01", WARNING, "Kabul kaydı hiçbir bulguya uymuyor: {rule} {where}.",
-     "kurum.xlsx Kabul Edilen Bulgular sayfasındaki satır, bu yılın bulgularından hiçbirine uymuyor "
-     "(bulgu giderilmiş ya da kural kodu veya yer yanlış yazılmış). Satırı düzeltin ya da silin.")
+RULES = RuleSet(
+    Rule("KBL-01", WARNING, "Kabul kaydı hiçbir bulguya uymuyor: {rule} {where}.",
+         "kurum.xlsx Kabul Edilen Bulgular sayfasındaki satır, bu yılın bulgularından hiçbirine uymuyor "
+         "(bulgu giderilmiş ya da kural kodu veya yer yanlış yazılmış). Satırı düzeltin ya da silin."),
+)
+finding = RULES.finding
 
 
 def _same(expected: str, actual: str) -> bool:

@@ -21,7 +21,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .turkish import number, percent
 
-DPI = 150
+DPI = 300  # print resolution
 WIDTH_IN = 6.3  # 16 cm: the text width of the document
 NAVY = "#1F3864"
 BLUE = "#2E74B5"
@@ -59,10 +59,20 @@ def _wrap(label: str, width: int) -> str:
 
 
 def _png(fig: Figure) -> bytes:
+    """PNG at print resolution, reduced to a 64-colour palette (flat colours and their anti-aliasing:
+    no visible change, a third of the size)."""
     buf = io.BytesIO()
     FigureCanvasAgg(fig)
     fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None}, facecolor="white")
-    return buf.getvalue()
+    try:
+        from PIL import Image
+    except ImportError:  # Pillow comes with matplotlib; keep the full-colour PNG if it is missing
+        return buf.getvalue()
+    buf.seek(0)
+    img = Image.open(buf).convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    img.save(out, format="PNG", optimize=True, dpi=(DPI, DPI))
+    return out.getvalue()
 
 
 def _style() -> dict:
@@ -81,11 +91,16 @@ def _style() -> dict:
 
 
 def horizontal_bars(labels: Sequence[str], values: Sequence[float], *, kind: str = "money",
-                    label_width: int = 38, colors: Optional[Sequence[str]] = None) -> bytes:
+                    label_width: int = 38, colors: Optional[Sequence[str]] = None,
+                    rest_last: bool = False) -> bytes:
     """Horizontal bar chart, first label on top.
 
     ``kind`` is "money" (amounts in TL, scaled to bin/milyon/milyar TL),
     "count" (plain numbers) or "share" (ratios 0–1 shown as %27,93).
+    ``rest_last``: the last bar sums the remaining items ("Diğer birimler");
+    it is grey, and when it is longer than the others it is cut at the scale
+    of the others (with a break mark; its label gives the full amount), so
+    that it does not dwarf them.
     """
     n = max(len(values), 1)
     height = 0.9 + 0.36 * n + 0.12 * sum(max(0, len(textwrap.wrap(l, label_width)) - 1) for l in labels)
@@ -94,16 +109,29 @@ def horizontal_bars(labels: Sequence[str], values: Sequence[float], *, kind: str
         ax = fig.add_subplot(1, 1, 1)
         ys = list(range(len(values)))[::-1]
         bar_colors = list(colors) if colors else [BLUE] * len(values)
-        ax.barh(ys, values, color=bar_colors, height=0.62, zorder=2)
+        drawn = list(values)
+        top = max(values, default=0) or 1
+        cut = False
+        if rest_last and len(values) > 1:
+            bar_colors[-1] = "#A5A5A5"
+            head = max(values[:-1]) or 1
+            if values[-1] > head:
+                top, cut = head, True
+                drawn[-1] = head * 1.12
+        ax.barh(ys, drawn, color=bar_colors, height=0.62, zorder=2)
         ax.set_yticks(ys, [_wrap(l, label_width) for l in labels])
         ax.tick_params(axis="y", length=0)
         ax.grid(axis="x", color="#E7E6E6", linewidth=0.6, zorder=0)
-        top = max(values, default=0) or 1
         ax.set_xlim(0, top * 1.18)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
         texts = _value_axis(ax.xaxis, kind, values)
-        for y, v, t in zip(ys, values, texts):
-            ax.text(v + top * 0.01, y, t, va="center", ha="left", fontsize=7.5, color="#262626")
+        if cut:  # a white double slash across the cut bar
+            x0, y0 = drawn[-1] * 0.9, ys[-1]
+            for dx in (0.0, top * 0.025):
+                ax.plot([x0 + dx - top * 0.012, x0 + dx + top * 0.012], [y0 - 0.42, y0 + 0.42],
+                        color="white", linewidth=2.2, zorder=3, solid_capstyle="butt")
+        for y, d, t in zip(ys, drawn, texts):
+            ax.text(d + top * 0.01, y, t, va="center", ha="left", fontsize=7.5, color="#262626")
         fig.tight_layout(pad=0.4)
         return _png(fig)
 

@@ -626,7 +626,8 @@ def _add_charts(ctx, numbering, image, edu_chart, status_chart, alanlar, unit_to
     if any(v for _, v in unit_totals):
         items = charts.top_n(unit_totals, TOP_UNITS, "Diğer birimler ({count})")
         ctx["grafik_birim"] = chart(
-            charts.horizontal_bars([n for n, _ in items], [v for _, v in items]),
+            charts.horizontal_bars([n for n, _ in items], [v for _, v in items],
+                                   rest_last=len(items) > TOP_UNITS),
             "Harcama Birimlerine Göre Toplam Kaynak İhtiyacı")
     used = [(c, v) for c, v in by_code.items() if v]
     if used:
@@ -710,9 +711,10 @@ def _fit_columns(body, styles_el=None) -> None:
     from their content; the others keep the template's widths unless a
     number or a word does not fit.
     """
-    from .typeset import typeset_tables
+    from .typeset import describe_images, typeset_tables
 
     typeset_tables(body, styles_el, auto_marker=AUTO_WIDTH_CAPTION)
+    describe_images(body)
 
 
 def render_bytes(program: Program, draft: bool = False, template: Optional[Path] = None,

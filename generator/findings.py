@@ -1,48 +1,106 @@
-"""Findings catalogue: every rule has a stable code, a severity, a Turkish
-message template and a description. Rules are registered where they are
-checked (reader, merge, validate) with :func:`rule`; :data:`RULES` is the
-whole catalogue.
+"""Findings and the rules that produce them.
+
+A :class:`Rule` has a stable code, a :class:`Severity`, a Turkish message
+template and a description. Rules live beside their checks: every module that
+checks something declares the rules it can raise in one :class:`RuleSet`
+(``RULES``) next to the checks and raises them through that set
+(``finding = RULES.finding``), so a check cannot raise an undeclared rule.
+Nothing is registered as a side effect of an import: :mod:`generator.catalogue`
+lists the checking modules and collects their sets into the catalogue.
+
+Locations: :class:`~generator.model.Loc` (file, sheet, cell) and the helpers
+:func:`loc_of`, :func:`sub_loc` and :func:`where` that find them.
 """
 from __future__ import annotations
 
+import string
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from typing import Optional
+from enum import StrEnum
+from typing import Any, Optional
 
-from .model import Loc
+from .model import Loc, Submission
 
-ERROR = "hata"
-WARNING = "uyarı"
+CONTEXT = ("department", "target", "activity")  # every message may use these
+# Parameters that identify what a finding is about; kept in ``details`` even when the message does not show them.
+IDENTIFIERS = (*CONTEXT, "indicator", "key")
+VALUE_SUFFIX = "_value"  # finding(..., typed=money(x), typed_value=x): x goes to Finding.values["typed"]
+
+
+class Severity(StrEnum):
+    """How bad a finding is; the value is what reports and the JSON show."""
+
+    ERROR = "hata"
+    WARNING = "uyarı"
+
+
+ERROR = Severity.ERROR
+WARNING = Severity.WARNING
 
 
 @dataclass(frozen=True)
 class Rule:
     code: str
-    severity: str  # ERROR | WARNING
+    severity: Severity
     message: str  # str.format template, Turkish
     description: str  # Turkish, what the rule checks and how to fix it
 
-
-RULES: dict[str, Rule] = {}
-
-
-def rule(code: str, severity: str, message: str, description: str) -> Rule:
-    if code in RULES and RULES[code] != Rule(code, severity, message, description):
-        raise ValueError(f"rule {code} registered twice with different texts")
-    RULES[code] = Rule(code, severity, message, description)
-    return RULES[code]
+    @property
+    def placeholders(self) -> set[str]:
+        """The names the message template uses."""
+        return {name for _, name, _, _ in string.Formatter().parse(self.message) if name}
 
 
-def catalogue() -> dict[str, Rule]:
-    """The whole catalogue: rules are registered by the modules that check them."""
-    from . import acceptance, merge, safety, submissions, validate  # noqa: F401  (import registers their rules)
+class RuleSet:
+    """The rules one module's checks can raise, declared beside those checks."""
 
-    return RULES
+    def __init__(self, *rules: Rule):
+        self._rules: dict[str, Rule] = {}
+        for r in rules:
+            if r.code in self._rules and self._rules[r.code] != r:
+                raise ValueError(f"rule {r.code} declared twice with different texts")
+            self._rules[r.code] = r
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self._rules.values())
+
+    def __getitem__(self, code: str) -> Rule:
+        return self._rules[code]
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._rules
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+    def finding(self, code: str, loc: Optional[Loc] = None, *, department: str = "", target: str = "",
+                activity: str = "", **params: Any) -> Finding:
+        """A finding of rule ``code`` (declared in this set) at ``loc``.
+
+        ``params`` fill the message template and are kept as the finding's
+        ``details``; a parameter named ``<name>_value`` is not shown but kept
+        as the raw value ``values[<name>]`` behind the displayed ``<name>``."""
+        r = self._rules[code]
+        shown = {k: v for k, v in params.items() if not k.endswith(VALUE_SUFFIX)}
+        return Finding(
+            code=r.code,
+            severity=r.severity,
+            message=r.message.format(department=department, target=target, activity=activity, **shown),
+            file=loc.file if loc else "",
+            sheet=loc.sheet if loc else "",
+            cell=loc.cell if loc else "",
+            department=department,
+            target=target,
+            activity=activity,
+            details={k: v for k, v in shown.items() if isinstance(v, (str, int, float, type(None)))},
+            values={k[: -len(VALUE_SUFFIX)]: v for k, v in params.items() if k.endswith(VALUE_SUFFIX)},
+        )
 
 
 @dataclass
 class Finding:
     code: str
-    severity: str
+    severity: Severity
     message: str
     file: str = ""
     sheet: str = ""
@@ -50,7 +108,8 @@ class Finding:
     department: str = ""
     target: str = ""
     activity: str = ""
-    details: dict = field(default_factory=dict)
+    details: dict = field(default_factory=dict)  # the message's parameters, as displayed
+    values: dict = field(default_factory=dict)  # raw numbers behind displayed ones (typed, computed ...)
     # set when kurum.xlsx "Kabul Edilen Bulgular" accepts the finding: gerekce, kabul_eden, tarih, yer
     accepted: dict = field(default_factory=dict)
 
@@ -61,38 +120,13 @@ class Finding:
     def is_error(self) -> bool:
         return self.severity == ERROR
 
+    def where(self) -> str:
+        return " › ".join(p for p in (self.file, self.sheet, self.cell) if p)
+
     @property
     def is_open(self) -> bool:
         """Not accepted: an open error keeps the document a draft."""
         return not self.accepted
-
-    def where(self) -> str:
-        return " › ".join(p for p in (self.file, self.sheet, self.cell) if p)
-
-
-def finding(
-    code: str,
-    loc: Optional[Loc] = None,
-    *,
-    department: str = "",
-    target: str = "",
-    activity: str = "",
-    **params,
-) -> Finding:
-    """Build a finding of rule ``code``; ``params`` fill the message template."""
-    r = RULES.get(code) or catalogue()[code]
-    return Finding(
-        code=r.code,
-        severity=r.severity,
-        message=r.message.format(department=department, target=target, activity=activity, **params),
-        file=loc.file if loc else "",
-        sheet=loc.sheet if loc else "",
-        cell=loc.cell if loc else "",
-        department=department,
-        target=target,
-        activity=activity,
-        details={k: v for k, v in params.items() if isinstance(v, (str, int, float, type(None)))},
-    )
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
@@ -113,61 +147,19 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
     )
 
 
-# --- reading rules (the structural rules every reader needs) -----------------
-rule("OKU-01", ERROR, "Dosya açılamadı: {reason}",
-     "Dosya bir Excel çalışma kitabı (.xlsx) olarak açılamadı. Dosyanın bozuk "
-     "olmadığını ve şablondan üretildiğini kontrol edin.")
-rule("OKU-02", ERROR, "\"{sheet}\" sayfası bulunamadı.",
-     "Şablonun zorunlu bir sayfası silinmiş ya da adı değiştirilmiş. Şablonu "
-     "yeniden indirip verileri aktarın.")
-rule("OKU-03", ERROR, "\"{column}\" sütunu bulunamadı (başlık satırı {row}).",
-     "Bir sütun başlığı silinmiş ya da değiştirilmiş. Sayfa yapısı "
-     "değiştirilmemelidir.")
-rule("OKU-05", ERROR, "Giriş hücresinde hesaplanmamış formül var: {formula}",
-     "Giriş hücresindeki formülün sonucu dosyada kayıtlı değil. Dosyayı Excel'de "
-     "açıp kaydedin ya da formül yerine değeri yazın.")
-rule("ZRN-01", ERROR, "\"{column}\" alanı boş bırakılamaz.",
-     "Zorunlu bir alan doldurulmamış.")
-rule("TIP-01", ERROR, "\"{column}\" sayı olmalı; yazılan değer: \"{value}\".",
-     "Sayı beklenen hücreye metin ya da tarih yazılmış.")
-rule("TIP-02", ERROR, "\"{column}\" negatif olamaz; yazılan değer: {value}.",
-     "Tutarlar ve sayılar sıfır ya da pozitif olmalıdır.")
-rule("TIP-03", ERROR, "\"{column}\" tam sayı (kuruşsuz TL) olmalı; yazılan değer: {value}.",
-     "Tutarlar Türk lirası olarak tam sayı girilir.")
-rule("TIP-04", ERROR, "\"{column}\" geçersiz değer: \"{value}\". Beklenen: {expected}.",
-     "Hücre, izin verilen değerlerden birini içermelidir.")
-rule("TIP-06", ERROR, "\"{column}\" {value} olamaz; {limit}.",
-     "Sayı, kabul edilen aralığın dışında. Tutarlar kuruşsuz Türk lirası olarak "
-     "100 trilyon TL'nin (100.000.000.000.000) altında, diğer sayılar katrilyonun altında olmalıdır; "
-     "bu sınırlar yazım hatalarını (fazladan basamak, bilimsel gösterim) yakalar.")
-rule("TIP-07", WARNING, "\"{column}\" metin olarak yazılmış bir sayı: \"{value}\". Program bu değeri "
-     "sayar, ama sayfanın kendi toplamları (Excel formülleri) onu dışarıda bırakır.",
-     "Hücreye sayı, metin biçiminde girilmiş (ör. başında kesme işareti ya da metin biçimli hücre). "
-     "Excel'in TOPLA formülleri metinleri saymadığından birimin gördüğü toplam, programdakinden "
-     "farklı olur. Hücreyi sayı biçimine çevirip değeri yeniden yazın.")
-rule("TIP-08", WARNING, "\"{column}\" metnindeki görünmeyen denetim karakterleri ({chars}) temizlendi.",
-     "Metinde sekme/satır sonu dışında denetim karakterleri vardı (başka bir programdan kopyalama "
-     "sırasında gelir); belgede bozuk görünmemeleri için silindi. Hücreyi kontrol edin.")
-rule("TIP-09", ERROR, "\"{column}\" metni {length} karakter; Excel hücre sınırı 32.767 karakter.",
-     "Excel bir hücrede en çok 32.767 karakter tutar; daha uzun metin birleşik çalışma kitabında "
-     "kesilirdi. Metni kısaltın.")
-rule("OKU-11", WARNING, "\"{sheet}\" sayfası gizli; içindeki veriler programa alındı.",
-     "Şablonun bir sayfası gizlenmiş. Gizli sayfadaki veriler de okunur; birimin görmediği verilerin "
-     "programa girmemesi için sayfayı gösterip kontrol edin.")
-rule("OKU-12", WARNING, "Gizli satırlarda veri var ({rows}); bu satırlar programa alındı.",
-     "Sayfadaki bazı satırlar gizlenmiş ama veri içeriyor. Gizli satırlar da okunur; satırları "
-     "gösterip kontrol edin, gereksizse silin.")
-rule("TEK-05", ERROR, "{kind} {defined} kurum.xlsx'te ikinci kez tanımlanmış (ilk tanım: {first}); "
-     "bu tanım yok sayıldı.",
-     "Stratejik planda bir kod yalnızca bir kez tanımlanır. İlk tanım kullanılır; ikinci tanım "
-     "yok sayılır, yoksa birimlere yanlış hedef ya da göstergeye göre bulgu verilirdi. Fazla "
-     "satırı silin ya da kodunu düzeltin.")
-rule("TIP-10", ERROR, "Satır bir sütun {direction} kaymış görünüyor: \"{column}\" sütununda \"{value}\" var. "
-     "Satır programa alınmadı; değerleri doğru sütunlara taşıyın.",
-     "Satırdaki değerler bir sütun kaymış (ör. hedef kodu Faaliyet Kodu sütununda, faaliyet kodu "
-     "Faaliyet Adı sütununda). Bu durumda satırın her hücresi için ayrı hata vermek yerine satır bir "
-     "kez bildirilir ve programa alınmaz. Hücreleri kesip doğru sütunlara yapıştırın.")
-rule("TIP-11", WARNING, "Açıklama sütununa tutar yazılmış gibi: \"{value}\". Açıklama belgede faaliyetin "
-     "altında metin olarak basılır, hiçbir toplama girmez.",
-     "Tutarlar ekonomik kod sütunlarına (01–09) ya da Bütçe Dışı sütununa yazılır. Açıklamadaki "
-     "tutarı ilgili sütuna taşıyın; açıklama gerekmiyorsa hücreyi boşaltın.")
+# --- locations -----------------------------------------------------------------
+def loc_of(src: dict[str, Loc], *keys: str) -> Optional[Loc]:
+    """The first known location among ``keys``."""
+    for k in keys:
+        if k in src:
+            return src[k]
+    return None
+
+
+def sub_loc(sub: Submission, key: str) -> Loc:
+    """Location of a field of the Birim sheet, or at least the file."""
+    return sub.src.get(key) or Loc(sub.file, "")
+
+
+def where(loc: Optional[Loc]) -> str:
+    return str(loc) if loc else ""

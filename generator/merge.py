@@ -10,71 +10,73 @@ identical activity entered twice, a repeated indicator) is reported.
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from . import TEMPLATE_VERSION
-from .findings import ERROR, WARNING, Finding, finding, rule
-from .model import Activity, Indicator, Institution, Loc, Program, Submission, UnitCosts
+from .findings import ERROR, WARNING, Finding, Rule, RuleSet, loc_of, sub_loc, where
+from .model import Activity, Indicator, Institution, Program, Submission, UnitCosts
 from .turkish import money, normalize
 
 # --- catalogue ---------------------------------------------------------------
-rule("BRL-01", ERROR, "{department} ({name}) birimine ait çalışma kitabı yok.",
-     "kurum.xlsx Birimler sayfasındaki her harcama birimi için birimler/ klasöründe bir çalışma "
-     "kitabı bulunmalıdır; faaliyeti olmayan birimler de personel ve genel yönetim giderleri için "
-     "dosya gönderir. Birimin dosyasını ekleyin ya da birimi listeden çıkarın.")
-rule("BRL-02", WARNING,
-     "{department} birimi için iki çalışma kitabı var: \"{first}\" ({first_saved}) kullanıldı, \"{file}\" "
-     "({saved}, {count} faaliyet) yok sayıldı.",
-     "Aynı birim kodunu taşıyan birden fazla çalışma kitabı bulundu. Dosya adı önemli değildir: çalışma "
-     "kitabının kendi kayıt zamanına (Excel'in dosyaya yazdığı son kaydetme zamanı) göre en yeni dosya "
-     "kullanılır, diğerleri programa alınmaz. Eski ya da kopya dosyayı klasörden kaldırın.")
-rule("BRL-03", ERROR, "Program yılı {year} yazılmış; kurum.xlsx'teki program yılı {expected}.",
-     "Çalışma kitabı başka bir yılın şablonundan doldurulmuş. Güncel yılın şablonunu kullanın.")
-rule("BRL-04", ERROR, "Şablon sürümü \"{version}\"; geçerli sürüm \"{expected}\".",
-     "Çalışma kitabı eski ya da farklı bir şablon sürümünden doldurulmuş. Verileri güncel şablona "
-     "aktarın (python build.py templates).")
-rule("BRL-05", WARNING, "Birim adı \"{name}\", kurum.xlsx'teki adla (\"{expected}\") uyuşmuyor.",
-     "Çalışma kitabındaki birim adı, kurum.xlsx Birimler sayfasındaki ad ve diğer yazılışlarla "
-     "eşleşmiyor. Dosyanın doğru birime ait olduğunu kontrol edin; ad değiştiyse kurum.xlsx'i "
-     "güncelleyin.")
-rule("BRL-06", ERROR, "{department} ({name}) birimi çalışma kitabına veri girmemiş; gönderilmemiş sayıldı.",
-     "Birimin dosyasında hiçbir gösterge değeri, adı ya da tutarı olan faaliyet (geçen yıldan aktarılan "
-     "satırlar tutar girilince sayılır) ve personel ya da genel yönetim gideri yok: şablon doldurulmadan "
-     "bırakılmış. Dosya programa alınmaz; birimden doldurulmuş dosyayı isteyin.")
-rule("YIL-04", WARNING, "{target} {activity} faaliyeti geçen yıldan aktarılmış, tutar girilmemiş; programa "
-     "alınmadı.",
-     "Yeni yıl şablonunda geçen yılın faaliyetleri başlangıç olarak yer alır. Tutarı girilmeyen aktarılmış "
-     "faaliyet programa alınmaz: bu yıl yapılacaksa tutarlarını girin, yapılmayacaksa Faaliyet Kodu ve Adı "
-     "hücrelerini silin.")
-rule("KOD-01", ERROR, "Birim kodu \"{department}\" kurum.xlsx Birimler listesinde yok.",
-     "Çalışma kitabının birim kodu tanınmıyor. Faaliyetleri programa alınır ama hiçbir birime "
-     "bağlanamaz. Birimi kurum.xlsx'e ekleyin ya da şablonu doğru birim için yeniden üretin.")
-rule("KOD-02", ERROR, "Hedef kodu {target} stratejik planda (kurum.xlsx Hedefler) yok.",
-     "Faaliyet, gösterge ya da kontrol toplamı planda olmayan bir performans hedefine bağlanmış. "
-     "Hedef kodunu düzeltin ya da hedefi kurum.xlsx'e ekleyin.")
-rule("KOD-03", ERROR, "Gösterge kodu {indicator} stratejik planda (kurum.xlsx Göstergeler) tanımlı değil.",
-     "Birim, planda tanımlanmamış bir performans göstergesi girmiş. Kodu düzeltin ya da "
-     "göstergeyi kurum.xlsx Göstergeler sayfasına ekleyin.")
-rule("KOD-04", ERROR, "{indicator} göstergesi planda {expected} hedefine ait; burada {target} yazılmış.",
-     "Göstergenin hedef kodu, stratejik plandaki tanımıyla uyuşmuyor.")
-rule("KOD-05", WARNING, "Ölçü birimi \"{unit}\" ölçü birimleri listesinde yok.",
-     "Göstergenin ölçü birimi kurum.xlsx Ölçü Birimleri listesinde bulunmuyor. Listeden bir değer "
-     "seçin ya da birimi listeye ekleyin.")
-rule("TEK-02", ERROR,
-     "{target} {activity} faaliyeti \"{first}\" dosyasında da aynen var; bu kayıt yok sayıldı.",
-     "Aynı hedef ve faaliyet kodu, adı ve tutarları aynı olarak iki birimin dosyasında girilmiş. "
-     "Çift sayılmaması için yalnızca ilk kayıt (hedefin sorumlu birimininki, yoksa Birimler "
-     "sırasına göre ilk birim) kullanılır. Faaliyeti tek birimin dosyasında bırakın.")
-rule("KOD-08", WARNING,
-     "{target} hedefinde {others} birimi de aynı faaliyet kodlarını ({codes}) kullanmış; bu birimin "
-     "faaliyetleri belgede yeniden numaralandı: {renumbered}.",
-     "Her birim bir hedefteki faaliyetlerini kendi içinde F1, F2, … diye numaralar; başka birimlerin "
-     "numaralarını bilmesi gerekmez. Kodlar çakışınca belge hedefin faaliyetlerini yeniden numaralar: "
-     "önce sorumlu (S) birimin, sonra Birimler sırasıyla diğerlerinin faaliyetleri. Bulgu bilgi "
-     "içindir; birimin dosyasında bir şey değiştirmesi gerekmez.")
-rule("TEK-04", ERROR, "{indicator} göstergesi ikinci kez girilmiş (ilk: {first}); bu satır yok sayıldı.",
-     "Aynı performans göstergesi birden fazla satırda ya da dosyada girilmiş. Programa ilk satır "
-     "alınır; fazla satırı silin.")
+RULES = RuleSet(
+    Rule("BRL-01", ERROR, "{department} ({name}) birimine ait çalışma kitabı yok.",
+         "kurum.xlsx Birimler sayfasındaki her harcama birimi için birimler/ klasöründe bir çalışma "
+         "kitabı bulunmalıdır; faaliyeti olmayan birimler de personel ve genel yönetim giderleri için "
+         "dosya gönderir. Birimin dosyasını ekleyin ya da birimi listeden çıkarın."),
+    Rule("BRL-02", WARNING,
+         "{department} birimi için iki çalışma kitabı var: \"{first}\" ({first_saved}) kullanıldı, \"{file}\" "
+         "({saved}, {count} faaliyet) yok sayıldı.",
+         "Aynı birim kodunu taşıyan birden fazla çalışma kitabı bulundu. Dosya adı önemli değildir: çalışma "
+         "kitabının kendi kayıt zamanına (Excel'in dosyaya yazdığı son kaydetme zamanı) göre en yeni dosya "
+         "kullanılır, diğerleri programa alınmaz. Eski ya da kopya dosyayı klasörden kaldırın."),
+    Rule("BRL-03", ERROR, "Program yılı {year} yazılmış; kurum.xlsx'teki program yılı {expected}.",
+         "Çalışma kitabı başka bir yılın şablonundan doldurulmuş. Güncel yılın şablonunu kullanın."),
+    Rule("BRL-04", ERROR, "Şablon sürümü \"{version}\"; geçerli sürüm \"{expected}\".",
+         "Çalışma kitabı eski ya da farklı bir şablon sürümünden doldurulmuş. Verileri güncel şablona "
+         "aktarın (python build.py templates)."),
+    Rule("BRL-05", WARNING, "Birim adı \"{name}\", kurum.xlsx'teki adla (\"{expected}\") uyuşmuyor.",
+         "Çalışma kitabındaki birim adı, kurum.xlsx Birimler sayfasındaki ad ve diğer yazılışlarla "
+         "eşleşmiyor. Dosyanın doğru birime ait olduğunu kontrol edin; ad değiştiyse kurum.xlsx'i "
+         "güncelleyin."),
+    Rule("BRL-06", ERROR, "{department} ({name}) birimi çalışma kitabına veri girmemiş; gönderilmemiş sayıldı.",
+         "Birimin dosyasında hiçbir gösterge değeri, adı ya da tutarı olan faaliyet (geçen yıldan aktarılan "
+         "satırlar tutar girilince sayılır) ve personel ya da genel yönetim gideri yok: şablon doldurulmadan "
+         "bırakılmış. Dosya programa alınmaz; birimden doldurulmuş dosyayı isteyin."),
+    Rule("YIL-04", WARNING, "{target} {activity} faaliyeti geçen yıldan aktarılmış, tutar girilmemiş; programa "
+         "alınmadı.",
+         "Yeni yıl şablonunda geçen yılın faaliyetleri başlangıç olarak yer alır. Tutarı girilmeyen aktarılmış "
+         "faaliyet programa alınmaz: bu yıl yapılacaksa tutarlarını girin, yapılmayacaksa Faaliyet Kodu ve Adı "
+         "hücrelerini silin."),
+    Rule("KOD-01", ERROR, "Birim kodu \"{department}\" kurum.xlsx Birimler listesinde yok.",
+         "Çalışma kitabının birim kodu tanınmıyor. Faaliyetleri programa alınır ama hiçbir birime "
+         "bağlanamaz. Birimi kurum.xlsx'e ekleyin ya da şablonu doğru birim için yeniden üretin."),
+    Rule("KOD-02", ERROR, "Hedef kodu {target} stratejik planda (kurum.xlsx Hedefler) yok.",
+         "Faaliyet, gösterge ya da kontrol toplamı planda olmayan bir performans hedefine bağlanmış. "
+         "Hedef kodunu düzeltin ya da hedefi kurum.xlsx'e ekleyin."),
+    Rule("KOD-03", ERROR, "Gösterge kodu {indicator} stratejik planda (kurum.xlsx Göstergeler) tanımlı değil.",
+         "Birim, planda tanımlanmamış bir performans göstergesi girmiş. Kodu düzeltin ya da "
+         "göstergeyi kurum.xlsx Göstergeler sayfasına ekleyin."),
+    Rule("KOD-04", ERROR, "{indicator} göstergesi planda {expected} hedefine ait; burada {target} yazılmış.",
+         "Göstergenin hedef kodu, stratejik plandaki tanımıyla uyuşmuyor."),
+    Rule("KOD-05", WARNING, "Ölçü birimi \"{unit}\" ölçü birimleri listesinde yok.",
+         "Göstergenin ölçü birimi kurum.xlsx Ölçü Birimleri listesinde bulunmuyor. Listeden bir değer "
+         "seçin ya da birimi listeye ekleyin."),
+    Rule("TEK-02", ERROR,
+         "{target} {activity} faaliyeti \"{first}\" dosyasında da aynen var; bu kayıt yok sayıldı.",
+         "Aynı hedef ve faaliyet kodu, adı ve tutarları aynı olarak iki birimin dosyasında girilmiş. "
+         "Çift sayılmaması için yalnızca ilk kayıt (hedefin sorumlu birimininki, yoksa Birimler "
+         "sırasına göre ilk birim) kullanılır. Faaliyeti tek birimin dosyasında bırakın."),
+    Rule("KOD-08", WARNING,
+         "{target} hedefinde {others} birimi de aynı faaliyet kodlarını ({codes}) kullanmış; bu birimin "
+         "faaliyetleri belgede yeniden numaralandı: {renumbered}.",
+         "Her birim bir hedefteki faaliyetlerini kendi içinde F1, F2, … diye numaralar; başka birimlerin "
+         "numaralarını bilmesi gerekmez. Kodlar çakışınca belge hedefin faaliyetlerini yeniden numaralar: "
+         "önce sorumlu (S) birimin, sonra Birimler sırasıyla diğerlerinin faaliyetleri. Bulgu bilgi "
+         "içindir; birimin dosyasında bir şey değiştirmesi gerekmez."),
+    Rule("TEK-04", ERROR, "{indicator} göstergesi ikinci kez girilmiş (ilk: {first}); bu satır yok sayıldı.",
+         "Aynı performans göstergesi birden fazla satırda ya da dosyada girilmiş. Programa ilk satır "
+         "alınır; fazla satırı silin."),
+)
+finding = RULES.finding
 
 _NUM = re.compile(r"\d+")
 
@@ -83,23 +85,6 @@ def code_numbers(code: str) -> tuple:
     """Sort key of a code by its numbers: H1.10 after H1.9, F10 after F9."""
     nums = tuple(int(n) for n in _NUM.findall(code or ""))
     return (0, nums, code) if nums else (1, (), code or "")
-
-
-def loc_of(src: dict[str, Loc], *keys: str) -> Optional[Loc]:
-    """The first known location among ``keys``."""
-    for k in keys:
-        if k in src:
-            return src[k]
-    return None
-
-
-def sub_loc(sub: Submission, key: str) -> Loc:
-    """Location of a field of the Birim sheet, or at least the file."""
-    return sub.src.get(key) or Loc(sub.file, "")
-
-
-def where(loc: Optional[Loc]) -> str:
-    return str(loc) if loc else ""
 
 
 def activity_diff(a: Activity, b: Activity) -> list[str]:

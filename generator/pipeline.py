@@ -28,6 +28,7 @@ class BuildConfig:
     out: Path = Path("out")
     strict: bool = False
     pdf: bool = True
+    pdfa: bool = False  # PDF/A-2b for archiving
     docx: bool = True
     consolidated: bool = True
     feedback: bool = True  # out/<year>_geri_bildirim/<code>.xlsx
@@ -197,7 +198,7 @@ def _render(cfg: BuildConfig, got: Collected, folder: Path, staged: dict[str, Pa
             from .pdf import convert_to_pdf
 
             reporter.start("PDF'e dönüştürülüyor (LibreOffice)", 1)
-            pdf = convert_to_pdf(docx, folder / f"{year}_performans_programi.pdf")
+            pdf = convert_to_pdf(docx, folder / f"{year}_performans_programi.pdf", pdfa=cfg.pdfa)
             if pdf is not None:
                 staged["pdf"] = pdf
             else:
@@ -234,15 +235,17 @@ def check(path: Path, kurum: Optional[Path] = None) -> list[Finding]:
     if kind not in ("xls", "ods"):
         return _check(path, kurum)
     from .convert import ConversionError, to_xlsx
-    from .findings import finding
     from .model import Loc
+    from .safety import finding
+    from .submissions import RULES as SUBMISSION_RULES
 
     label = {"xls": "Excel 97-2003 (.xls)", "ods": "OpenDocument (.ods)"}[kind]
     with tempfile.TemporaryDirectory(prefix="pp-donusum-") as tmp:
         try:
             source = to_xlsx(path, Path(tmp))
         except ConversionError as exc:
-            return sort_findings(inspect(path).findings + [finding("BRL-07", Loc(path.name, ""), reason=str(exc))])
+            return sort_findings(inspect(path).findings
+                                 + [SUBMISSION_RULES.finding("BRL-07", Loc(path.name, ""), reason=str(exc))])
         converted = finding("OKU-13", Loc(path.name, ""), kind=label)
         return sort_findings(_check(source, kurum, name=path.name) + [converted])
 

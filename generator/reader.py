@@ -22,7 +22,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 
 from . import safety
 from . import workbook_schema as ws
-from .findings import Finding, finding
+from .findings import ERROR, WARNING, Finding, Rule, RuleSet
 from .model import (
     ECONOMIC_CODES,
     Acceptance,
@@ -48,6 +48,67 @@ from .model import (
     UnitCosts,
 )
 from .turkish import normalize, number
+
+# --- catalogue: what reading a workbook can report (OKU-01 comes from the package guard)
+RULES = RuleSet(
+    safety.RULES["OKU-01"],
+    safety.RULES["OKU-08"],
+    Rule("OKU-02", ERROR, "\"{sheet}\" sayfası bulunamadı.",
+         "Şablonun zorunlu bir sayfası silinmiş ya da adı değiştirilmiş. Şablonu "
+         "yeniden indirip verileri aktarın."),
+    Rule("OKU-03", ERROR, "\"{column}\" sütunu bulunamadı (başlık satırı {row}).",
+         "Bir sütun başlığı silinmiş ya da değiştirilmiş. Sayfa yapısı "
+         "değiştirilmemelidir."),
+    Rule("OKU-05", ERROR, "Giriş hücresinde hesaplanmamış formül var: {formula}",
+         "Giriş hücresindeki formülün sonucu dosyada kayıtlı değil. Dosyayı Excel'de "
+         "açıp kaydedin ya da formül yerine değeri yazın."),
+    Rule("ZRN-01", ERROR, "\"{column}\" alanı boş bırakılamaz.",
+         "Zorunlu bir alan doldurulmamış."),
+    Rule("TIP-01", ERROR, "\"{column}\" sayı olmalı; yazılan değer: \"{value}\".",
+         "Sayı beklenen hücreye metin ya da tarih yazılmış."),
+    Rule("TIP-02", ERROR, "\"{column}\" negatif olamaz; yazılan değer: {value}.",
+         "Tutarlar ve sayılar sıfır ya da pozitif olmalıdır."),
+    Rule("TIP-03", ERROR, "\"{column}\" tam sayı (kuruşsuz TL) olmalı; yazılan değer: {value}.",
+         "Tutarlar Türk lirası olarak tam sayı girilir."),
+    Rule("TIP-04", ERROR, "\"{column}\" geçersiz değer: \"{value}\". Beklenen: {expected}.",
+         "Hücre, izin verilen değerlerden birini içermelidir."),
+    Rule("TIP-06", ERROR, "\"{column}\" {value} olamaz; {limit}.",
+         "Sayı, kabul edilen aralığın dışında. Tutarlar kuruşsuz Türk lirası olarak "
+         "100 trilyon TL'nin (100.000.000.000.000) altında, diğer sayılar katrilyonun altında olmalıdır; "
+         "bu sınırlar yazım hatalarını (fazladan basamak, bilimsel gösterim) yakalar."),
+    Rule("TIP-07", WARNING, "\"{column}\" metin olarak yazılmış bir sayı: \"{value}\". Program bu değeri "
+         "sayar, ama sayfanın kendi toplamları (Excel formülleri) onu dışarıda bırakır.",
+         "Hücreye sayı, metin biçiminde girilmiş (ör. başında kesme işareti ya da metin biçimli hücre). "
+         "Excel'in TOPLA formülleri metinleri saymadığından birimin gördüğü toplam, programdakinden "
+         "farklı olur. Hücreyi sayı biçimine çevirip değeri yeniden yazın."),
+    Rule("TIP-08", WARNING, "\"{column}\" metnindeki görünmeyen denetim karakterleri ({chars}) temizlendi.",
+         "Metinde sekme/satır sonu dışında denetim karakterleri vardı (başka bir programdan kopyalama "
+         "sırasında gelir); belgede bozuk görünmemeleri için silindi. Hücreyi kontrol edin."),
+    Rule("TIP-09", ERROR, "\"{column}\" metni {length} karakter; Excel hücre sınırı 32.767 karakter.",
+         "Excel bir hücrede en çok 32.767 karakter tutar; daha uzun metin birleşik çalışma kitabında "
+         "kesilirdi. Metni kısaltın."),
+    Rule("OKU-11", WARNING, "\"{sheet}\" sayfası gizli; içindeki veriler programa alındı.",
+         "Şablonun bir sayfası gizlenmiş. Gizli sayfadaki veriler de okunur; birimin görmediği verilerin "
+         "programa girmemesi için sayfayı gösterip kontrol edin."),
+    Rule("OKU-12", WARNING, "Gizli satırlarda veri var ({rows}); bu satırlar programa alındı.",
+         "Sayfadaki bazı satırlar gizlenmiş ama veri içeriyor. Gizli satırlar da okunur; satırları "
+         "gösterip kontrol edin, gereksizse silin."),
+    Rule("TIP-10", ERROR, "Satır bir sütun {direction} kaymış görünüyor: \"{column}\" sütununda \"{value}\" var. "
+         "Satır programa alınmadı; değerleri doğru sütunlara taşıyın.",
+         "Satırdaki değerler bir sütun kaymış (ör. hedef kodu Faaliyet Kodu sütununda, faaliyet kodu "
+         "Faaliyet Adı sütununda). Bu durumda satırın her hücresi için ayrı hata vermek yerine satır bir "
+         "kez bildirilir ve programa alınmaz. Hücreleri kesip doğru sütunlara yapıştırın."),
+    Rule("TIP-11", WARNING, "Açıklama sütununa tutar yazılmış gibi: \"{value}\". Açıklama belgede faaliyetin "
+         "altında metin olarak basılır, hiçbir toplama girmez.",
+         "Tutarlar ekonomik kod sütunlarına (01–09) ya da Bütçe Dışı sütununa yazılır. Açıklamadaki "
+         "tutarı ilgili sütuna taşıyın; açıklama gerekmiyorsa hücreyi boşaltın."),
+    Rule("TEK-05", ERROR, "{kind} {defined} kurum.xlsx'te ikinci kez tanımlanmış (ilk tanım: {first}); "
+         "bu tanım yok sayıldı.",
+         "Stratejik planda bir kod yalnızca bir kez tanımlanır. İlk tanım kullanılır; ikinci tanım "
+         "yok sayılır, yoksa birimlere yanlış hedef ya da göstergeye göre bulgu verilirdi. Fazla "
+         "satırı silin ya da kodunu düzeltin."),
+)
+finding = RULES.finding
 
 _MISSING = object()
 MAX_AMOUNT = 10**14  # TL, without kuruş: 100 trillion, above any municipal budget

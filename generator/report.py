@@ -17,10 +17,9 @@ from typing import Optional
 
 import xlsxwriter
 
-from . import merge as _merge  # noqa: F401  (registers the BRL/KOD/TEK rules)
-from . import validate as _validate  # noqa: F401  (registers the other rules)
 from .atomic import atomic_path, write_bytes
-from .findings import ERROR, RULES, WARNING, Finding, catalogue, sort_findings
+from .catalogue import catalogue, rule
+from .findings import ERROR, WARNING, Finding, sort_findings
 from .merge import department_order
 from .model import Program
 from .submissions import ACCEPTED, BLANK, FAILING, MISSING, OK, WARNED, DepartmentStatus, saved_text
@@ -86,6 +85,7 @@ def report_data(program: Program, findings: list[Finding],
                 "code": f.code, "severity": f.severity, "message": f.message, "file": f.file,
                 "sheet": f.sheet, "cell": f.cell, "department": f.department, "target": f.target,
                 "activity": f.activity, "details": {k: f.details[k] for k in sorted(f.details)},
+                "values": {k: f.values[k] for k in sorted(f.values)},
                 **({"accepted": {k: f.accepted[k] for k in sorted(f.accepted)}} if f.accepted else {}),
             }
             for f in findings
@@ -94,7 +94,7 @@ def report_data(program: Program, findings: list[Finding],
 
 
 def _rule_dict(code: str) -> dict:
-    r = RULES.get(code)
+    r = rule(code)
     if r is None:
         return {"code": code, "severity": "", "message": "", "description": ""}
     return {"code": r.code, "severity": r.severity, "message": r.message, "description": r.description}
@@ -216,7 +216,7 @@ def _summary(ws, fmt: _Formats, program: Program, findings: list[Finding]) -> No
     counts = Counter(f.code for f in findings)
     for code in sorted(counts):
         row += 1
-        r = RULES.get(code)
+        r = rule(code)
         ws.write_string(row, 0, code, fmt.plain)
         ws.write_string(row, 1, r.message if r else "", fmt.text)
         ws.write_string(row, 2, SEVERITY_LABEL.get(r.severity, r.severity) if r else "", fmt.plain)

@@ -31,7 +31,7 @@ from pathlib import Path, PurePosixPath
 from typing import Optional, Union
 from xml.parsers import expat
 
-from .findings import ERROR, WARNING, Finding, finding, rule
+from .findings import ERROR, WARNING, Finding, Rule, RuleSet
 from .model import Loc
 
 # --- limits ------------------------------------------------------------------
@@ -49,40 +49,45 @@ MAX_CELL_TEXT = 32_767  # Excel's own limit for the text of a cell
 CHUNK = 256 * 1024
 
 # --- catalogue ---------------------------------------------------------------
-rule("OKU-06", ERROR, "Dosya parola korumalı (şifrelenmiş); okunamadı.",
-     "Çalışma kitabı Excel'de parola ile şifrelenmiş. Dosyayı Excel'de açıp Dosya › Bilgi › "
-     "Çalışma Kitabını Koru › Parola ile Şifrele bölümünden parolayı kaldırın ve yeniden "
-     "kaydedin.")
-rule("OKU-07", ERROR, "Dosya {kind}; .xlsx çalışma kitabı bekleniyor. {todo}",
-     "Dosya Excel çalışma kitabı (.xlsx) değil ya da başka bir biçimde kaydedilmiş. Şablonu "
-     "Excel'de açıp \"Excel Çalışma Kitabı (.xlsx)\" olarak kaydedin.")
-rule("OKU-08", ERROR, "Dosya okuma sınırını aşıyor: {reason}. Dosya okunmadı.",
-     "Bir birimin dosyası, sınırsız bellek ve süre harcanmaması için okunmadan önce denetlenir "
-     "(dosya boyutu, sıkıştırılmış ve açılmış parça boyutu, sıkıştırma oranı, sayfa başına satır "
-     "ve hücre sayısı; sınırlar README'de). Bu sınırları aşan bir şablon dosyası olağan değildir: "
-     "boş satırlara uygulanmış biçimleri silin ya da verileri yeni bir şablona aktarın.")
-rule("OKU-09", ERROR, "{part} bozuk: {reason} (satır {line}, sütun {column}). Dosya okunmadı.",
-     "Çalışma kitabının içindeki bir XML bölümü bozuk (kapanmamış etiket, geçersiz karakter "
-     "başvurusu, eksik bölüm gibi). Dosyayı Excel'de açıp onarın ve yeniden kaydedin ya da "
-     "verileri yeni bir şablona aktarın.")
-rule("GUV-01", ERROR, "Güvenlik: {part} {reason}; dosya okunmadı.",
-     "Çalışma kitaplarında DTD ya da varlık (entity) tanımı bulunmaz; bunlar dış dosya okuma "
-     "(XXE) ve bellek tüketme (\"billion laughs\") saldırılarında kullanılır. Dosyanın kaynağını "
-     "kontrol edin; birimden şablonu yeniden doldurmasını isteyin.")
-rule("OKU-10", WARNING, "Dosya \"Strict Open XML\" biçiminde kaydedilmiş; okundu. Excel'de "
-     "\"Excel Çalışma Kitabı (.xlsx)\" olarak kaydedilmesi önerilir.",
-     "Excel'in \"Strict Open XML Elektronik Tablosu\" seçeneğiyle kaydedilen dosyalar farklı ad "
-     "alanları kullanır; üretici bunları dönüştürerek okur.")
+RULES = RuleSet(
+    Rule("OKU-01", ERROR, "Dosya açılamadı: {reason}",
+         "Dosya bir Excel çalışma kitabı (.xlsx) olarak açılamadı. Dosyanın bozuk "
+         "olmadığını ve şablondan üretildiğini kontrol edin."),
+    Rule("OKU-06", ERROR, "Dosya parola korumalı (şifrelenmiş); okunamadı.",
+         "Çalışma kitabı Excel'de parola ile şifrelenmiş. Dosyayı Excel'de açıp Dosya › Bilgi › "
+         "Çalışma Kitabını Koru › Parola ile Şifrele bölümünden parolayı kaldırın ve yeniden "
+         "kaydedin."),
+    Rule("OKU-07", ERROR, "Dosya {kind}; .xlsx çalışma kitabı bekleniyor. {todo}",
+         "Dosya Excel çalışma kitabı (.xlsx) değil ya da başka bir biçimde kaydedilmiş. Şablonu "
+         "Excel'de açıp \"Excel Çalışma Kitabı (.xlsx)\" olarak kaydedin."),
+    Rule("OKU-08", ERROR, "Dosya okuma sınırını aşıyor: {reason}. Dosya okunmadı.",
+         "Bir birimin dosyası, sınırsız bellek ve süre harcanmaması için okunmadan önce denetlenir "
+         "(dosya boyutu, sıkıştırılmış ve açılmış parça boyutu, sıkıştırma oranı, sayfa başına satır "
+         "ve hücre sayısı; sınırlar README'de). Bu sınırları aşan bir şablon dosyası olağan değildir: "
+         "boş satırlara uygulanmış biçimleri silin ya da verileri yeni bir şablona aktarın."),
+    Rule("OKU-09", ERROR, "{part} bozuk: {reason} (satır {line}, sütun {column}). Dosya okunmadı.",
+         "Çalışma kitabının içindeki bir XML bölümü bozuk (kapanmamış etiket, geçersiz karakter "
+         "başvurusu, eksik bölüm gibi). Dosyayı Excel'de açıp onarın ve yeniden kaydedin ya da "
+         "verileri yeni bir şablona aktarın."),
+    Rule("GUV-01", ERROR, "Güvenlik: {part} {reason}; dosya okunmadı.",
+         "Çalışma kitaplarında DTD ya da varlık (entity) tanımı bulunmaz; bunlar dış dosya okuma "
+         "(XXE) ve bellek tüketme (\"billion laughs\") saldırılarında kullanılır. Dosyanın kaynağını "
+         "kontrol edin; birimden şablonu yeniden doldurmasını isteyin."),
+    Rule("OKU-10", WARNING, "Dosya \"Strict Open XML\" biçiminde kaydedilmiş; okundu. Excel'de "
+         "\"Excel Çalışma Kitabı (.xlsx)\" olarak kaydedilmesi önerilir.",
+         "Excel'in \"Strict Open XML Elektronik Tablosu\" seçeneğiyle kaydedilen dosyalar farklı ad "
+         "alanları kullanır; üretici bunları dönüştürerek okur."),
+    Rule("TIP-05", ERROR, "Hücredeki değer bir sayı olarak kullanılamıyor: {value}. Değer okunmadı.",
+         "Sayı hücresine NaN, sonsuz, aşırı uzun ya da bozuk bir sayı yazılmış (örneğin başka bir "
+         "programdan kopyalanarak). Değeri düzeltin: tutarlar kuruşsuz TL, "
+         "100 trilyon TL'nin (100.000.000.000.000) altında olmalıdır."),
+    Rule("OKU-13", WARNING, "Dosya {kind} biçiminde; LibreOffice ile .xlsx'e dönüştürülerek denetlendi. "
+         "Göndermeden önce Excel'de \"Excel Çalışma Kitabı (.xlsx)\" olarak kaydedin.",
+         "check komutu .xls ve .ods dosyalarını LibreOffice ile dönüştürüp denetler; dönüştürme biçimleri, "
+         "formülleri ve veri doğrulamayı tam koruyamayabilir. Birimler klasörüne .xlsx gönderilmelidir."),
+)
+finding = RULES.finding
 
-rule("TIP-05", ERROR, "Hücredeki değer bir sayı olarak kullanılamıyor: {value}. Değer okunmadı.",
-     "Sayı hücresine NaN, sonsuz, aşırı uzun ya da bozuk bir sayı yazılmış (örneğin başka bir "
-     "programdan kopyalanarak). Değeri düzeltin: tutarlar kuruşsuz TL, "
-     "100 trilyon TL'nin (100.000.000.000.000) altında olmalıdır.")
-
-rule("OKU-13", WARNING, "Dosya {kind} biçiminde; LibreOffice ile .xlsx'e dönüştürülerek denetlendi. "
-     "Göndermeden önce Excel'de \"Excel Çalışma Kitabı (.xlsx)\" olarak kaydedin.",
-     "check komutu .xls ve .ods dosyalarını LibreOffice ile dönüştürüp denetler; dönüştürme biçimleri, "
-     "formülleri ve veri doğrulamayı tam koruyamayabilir. Birimler klasörüne .xlsx gönderilmelidir.")
 
 #: codes meaning "this file could not be read at all" (exit code 2 for ``check``)
 UNREADABLE = frozenset({"OKU-01", "OKU-06", "OKU-07", "OKU-08", "OKU-09", "GUV-01"})

@@ -19,17 +19,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from .findings import ERROR, WARNING, Finding, finding, rule
+from .findings import ERROR, WARNING, Finding, Rule, RuleSet
 from .merge import newest_first
 from .model import Institution, Loc, Program, Submission
 
 # --- catalogue ---------------------------------------------------------------
-rule("BRL-07", ERROR, "Dosya okunamadı: {reason}",
-     "birimler/ klasöründeki bir .xls ya da .ods dosyası LibreOffice ile .xlsx'e dönüştürülemedi. Dosyayı "
-     "Excel'de açıp .xlsx olarak kaydedin ya da birimden yeniden isteyin.")
-rule("BRL-08", WARNING, "Dosya atlandı: {reason}.",
-     "birimler/ klasöründe çalışma kitabı olmayan ya da okunmayan bir dosya var (kilit dosyası, gizli dosya, "
-     "alt klasör, başka türde dosya). Programa alınmaz; gerekmiyorsa klasörden kaldırın.")
+RULES = RuleSet(
+    Rule("BRL-07", ERROR, "Dosya okunamadı: {reason}",
+         "birimler/ klasöründeki bir .xls ya da .ods dosyası LibreOffice ile .xlsx'e dönüştürülemedi. Dosyayı "
+         "Excel'de açıp .xlsx olarak kaydedin ya da birimden yeniden isteyin."),
+    Rule("BRL-08", WARNING, "Dosya atlandı: {reason}.",
+         "birimler/ klasöründe çalışma kitabı olmayan ya da okunmayan bir dosya var (kilit dosyası, gizli dosya, "
+         "alt klasör, başka türde dosya). Programa alınmaz; gerekmiyorsa klasörden kaldırın."),
+)
+finding = RULES.finding
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 CONVERTED_SUFFIXES = (".xls", ".ods")

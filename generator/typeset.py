@@ -48,6 +48,7 @@ DEFAULT_PT = 10.5
 COMFORT_TEXT_W = 1500  # a text column narrower than this (2,65 cm) makes the table smaller or landscape
 FIT_SLACK = 1.04  # measured widths are rounded up by this much: renderers differ slightly
 # line height (twips) of the paragraph between two parts of a split table
+LONG_MERGE = 12  # a vertically merged cell over more rows than this is unmerged (it may break over pages)
 JOINT_LINE = "20"
 
 
@@ -427,16 +428,60 @@ def is_table_joint(el) -> bool:
     return sp is not None and sp.get(_q("line")) == JOINT_LINE and sp.get(_q("lineRule")) == "exact"
 
 
-def _keep_rows_together(rows: list[_Row], ncols: int) -> None:
-    """Header rows, full-width group rows and vertically merged rows keep with the next row."""
-    n = len(rows)
+def _merged_groups(rows: list[_Row]) -> list[tuple[int, int, int]]:
+    """(column, first row, last row) of every vertically merged cell."""
+    groups = []
     for i, row in enumerate(rows):
-        if i == n - 1:
-            break
-        nxt = rows[i + 1]
+        for c in row.cells:
+            if c.vmerge != "restart":
+                continue
+            j = i
+            while j + 1 < len(rows) and any(d.col == c.col and d.vmerge == "continue" for d in rows[j + 1].cells):
+                j += 1
+            if j > i:
+                groups.append((c.col, i, j))
+    return groups
+
+
+def _unmerge(rows: list[_Row], col: int, first: int, last: int) -> None:
+    """Undo a vertical merge too long for a page: the rows below name the merged cell's first word
+    ("H1.1 (devam)"), so that no continuation page shows a blank cell."""
+    head = next(c for c in rows[first].cells if c.col == col)
+    words = " ".join(_paragraph_text(p) for p in head.tc.iter(W_P)).split()
+    label = f"{words[0]} (devam)" if words else ""
+    for i in range(first, last + 1):
+        cell = next(c for c in rows[i].cells if c.col == col)
+        pr = cell.tc.find(W_TCPR)
+        for vm in pr.findall(_q("vMerge")):
+            pr.remove(vm)
+        cell.vmerge = None
+        if i == first:
+            continue
+        p = cell.tc.find(W_P)
+        for r in list(p.iterchildren(W_R)):
+            p.remove(r)
+        r = etree.SubElement(p, W_R)
+        rpr = etree.SubElement(r, W_RPR)
+        etree.SubElement(rpr, _q("color")).set(W_VAL, "7F7F7F")
+        t = etree.SubElement(r, W_T)
+        t.text = label
+
+
+def _keep_rows_together(rows: list[_Row], ncols: int) -> None:
+    """Header rows, full-width group rows and the rows of a vertically merged cell keep with the next row.
+
+    A merged cell over more than :data:`LONG_MERGE` rows may have to break
+    over pages: it is unmerged instead (see :func:`_unmerge`).
+    """
+    joined: set[int] = set()
+    for col, first, last in _merged_groups(rows):
+        if last - first + 1 > LONG_MERGE:
+            _unmerge(rows, col, first, last)
+        else:
+            joined.update(range(first, last))
+    for i, row in enumerate(rows[:-1]):
         group = len(row.cells) == 1 and row.cells[0].span >= ncols > 1
-        merged_on = any(c.vmerge == "continue" for c in nxt.cells)
-        if row.header or group or merged_on:
+        if row.header or group or i in joined:
             _keep_next(row.tr)
 
 
@@ -555,6 +600,39 @@ def _make_landscape(tbl, body) -> int:
 # the pass over the document
 # ---------------------------------------------------------------------------
 
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+
+
+def describe_images(body, caption_styles=("Caption",)) -> None:
+    """Alternative text of every picture (the charts): the caption below it, or above it."""
+    caps = set(caption_styles)
+    for doc_pr in body.iter(f"{{{WP_NS}}}docPr"):
+        p = next((a for a in doc_pr.iterancestors(W_P)), None)
+        text = ""
+        for sib in (p.getnext() if p is not None else None, p.getprevious() if p is not None else None):
+            if sib is not None and sib.tag == W_P:
+                ps = sib.find(f"{W_PPR}/{_q('pStyle')}")
+                if ps is not None and ps.get(W_VAL) in caps:
+                    text = _paragraph_text(sib)
+                    break
+        if text:
+            doc_pr.set("descr", text)
+            doc_pr.set("title", text)
+
+
+def table_descriptions(data: bytes) -> list[str]:
+    """The alternative texts (description) of the body's tables in document order, from .docx bytes."""
+    import io
+    import zipfile
+
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
+    out = []
+    for tbl in root.find(_q("body")).iter(W_TBL):
+        d = tbl.find(f"{W_TBLPR}/{_q('tblDescription')}")
+        out.append(d.get(W_VAL) if d is not None else "")
+    return out
+
+
 def typeset_tables(body, styles_el, *, auto_marker: str, caption_styles=("Caption",)) -> None:
     """Widths, repeated headers, rows kept together and alt text of every table in ``body``.
 
@@ -631,3 +709,118 @@ def _squeeze(cols: list[_Measure], total: int) -> list[int]:
     widths = [total * n // sum(need) for n in need]
     widths[0] += total - sum(widths)
     return widths
+
+
+# ---------------------------------------------------------------------------
+# indexes computed by LibreOffice, written into the .docx
+# ---------------------------------------------------------------------------
+
+_INSTR = _q("instrText")
+
+
+def _field_paragraphs(body) -> list[tuple[Any, str]]:
+    """Paragraphs holding a TOC field, with the field's instruction, in document order."""
+    out = []
+    for p in body.iter(W_P):
+        instr = "".join(t.text or "" for t in p.iter(_INSTR)).strip()
+        if instr.startswith("TOC"):
+            out.append((p, instr))
+    return out
+
+
+def _entry_style(lo_style: str, content: bool) -> str:
+    if content:
+        m = re.search(r"(\d+)\s*$", lo_style)
+        return f"TOC{m.group(1) if m else 1}"
+    return "TableofFigures"
+
+
+def _entry_paragraph(style: str, text: str, lead: list, tail: list):
+    title, _, page = text.rpartition("\t") if "\t" in text else (text, "", "")
+    p = etree.Element(W_P)
+    ppr = etree.SubElement(p, W_PPR)
+    etree.SubElement(ppr, _q("pStyle")).set(W_VAL, style)
+    for r in lead:
+        p.append(r)
+
+    def run(t: Optional[str]) -> None:
+        r = etree.SubElement(p, W_R)
+        if t is None:
+            etree.SubElement(r, _q("tab"))
+        else:
+            el = etree.SubElement(r, W_T)
+            el.text = t
+            el.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+    run(title)
+    if page:
+        run(None)
+        run(page)
+    for r in tail:
+        p.append(r)
+    return p
+
+
+def fill_docx_indexes(data: bytes, found: list[dict]) -> bytes:
+    """The .docx ``data`` with the entries LibreOffice computed as the TOC fields' results.
+
+    ``found``: one dict per index in document order: ``kind`` ("content" or
+    "figures"), ``category`` (the caption label: "Tablo", "Grafik") and
+    ``entries`` (``[style, "title<TAB>page"]``). The fields stay fields (Word
+    can still update them); the "update fields on open" setting goes, so
+    Word opens the file without asking.
+    """
+    import io
+    import zipfile
+
+    from .document import normalize_docx
+
+    zin = zipfile.ZipFile(io.BytesIO(data))
+    root = etree.fromstring(zin.read("word/document.xml"))
+    body = root.find(_q("body"))
+    contents = [f for f in found if f.get("kind") == "content"]
+    figures = [f for f in found if f.get("kind") != "content"]
+    by_category = {f.get("category"): f for f in figures if f.get("category")}
+    for p, instr in _field_paragraphs(body):
+        content = "\\o" in instr or "\\c" not in instr
+        if content:
+            index = contents.pop(0) if contents else None
+        else:
+            m = re.search(r'\\c\s+"([^"]+)"', instr)
+            index = by_category.get(m.group(1)) if m else None
+            if index is None and figures:
+                index = figures[0]
+            if index in figures:
+                figures.remove(index)
+        if not index or not index.get("entries"):
+            continue
+        runs = list(p.iterchildren(W_R))
+        sep = next((i for i, r in enumerate(runs)
+                    if any(fc.get(_q("fldCharType")) == "separate" for fc in r.iter(_q("fldChar")))), None)
+        end = next((i for i, r in enumerate(runs)
+                    if any(fc.get(_q("fldCharType")) == "end" for fc in r.iter(_q("fldChar")))), None)
+        if sep is None or end is None:
+            continue
+        lead, tail = runs[:sep + 1], runs[end:]
+        entries = index["entries"]
+        new = []
+        for i, (lo_style, text) in enumerate(entries):
+            new.append(_entry_paragraph(_entry_style(lo_style, content), text,
+                                        lead if i == 0 else [], tail if i == len(entries) - 1 else []))
+        for q in new:
+            p.addprevious(q)
+        p.getparent().remove(p)
+    settings = etree.fromstring(zin.read("word/settings.xml"))
+    for el in settings.findall(_q("updateFields")):
+        settings.remove(el)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name in zin.namelist():
+            if name == "word/document.xml":
+                payload = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            elif name == "word/settings.xml":
+                payload = etree.tostring(settings, xml_declaration=True, encoding="UTF-8", standalone=True)
+            else:
+                payload = zin.read(name)
+            zout.writestr(name, payload)
+    return normalize_docx(out.getvalue())

@@ -26,9 +26,10 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from . import merge, reader
 from . import workbook_schema as ws
-from .findings import ERROR, WARNING, Finding, finding, rule, sort_findings
-from .merge import choose_indicators, code_numbers, loc_of, sub_loc, where
+from .findings import ERROR, WARNING, Finding, Rule, RuleSet, loc_of, sort_findings, sub_loc, where
+from .merge import choose_indicators, code_numbers
 from .model import (
     ECONOMIC_CODES,
     Activity,
@@ -44,129 +45,135 @@ from .model import (
 from .turkish import money, normalize, number, percent
 
 # --- catalogue ---------------------------------------------------------------
-rule("KOD-06", ERROR, "Ekonomik kod \"{economic}\" geçersiz; 01–09 arasında bir kod olmalı.",
-     "Faaliyet tutarı analitik bütçe sınıflandırmasının birinci düzeyinde olmayan bir ekonomik "
-     "koda yazılmış.")
-rule("KOD-07", WARNING, "{target} hedefinin faaliyet numaralarında boşluk var: {missing} yok.",
-     "Faaliyetler her hedef içinde F1'den başlayarak boşluksuz numaralandırılır (tüm birimlerin "
-     "faaliyetleri birlikte). Numaraları düzeltin.")
-rule("TEK-01", ERROR, "{target} {activity} faaliyet kodu bu dosyada ikinci kez kullanılmış (ilk: {first}).",
-     "Aynı hedef içinde bir faaliyet kodu yalnızca bir kez kullanılabilir. İki satır da programa "
-     "alınır; kodlardan birini düzeltin ya da fazla satırı silin.")
-rule("TOP-01", ERROR, "Bütçe {typed} TL yazılmış; ekonomik kodların toplamı {computed} TL.",
-     "Bütçe sütunu formülünün üzerine farklı bir sayı yazılmış. Programda ekonomik kodların "
-     "toplamı kullanılır; formülü geri yükleyin ya da tutarları düzeltin.")
-rule("TOP-02", ERROR, "Toplam {typed} TL yazılmış; Bütçe + Bütçe Dışı = {computed} TL.",
-     "Performans hedefi tablosunda faaliyetin toplamı, bütçe ve bütçe dışı kaynakların toplamına "
-     "eşit değil.")
-rule("TOP-03", ERROR, "Toplam Kaynak İhtiyacı {typed} TL yazılmış; ekonomik kodlar ve bütçe dışı "
-     "kaynakların toplamı {computed} TL.",
-     "Faaliyet maliyetleri tablosunda faaliyetin toplamı, ekonomik kodlara göre tutarların "
-     "toplamına eşit değil.")
-rule("TOP-04", ERROR, "Performans hedefi tablosundaki toplam ({perf} TL), faaliyet maliyetleri "
-     "tablosundaki toplamdan ({cost} TL) farklı.",
-     "Aynı faaliyet iki tabloda farklı toplamla yer alıyor; belge kendisiyle çelişir.")
-rule("TOP-05", ERROR, "{target} hedefinin \"{column}\" kontrol toplamı {typed} TL; faaliyetlerden "
-     "hesaplanan {computed} TL.",
-     "kurum.xlsx Kontrol Toplamları sayfasına yazılan Genel Toplam, hedefin faaliyetlerinden "
-     "hesaplanan toplamla uyuşmuyor.")
-rule("TOP-06", ERROR, "Toplam satırında \"{column}\" {typed} TL yazılmış; satırların toplamı {computed} TL.",
-     "Faaliyetler sayfasının toplam satırındaki formülün üzerine farklı bir sayı yazılmış.")
-rule("BRM-01", ERROR, "Birimin bütçe ihtiyacı (bütçe dışı kaynaklar hariç) {total} TL; bütçe tavanını "
-     "({ceiling} TL) {diff} TL aşıyor.",
-     "Faaliyetlerin bütçe tutarları, personel ve genel yönetim giderlerinin toplamı birimin bütçe "
-     "tavanından büyük olamaz. Bütçe dışı kaynaklar tavana sayılmaz; birleştirmede yinelenen "
-     "kayıt olarak yok sayılan faaliyetler de sayılmaz.")
-rule("BRM-02", WARNING, "Birimin bütçe ihtiyacı (bütçe dışı kaynaklar hariç) {total} TL; bütçe tavanının "
-     "({ceiling} TL) {diff} TL altında.",
-     "Birim tavanının %10'undan fazlasını kullanmıyor (daha küçük farklar olağandır ve "
-     "bildirilmez). Bilinçli değilse tutarları kontrol edin.")
-rule("BRM-03", ERROR, "Faaliyet sayısı {typed} yazılmış; dosyada {computed} faaliyet var.",
-     "Birim sayfasındaki faaliyet sayısı formülünün üzerine farklı bir sayı yazılmış.")
-rule("BRM-04", ERROR, "Hedeflere yönelik faaliyet maliyeti {typed} TL yazılmış; faaliyetlerin "
-     "toplamı {computed} TL.",
-     "Birim sayfasındaki hedef maliyeti, faaliyetlerin toplam kaynak ihtiyacına eşit değil.")
-rule("BRM-05", ERROR, "Birim toplamı {typed} TL yazılmış; hedef maliyeti + personel + genel "
-     "yönetim = {computed} TL.",
-     "Birimin toplam kaynak ihtiyacı, hedef maliyeti, personel ve genel yönetim giderlerinin "
-     "toplamına eşit değil.")
-rule("BRM-06", ERROR, "Birimlerin toplam kaynak ihtiyacı {computed} TL; idare toplam bütçesi "
-     "{typed} TL (fark {diff} TL).",
-     "Tüm birimlerin faaliyet, personel ve genel yönetim giderlerinin toplamı kurum.xlsx'teki "
-     "İdare Toplam Bütçesine eşit olmalıdır.")
-rule("BRM-07", ERROR, "Toplam faaliyet sayısı {typed} yazılmış; programda {computed} faaliyet var.",
-     "kurum.xlsx'teki kontrol amaçlı toplam faaliyet sayısı, birimlerin faaliyetlerinin sayısıyla "
-     "uyuşmuyor.")
-rule("MTR-01", ERROR, "{target} hedefinin sorumlu (S) birimi yok.",
-     "Sorumluluk matrisinde her performans hedefi için tam olarak bir sorumlu (S) birim "
-     "işaretlenmelidir.")
-rule("MTR-02", ERROR, "{target} hedefinin birden fazla sorumlu (S) birimi var: {units}.",
-     "Sorumluluk matrisinde her performans hedefi için tam olarak bir sorumlu (S) birim "
-     "işaretlenmelidir; diğer birimler iş birliği yapan (i) olarak işaretlenir.")
-rule("MTR-03", ERROR, "{target} hedefinin faaliyetlerinin hiçbiri sorumlu (S) ya da iş birliği "
-     "yapan (i) bir birimden değil ({units}).{hint}",
-     "Hedefin faaliyetlerini yalnızca matriste o hedefle ilişkisi olmayan birimler girmiş. "
-     "Matrisi ya da faaliyetlerin hedef kodlarını düzeltin.")
-rule("MTR-08", WARNING, "{target} hedefinin sorumlu (S) birimi {responsible} hedefin hiçbir faaliyetini "
-     "girmemiş; faaliyetler yalnızca iş birliği yapan (i) {units} biriminden.{hint}",
-     "Hedeften sorumlu birimin hedefte hiç faaliyeti yok; faaliyetleri matriste yalnızca iş birliği "
-     "yapan olarak işaretli birimler girmiş. Çoğunlukla matris satırındaki S ve i işaretleri yanlış "
-     "sütundadır (bir ya da iki sütun kaymış): matrisi ya da faaliyetlerin hedef kodlarını düzeltin.")
-rule("GST-05", WARNING, "{indicator} göstergesinin ölçü birimi yüzde; {year} hedef değeri {value}, %100'ü aşıyor.",
-     "Yüzde ile ölçülen bir göstergenin değeri 100'ü aşmış. Oran bir artış oranı değilse değeri "
-     "kontrol edin (ör. 0,85 ya da 85 yerine 850 yazılmış olabilir).")
-rule("MTR-04", WARNING, "{department} birimi {target} hedefinde sorumlu (S) ya da iş birliği "
-     "yapan (i) birim değil ({count} faaliyet).",
-     "Birim, sorumluluk matrisinde ilişkilendirilmediği bir hedefe faaliyet girmiş. Hedefin hiçbir "
-     "faaliyeti S ya da i birimlerinden değilse yalnızca MTR-03 bildirilir.")
-rule("MTR-05", ERROR, "Sorumluluk matrisindeki {target} hedefi stratejik planda yok.",
-     "Matris satırının hedef kodu kurum.xlsx Hedefler sayfasında bulunmuyor.")
-rule("MTR-06", ERROR, "Sorumluluk matrisindeki \"{department}\" sütunu Birimler listesinde yok.",
-     "Matris sütun başlığı, kurum.xlsx Birimler sayfasındaki birim kodlarından biri olmalıdır.")
-rule("MTR-07", WARNING, "{target} hedefi için hiç faaliyet girilmemiş.",
-     "Performans hedefinin programda faaliyeti yok; hedefin tablosu boş kalır.")
-rule("GST-01", WARNING, "{target} hedefinin gösterge numaralarında boşluk var: {missing} yok.",
-     "Göstergeler her hedef içinde PG…1'den başlayarak boşluksuz numaralandırılır.")
-rule("GST-02", WARNING, "{target} hedefi için tanımlı performans göstergesi yok.",
-     "Her performans hedefinin en az bir göstergesi olmalıdır (kurum.xlsx Göstergeler).")
-rule("GST-03", WARNING, "{indicator} göstergesinin ölçü birimi \"{unit}\"; planda \"{expected}\".",
-     "Birimin yazdığı ölçü birimi stratejik plandaki tanımdan farklı.")
-rule("GST-04", ERROR, "{indicator} göstergesinin {year} hedef değeri girilmemiş.",
-     "Planda tanımlı göstergenin değeri hiçbir birimden gelmemiş. Hedefin sorumlu biriminin "
-     "Göstergeler sayfasına değeri yazın.")
-rule("GNL-01", ERROR, "{table}, \"{row}\" satırı: {total_column} {typed}; {parts} toplamı {computed}.",
-     "Genel bilgi tablosunda bir satırın toplam sütunu, parçalarının toplamına eşit değil.")
-rule("GNL-02", ERROR, "{table}, toplam satırı: \"{column}\" {typed}; satırların toplamı {computed}.",
-     "Genel bilgi tablosunun toplam satırı, üstündeki veri satırlarının toplamına eşit değil.")
-rule("GNL-03", ERROR, "{table} personel toplamı {value}; {reference} toplamı {expected}.",
-     "Personel tabloları (Tablo 5, 7, 8, 9) aynı personelin farklı dağılımlarıdır; toplamları "
-     "eşit olmalıdır.")
-rule("ANL-01", WARNING, "Metindeki oran {stated}; {table} verilerinden hesaplanan {computed}.",
-     "Metinde yazılı yüzde, ilgili tablodan hesaplanan oranla (iki ondalığa yuvarlanmış) "
-     "uyuşmuyor. Metin başka bir gruba (ör. yalnızca yöneticilere) ilişkin değilse düzeltin.")
-rule("ANL-02", WARNING, "\"{key}\" oranı tablodan hesaplanamıyor: {reason}.",
-     "Anlatım Oranları sayfasındaki anahtar \"egitim:<Tablo 5 sütunu>\" ya da "
-     "\"cinsiyet:Kadın/Erkek\" biçiminde olmalı ve Tablo 5'te toplamı olan bir sütunu göstermelidir. "
-     "Tablo 5'in saymadığı bir gruba ait oranlar (ör. yöneticilerin cinsiyet dağılımı) "
-     "\"yonetici:Kadın\" biçiminde yazılır ve karşılaştırılmaz.")
+RULES = RuleSet(
+    merge.RULES["KOD-02"],  # a control total under a target the plan does not have
+    merge.RULES["TEK-04"],  # an indicator repeated inside one workbook
+    reader.RULES["TIP-02"],  # negative amounts in programs built in code
+    Rule("KOD-06", ERROR, "Ekonomik kod \"{economic}\" geçersiz; 01–09 arasında bir kod olmalı.",
+         "Faaliyet tutarı analitik bütçe sınıflandırmasının birinci düzeyinde olmayan bir ekonomik "
+         "koda yazılmış."),
+    Rule("KOD-07", WARNING, "{target} hedefinin faaliyet numaralarında boşluk var: {missing} yok.",
+         "Faaliyetler her hedef içinde F1'den başlayarak boşluksuz numaralandırılır (tüm birimlerin "
+         "faaliyetleri birlikte). Numaraları düzeltin."),
+    Rule("TEK-01", ERROR, "{target} {activity} faaliyet kodu bu dosyada ikinci kez kullanılmış (ilk: {first}).",
+         "Aynı hedef içinde bir faaliyet kodu yalnızca bir kez kullanılabilir. İki satır da programa "
+         "alınır; kodlardan birini düzeltin ya da fazla satırı silin."),
+    Rule("TOP-01", ERROR, "Bütçe {typed} TL yazılmış; ekonomik kodların toplamı {computed} TL.",
+         "Bütçe sütunu formülünün üzerine farklı bir sayı yazılmış. Programda ekonomik kodların "
+         "toplamı kullanılır; formülü geri yükleyin ya da tutarları düzeltin."),
+    Rule("TOP-02", ERROR, "Toplam {typed} TL yazılmış; Bütçe + Bütçe Dışı = {computed} TL.",
+         "Performans hedefi tablosunda faaliyetin toplamı, bütçe ve bütçe dışı kaynakların toplamına "
+         "eşit değil."),
+    Rule("TOP-03", ERROR, "Toplam Kaynak İhtiyacı {typed} TL yazılmış; ekonomik kodlar ve bütçe dışı "
+         "kaynakların toplamı {computed} TL.",
+         "Faaliyet maliyetleri tablosunda faaliyetin toplamı, ekonomik kodlara göre tutarların "
+         "toplamına eşit değil."),
+    Rule("TOP-04", ERROR, "Performans hedefi tablosundaki toplam ({perf} TL), faaliyet maliyetleri "
+         "tablosundaki toplamdan ({cost} TL) farklı.",
+         "Aynı faaliyet iki tabloda farklı toplamla yer alıyor; belge kendisiyle çelişir."),
+    Rule("TOP-05", ERROR, "{target} hedefinin \"{column}\" kontrol toplamı {typed} TL; faaliyetlerden "
+         "hesaplanan {computed} TL.",
+         "kurum.xlsx Kontrol Toplamları sayfasına yazılan Genel Toplam, hedefin faaliyetlerinden "
+         "hesaplanan toplamla uyuşmuyor."),
+    Rule("TOP-06", ERROR, "Toplam satırında \"{column}\" {typed} TL yazılmış; satırların toplamı {computed} TL.",
+         "Faaliyetler sayfasının toplam satırındaki formülün üzerine farklı bir sayı yazılmış."),
+    Rule("BRM-01", ERROR, "Birimin bütçe ihtiyacı (bütçe dışı kaynaklar hariç) {total} TL; bütçe tavanını "
+         "({ceiling} TL) {diff} TL aşıyor.",
+         "Faaliyetlerin bütçe tutarları, personel ve genel yönetim giderlerinin toplamı birimin bütçe "
+         "tavanından büyük olamaz. Bütçe dışı kaynaklar tavana sayılmaz; birleştirmede yinelenen "
+         "kayıt olarak yok sayılan faaliyetler de sayılmaz."),
+    Rule("BRM-02", WARNING, "Birimin bütçe ihtiyacı (bütçe dışı kaynaklar hariç) {total} TL; bütçe tavanının "
+         "({ceiling} TL) {diff} TL altında.",
+         "Birim tavanının %10'undan fazlasını kullanmıyor (daha küçük farklar olağandır ve "
+         "bildirilmez). Bilinçli değilse tutarları kontrol edin."),
+    Rule("BRM-03", ERROR, "Faaliyet sayısı {typed} yazılmış; dosyada {computed} faaliyet var.",
+         "Birim sayfasındaki faaliyet sayısı formülünün üzerine farklı bir sayı yazılmış."),
+    Rule("BRM-04", ERROR, "Hedeflere yönelik faaliyet maliyeti {typed} TL yazılmış; faaliyetlerin "
+         "toplamı {computed} TL.",
+         "Birim sayfasındaki hedef maliyeti, faaliyetlerin toplam kaynak ihtiyacına eşit değil."),
+    Rule("BRM-05", ERROR, "Birim toplamı {typed} TL yazılmış; hedef maliyeti + personel + genel "
+         "yönetim = {computed} TL.",
+         "Birimin toplam kaynak ihtiyacı, hedef maliyeti, personel ve genel yönetim giderlerinin "
+         "toplamına eşit değil."),
+    Rule("BRM-06", ERROR, "Birimlerin toplam kaynak ihtiyacı {computed} TL; idare toplam bütçesi "
+         "{typed} TL (fark {diff} TL).",
+         "Tüm birimlerin faaliyet, personel ve genel yönetim giderlerinin toplamı kurum.xlsx'teki "
+         "İdare Toplam Bütçesine eşit olmalıdır."),
+    Rule("BRM-07", ERROR, "Toplam faaliyet sayısı {typed} yazılmış; programda {computed} faaliyet var.",
+         "kurum.xlsx'teki kontrol amaçlı toplam faaliyet sayısı, birimlerin faaliyetlerinin sayısıyla "
+         "uyuşmuyor."),
+    Rule("MTR-01", ERROR, "{target} hedefinin sorumlu (S) birimi yok.",
+         "Sorumluluk matrisinde her performans hedefi için tam olarak bir sorumlu (S) birim "
+         "işaretlenmelidir."),
+    Rule("MTR-02", ERROR, "{target} hedefinin birden fazla sorumlu (S) birimi var: {units}.",
+         "Sorumluluk matrisinde her performans hedefi için tam olarak bir sorumlu (S) birim "
+         "işaretlenmelidir; diğer birimler iş birliği yapan (i) olarak işaretlenir."),
+    Rule("MTR-03", ERROR, "{target} hedefinin faaliyetlerinin hiçbiri sorumlu (S) ya da iş birliği "
+         "yapan (i) bir birimden değil ({units}).{hint}",
+         "Hedefin faaliyetlerini yalnızca matriste o hedefle ilişkisi olmayan birimler girmiş. "
+         "Matrisi ya da faaliyetlerin hedef kodlarını düzeltin."),
+    Rule("MTR-08", WARNING, "{target} hedefinin sorumlu (S) birimi {responsible} hedefin hiçbir faaliyetini "
+         "girmemiş; faaliyetler yalnızca iş birliği yapan (i) {units} biriminden.{hint}",
+         "Hedeften sorumlu birimin hedefte hiç faaliyeti yok; faaliyetleri matriste yalnızca iş birliği "
+         "yapan olarak işaretli birimler girmiş. Çoğunlukla matris satırındaki S ve i işaretleri yanlış "
+         "sütundadır (bir ya da iki sütun kaymış): matrisi ya da faaliyetlerin hedef kodlarını düzeltin."),
+    Rule("GST-05", WARNING, "{indicator} göstergesinin ölçü birimi yüzde; {year} hedef değeri {value}, %100'ü aşıyor.",
+         "Yüzde ile ölçülen bir göstergenin değeri 100'ü aşmış. Oran bir artış oranı değilse değeri "
+         "kontrol edin (ör. 0,85 ya da 85 yerine 850 yazılmış olabilir)."),
+    Rule("MTR-04", WARNING, "{department} birimi {target} hedefinde sorumlu (S) ya da iş birliği "
+         "yapan (i) birim değil ({count} faaliyet).",
+         "Birim, sorumluluk matrisinde ilişkilendirilmediği bir hedefe faaliyet girmiş. Hedefin hiçbir "
+         "faaliyeti S ya da i birimlerinden değilse yalnızca MTR-03 bildirilir."),
+    Rule("MTR-05", ERROR, "Sorumluluk matrisindeki {target} hedefi stratejik planda yok.",
+         "Matris satırının hedef kodu kurum.xlsx Hedefler sayfasında bulunmuyor."),
+    Rule("MTR-06", ERROR, "Sorumluluk matrisindeki \"{department}\" sütunu Birimler listesinde yok.",
+         "Matris sütun başlığı, kurum.xlsx Birimler sayfasındaki birim kodlarından biri olmalıdır."),
+    Rule("MTR-07", WARNING, "{target} hedefi için hiç faaliyet girilmemiş.",
+         "Performans hedefinin programda faaliyeti yok; hedefin tablosu boş kalır."),
+    Rule("GST-01", WARNING, "{target} hedefinin gösterge numaralarında boşluk var: {missing} yok.",
+         "Göstergeler her hedef içinde PG…1'den başlayarak boşluksuz numaralandırılır."),
+    Rule("GST-02", WARNING, "{target} hedefi için tanımlı performans göstergesi yok.",
+         "Her performans hedefinin en az bir göstergesi olmalıdır (kurum.xlsx Göstergeler)."),
+    Rule("GST-03", WARNING, "{indicator} göstergesinin ölçü birimi \"{unit}\"; planda \"{expected}\".",
+         "Birimin yazdığı ölçü birimi stratejik plandaki tanımdan farklı."),
+    Rule("GST-04", ERROR, "{indicator} göstergesinin {year} hedef değeri girilmemiş.",
+         "Planda tanımlı göstergenin değeri hiçbir birimden gelmemiş. Hedefin sorumlu biriminin "
+         "Göstergeler sayfasına değeri yazın."),
+    Rule("GNL-01", ERROR, "{table}, \"{row}\" satırı: {total_column} {typed}; {parts} toplamı {computed}.",
+         "Genel bilgi tablosunda bir satırın toplam sütunu, parçalarının toplamına eşit değil."),
+    Rule("GNL-02", ERROR, "{table}, toplam satırı: \"{column}\" {typed}; satırların toplamı {computed}.",
+         "Genel bilgi tablosunun toplam satırı, üstündeki veri satırlarının toplamına eşit değil."),
+    Rule("GNL-03", ERROR, "{table} personel toplamı {value}; {reference} toplamı {expected}.",
+         "Personel tabloları (Tablo 5, 7, 8, 9) aynı personelin farklı dağılımlarıdır; toplamları "
+         "eşit olmalıdır."),
+    Rule("ANL-01", WARNING, "Metindeki oran {stated}; {table} verilerinden hesaplanan {computed}.",
+         "Metinde yazılı yüzde, ilgili tablodan hesaplanan oranla (iki ondalığa yuvarlanmış) "
+         "uyuşmuyor. Metin başka bir gruba (ör. yalnızca yöneticilere) ilişkin değilse düzeltin."),
+    Rule("ANL-02", WARNING, "\"{key}\" oranı tablodan hesaplanamıyor: {reason}.",
+         "Anlatım Oranları sayfasındaki anahtar \"egitim:<Tablo 5 sütunu>\" ya da "
+         "\"cinsiyet:Kadın/Erkek\" biçiminde olmalı ve Tablo 5'te toplamı olan bir sütunu göstermelidir. "
+         "Tablo 5'in saymadığı bir gruba ait oranlar (ör. yöneticilerin cinsiyet dağılımı) "
+         "\"yonetici:Kadın\" biçiminde yazılır ve karşılaştırılmaz."),
+    Rule("YIL-01", ERROR, "Program yılı {year}, stratejik plan döneminin ({period}) dışında.",
+         "Performans programı stratejik planın dönemi içindeki bir yıl için hazırlanır. Yeni stratejik "
+         "plan kabul edildiyse dönemini (Kurum sayfası, Stratejik Plan Dönemi) ve alanlarını, amaçlarını, "
+         "hedeflerini ve göstergelerini kurum.xlsx'e girin."),
+    Rule("YIL-02", WARNING, "Stratejik plan dönemi \"{period}\" okunamadı; 2022-2024 biçiminde yazın.",
+         "Stratejik Plan Dönemi başlangıç ve bitiş yılı olarak yazılır; program yılının dönem içinde olup "
+         "olmadığı buna göre denetlenir."),
+    Rule("YIL-03", ERROR, "kurum.xlsx'teki program yılı {year}; dosya \"{folder}\" yıl klasöründe.",
+         "Her yılın kurum.xlsx dosyası kendi yıl klasöründe durur (workbooks/2025/kurum.xlsx içinde program "
+         "yılı 2025). Yanlış klasöre kopyalanmış ya da yılı güncellenmemiş bir dosya başka yılın programını "
+         "üretir. Program yılını ya da klasörü düzeltin."),
+    Rule("YIL-05", WARNING, "Metin {mentioned} yılının programından söz ediyor; program yılı {year}: \"{excerpt}\"",
+         "Önsöz ya da anlatım metni başka bir program yılını anıyor; metin büyük olasılıkla geçen yılın "
+         "programından aktarıldı. Metni bu yıl için güncelleyin."),
+    Rule("YIL-06", WARNING, "\"{topic}\" geçen yılın programından aktarıldı ve henüz gözden geçirilmedi: {todo}",
+         "Yeni yıl açılırken aktarılan bölümler kurum.xlsx'in Gözden Geçirilecekler sayfasında listelenir. "
+         "Bölümü güncelledikten sonra satırın Durum hücresine \"Gözden geçirildi\" yazın."),
+)
+finding = RULES.finding
 
-rule("YIL-01", ERROR, "Program yılı {year}, stratejik plan döneminin ({period}) dışında.",
-     "Performans programı stratejik planın dönemi içindeki bir yıl için hazırlanır. Yeni stratejik "
-     "plan kabul edildiyse dönemini (Kurum sayfası, Stratejik Plan Dönemi) ve alanlarını, amaçlarını, "
-     "hedeflerini ve göstergelerini kurum.xlsx'e girin.")
-rule("YIL-02", WARNING, "Stratejik plan dönemi \"{period}\" okunamadı; 2022-2024 biçiminde yazın.",
-     "Stratejik Plan Dönemi başlangıç ve bitiş yılı olarak yazılır; program yılının dönem içinde olup "
-     "olmadığı buna göre denetlenir.")
-rule("YIL-03", ERROR, "kurum.xlsx'teki program yılı {year}; dosya \"{folder}\" yıl klasöründe.",
-     "Her yılın kurum.xlsx dosyası kendi yıl klasöründe durur (workbooks/2025/kurum.xlsx içinde program "
-     "yılı 2025). Yanlış klasöre kopyalanmış ya da yılı güncellenmemiş bir dosya başka yılın programını "
-     "üretir. Program yılını ya da klasörü düzeltin.")
-rule("YIL-05", WARNING, "Metin {mentioned} yılının programından söz ediyor; program yılı {year}: \"{excerpt}\"",
-     "Önsöz ya da anlatım metni başka bir program yılını anıyor; metin büyük olasılıkla geçen yılın "
-     "programından aktarıldı. Metni bu yıl için güncelleyin.")
-rule("YIL-06", WARNING, "\"{topic}\" geçen yılın programından aktarıldı ve henüz gözden geçirilmedi: {todo}",
-     "Yeni yıl açılırken aktarılan bölümler kurum.xlsx'in Gözden Geçirilecekler sayfasında listelenir. "
-     "Bölümü güncelledikten sonra satırın Durum hücresine \"Gözden geçirildi\" yazın.")
 
 ACT = ws.DEPT_ACTIVITIES
 BELOW_CEILING_SHARE = 0.10  # BRM-02 only when more than this share of the ceiling is left unused

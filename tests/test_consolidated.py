@@ -8,8 +8,9 @@ import openpyxl
 import pytest
 
 from generator import consolidated
+from generator.catalogue import finding
 from generator.consolidated import write_consolidated
-from generator.findings import finding, sort_findings
+from generator.findings import sort_findings
 from generator.model import Activity, Department, Loc
 from generator.reader import read_department, read_institution
 from generator.synthetic import SAMPLE_SIZE, assemble, synthetic_program, write_synthetic_workbooks

@@ -6,12 +6,15 @@ import zipfile
 
 import openpyxl
 
-from generator.findings import RULES, Finding, finding, sort_findings
+from generator.catalogue import catalogue, finding
+from generator.findings import Finding, sort_findings
 from generator.merge import merge
 from generator.model import Loc
 from generator.report import report_data, sheet_name, write_reports
 from generator.validate import validate
 from tests.factory import check_year, small_institution, small_submissions, write_year
+
+RULES = catalogue()
 
 
 def factory_findings():
@@ -37,11 +40,12 @@ def test_json_report(tmp_path):
                                    "description": RULES["BRL-01"].description}
     first = data["bulgular"][0]
     assert list(first) == ["code", "severity", "message", "file", "sheet", "cell", "department", "target",
-                           "activity", "details"]
+                           "activity", "details", "values"]
     assert [b["code"] for b in data["bulgular"]] == codes  # sorted: errors first
     top = next(b for b in data["bulgular"] if b["code"] == "TOP-02")
     assert (top["department"], top["target"], top["activity"]) == ("D1-FDB", "H1.2", "F1")
-    assert top["details"]["typed_value"] == 70_000 and top["details"]["computed"] == "60.000"
+    assert top["values"]["typed"] == 70_000 and top["details"]["computed"] == "60.000"
+    assert "typed_value" not in top["details"]  # raw numbers apart from the displayed text
 
 
 def test_reports_are_deterministic(tmp_path):

@@ -176,15 +176,19 @@ def fake_soffice(monkeypatch):
 
     calls = Calls()
 
-    def convert(soffice, python, docx, out, profile, timeout, tagged):
+    def convert(soffice, python, docx, out, profile, timeout, tagged, pdfa=False):
         calls.append(out)
         if len(calls) == 1 or calls.always_fail:
-            return False
+            return None  # failure
         out.write_bytes(b"%PDF-1.7 deneme")
-        return True
+        return []  # no index entries
     monkeypatch.setattr(pdf_module, "find_soffice", lambda: "/usr/bin/soffice")
     monkeypatch.setattr(pdf_module, "find_uno_python", lambda soffice: "/usr/bin/python3")
     monkeypatch.setattr(pdf_module, "_convert_uno", convert)
+    monkeypatch.setattr(pdf_module, "compact_pdf", lambda *args: False)  # the fake PDF is kept as made
+    import generator.typeset as typeset
+
+    monkeypatch.setattr(typeset, "table_descriptions", lambda data: [])
     return calls
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from generator.findings import ERROR, RULES, WARNING
+from generator.catalogue import catalogue
+from generator.findings import ERROR, WARNING
 from generator.merge import merge
 from generator.model import (
     Activity,
@@ -28,6 +29,8 @@ from tests.factory import (
     small_submissions,
     write_year,
 )
+
+RULES = catalogue()
 
 FDB, CDB, IDB = "D1-FDB", "D2-ÇDB", "D3-İDB"
 
@@ -117,7 +120,7 @@ def test_cost_table_total_and_both_tables_disagree(tmp_path):
     _, findings = run(tmp_path, inst, subs)
     f = one(findings, "TOP-03")
     assert where(f) == ("2024_D1-FDB.xlsx", "Faaliyetler", "Q5", FDB, "H1.1", "F1")
-    assert f.details["typed_value"] == 600_000 and f.details["computed_value"] == 500_000
+    assert f.values["typed"] == 600_000 and f.values["computed"] == 500_000
     f = one(findings, "TOP-04")
     assert where(f) == ("2024_D1-FDB.xlsx", "Faaliyetler", "Q5", FDB, "H1.1", "F1")
     assert "500.000" in f.message and "600.000" in f.message
@@ -205,7 +208,7 @@ def test_institution_total_and_activity_count(tmp_path):
                          "(fark 13.997 TL).")
     f = one(findings, "BRM-07")
     assert (f.file, f.sheet, f.cell) == ("kurum.xlsx", "Kurum", "B12")
-    assert f.details["computed_value"] == 4
+    assert f.values["computed"] == 4
 
 
 # --- control totals of kurum.xlsx ------------------------------------------------------
@@ -229,7 +232,7 @@ def test_control_total_of_an_economic_code(tmp_path):
     _, findings = run(tmp_path, inst)
     f = one(findings, "TOP-05")
     assert (f.cell, f.target) == ("G4", "H1.1")
-    assert "\"03 Mal ve Hizmet Alım Giderleri\"" in f.message and f.details["computed_value"] == 200_000
+    assert "\"03 Mal ve Hizmet Alım Giderleri\"" in f.message and f.values["computed"] == 200_000
 
 
 # --- responsibility matrix ----------------------------------------------------------------

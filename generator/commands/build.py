@@ -22,6 +22,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="Çıktı klasörü (varsayılan: out/).")
     p.add_argument("--strict", action="store_true", help="Hata bulunursa belge üretme, 1 ile çık.")
     p.add_argument("--no-pdf", action="store_true", help="PDF dönüştürmesini atla.")
+    p.add_argument("--pdfa", action="store_true",
+                   help="PDF'i arşivleme için PDF/A-2b olarak üret (etiketli, erişilebilir).")
     p.add_argument("--quiet", action="store_true", help="İlerleme çubuğu gösterme.")
 
 
@@ -33,7 +35,8 @@ def run(args: argparse.Namespace, console: Console) -> int:
     if workbooks is None or not (workbooks / KURUM_FILE).exists():
         console.print(f"[red]Hata:[/] {KURUM_FILE} bulunamadı ({workbooks or ROOT / 'workbooks'}).")
         return 2
-    cfg = BuildConfig(workbooks=workbooks, out=args.out or ROOT / "out", strict=args.strict, pdf=not args.no_pdf)
+    cfg = BuildConfig(workbooks=workbooks, out=args.out or ROOT / "out", strict=args.strict, pdf=not args.no_pdf,
+                      pdfa=args.pdfa)
     reporter = None
     if not args.quiet:
         from ..progress import RichReporter

@@ -18,7 +18,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, console: Console) -> int:
     from rich.table import Table
 
-    from ..findings import catalogue
+    from ..catalogue import catalogue
 
     rules = catalogue()
     table = Table(title="Doğrulama kuralları", show_lines=True)
