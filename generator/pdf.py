@@ -171,21 +171,10 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child between 
 
 
 def _clean_stale_profiles() -> None:
-    """Remove LibreOffice profiles of builds that were killed (their process no longer exists)."""
-    import re
+    """Remove LibreOffice profiles and conversion folders of runs that were killed."""
+    from .staging import CONVERT_PREFIX, clean_orphaned_tempdirs
 
-    root = Path(tempfile.gettempdir())
-    for path in root.glob(PROFILE_PREFIX + "*"):
-        m = re.match(re.escape(PROFILE_PREFIX) + r"(\d+)-", path.name)
-        if not m or int(m.group(1)) == os.getpid():
-            continue
-        try:
-            os.kill(int(m.group(1)), 0)
-            continue  # still running
-        except ProcessLookupError:
-            shutil.rmtree(path, ignore_errors=True)
-        except PermissionError:
-            continue
+    clean_orphaned_tempdirs((PROFILE_PREFIX, CONVERT_PREFIX))
 
 
 def _stop(proc: subprocess.Popen) -> None:

@@ -7,7 +7,6 @@ Each stage is a module; this one only wires them together (like
 from __future__ import annotations
 
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -16,6 +15,7 @@ from .findings import Finding, sort_findings
 from .model import Institution, Program, Submission
 from .progress import NullReporter, Reporter
 from .reader import read_department, read_institution
+from .staging import CONVERT_PREFIX, private_tempdir
 from .submissions import DepartmentStatus, ReadResult
 
 KURUM_FILE = "kurum.xlsx"
@@ -90,7 +90,7 @@ def read_year(cfg: BuildConfig, reporter: Reporter, workdir: Path,
 
 
 def read_all(cfg: BuildConfig, reporter: Reporter) -> tuple[Optional[Institution], list[Submission], list[Finding]]:
-    with tempfile.TemporaryDirectory(prefix="pp-donusum-") as tmp:
+    with private_tempdir(CONVERT_PREFIX) as tmp:
         inst, read, findings = read_year(cfg, reporter, Path(tmp))
     return inst, read.submissions, findings
 
@@ -127,14 +127,17 @@ def collect(cfg: BuildConfig, reporter: Reporter, workdir: Path) -> Collected:
 
 def status(cfg: BuildConfig, reporter: Optional[Reporter] = None) -> Collected:
     """Submission status of every department (``python build.py status``); writes nothing."""
-    with tempfile.TemporaryDirectory(prefix="pp-donusum-") as tmp:
+    with private_tempdir(CONVERT_PREFIX) as tmp:
         return collect(cfg, reporter or NullReporter(), Path(tmp))
 
 
 def build(cfg: BuildConfig, reporter: Optional[Reporter] = None) -> BuildResult:
     """Run the whole pipeline on one year's workbooks."""
+    from .pdf import _clean_stale_profiles
+
     reporter = reporter or NullReporter()
-    with tempfile.TemporaryDirectory(prefix="pp-donusum-") as tmp:
+    _clean_stale_profiles()  # LibreOffice profiles and conversions of killed runs
+    with private_tempdir(CONVERT_PREFIX) as tmp:
         return _build(cfg, reporter, Path(tmp))
 
 
@@ -240,7 +243,7 @@ def check(path: Path, kurum: Optional[Path] = None) -> list[Finding]:
     from .submissions import RULES as SUBMISSION_RULES
 
     label = {"xls": "Excel 97-2003 (.xls)", "ods": "OpenDocument (.ods)"}[kind]
-    with tempfile.TemporaryDirectory(prefix="pp-donusum-") as tmp:
+    with private_tempdir(CONVERT_PREFIX) as tmp:
         try:
             source = to_xlsx(path, Path(tmp))
         except ConversionError as exc:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 STAGE_PREFIX = ".pp-hazirlik-"
+CONVERT_PREFIX = "pp-donusum-"  # temporary folders of .xls/.ods conversions (generator.convert) of one run
 MANIFEST = "TAMAM"
 # names of the outputs a build writes for a year (the stage only ever moves these)
 OUTPUT_NAMES = ("{year}_dogrulama.json", "{year}_dogrulama.xlsx", "{year}_geri_bildirim", "{year}_birlesik.xlsx",
@@ -147,3 +148,18 @@ class Stage:
     def __exit__(self, *exc) -> None:
         if self.dir.exists() and not (self.dir / MANIFEST).exists():
             self.abort()
+
+
+def private_tempdir(prefix: str) -> "tempfile.TemporaryDirectory[str]":
+    """A temporary folder named after this process, so a later run can tell a killed run's leftovers."""
+    return tempfile.TemporaryDirectory(prefix=f"{prefix}{os.getpid()}-")
+
+
+def clean_orphaned_tempdirs(prefixes: Iterable[str]) -> None:
+    """Remove temporary folders ``<prefix><pid>-…`` whose process no longer exists (a killed run)."""
+    root = Path(tempfile.gettempdir())
+    for prefix in prefixes:
+        for path in root.glob(prefix + "*"):
+            m = re.match(re.escape(prefix) + r"(\d+)-", path.name)
+            if m and not _alive(int(m.group(1))):
+                shutil.rmtree(path, ignore_errors=True)

@@ -249,5 +249,7 @@ def test_stale_libreoffice_profiles_are_removed(tmp_path, monkeypatch):
     (stale / "profil").mkdir(parents=True)
     mine = tmp_path / f"{pdf_module.PROFILE_PREFIX}{os.getpid()}-def"
     mine.mkdir()
+    conversion = tmp_path / f"pp-donusum-{finished}-ghi"  # an .xls/.ods conversion of a killed run
+    conversion.mkdir()
     pdf_module._clean_stale_profiles()
-    assert not stale.exists() and mine.exists()
+    assert not stale.exists() and not conversion.exists() and mine.exists()
