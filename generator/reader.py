@@ -501,7 +501,8 @@ def read_matrix(cells: _Cells, spec: ws.MatrixSheet) -> list[tuple[int, str, dic
         return []
     rows = cells.book.rows(spec.name)
     header = rows[ws.HEADER_ROW - 1] if len(rows) >= ws.HEADER_ROW else ()
-    columns = [(i, str(h).strip()) for i, h in enumerate(header) if i > 0 and h not in (None, "")]
+    columns = [(i, unicodedata.normalize("NFC", str(h)).strip())
+               for i, h in enumerate(header) if i > 0 and h not in (None, "")]
     allowed = {normalize(v): v for v in spec.values}
     out = []
     for r0 in range(ws.HEADER_ROW, len(rows)):
@@ -509,7 +510,7 @@ def read_matrix(cells: _Cells, spec: ws.MatrixSheet) -> list[tuple[int, str, dic
         row = r0 + 1
         if not raw or all(v in (None, "") for v in raw):
             continue
-        key = str(raw[0]).strip() if raw[0] is not None else ""
+        key = unicodedata.normalize("NFC", str(raw[0])).strip() if raw[0] is not None else ""
         marks: dict[str, str] = {}
         for i, col in columns:
             v = raw[i] if i < len(raw) else None

@@ -149,3 +149,21 @@ def test_zip_package_untouched_by_reading(workbook):
     read_department(workbook)
     assert workbook.read_bytes() == changed != before
     assert zipfile.ZipFile(workbook).testzip() is None
+
+
+def test_decomposed_unit_code_in_the_matrix_header_is_the_same_unit(tmp_path):
+    from generator.reader import read_institution
+    from generator.templates import write_institution
+    from tests.factory import clean_institution
+
+    inst = clean_institution()
+    path = write_institution(inst, tmp_path / "kurum.xlsx")
+    wb = openpyxl.load_workbook(path)
+    sheet = wb["Sorumluluk Matrisi"]
+    header = next(row for row in sheet.iter_rows() if any(c.value == "D3-İDB" for c in row))
+    cell = next(c for c in header if c.value == "D3-İDB")
+    cell.value = unicodedata.normalize("NFD", "D3-İDB")
+    wb.save(path)
+    back, findings = read_institution(path)
+    assert findings == []
+    assert back.target("H2.1").responsibility == inst.target("H2.1").responsibility
