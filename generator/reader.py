@@ -604,7 +604,8 @@ def _read_institution(book: _Book, findings: list[Finding]) -> Institution:
     targets = {t.code: t for t in inst.targets}
     if book.has(ws.INST_MATRIX.name):
         header = (book.rows(ws.INST_MATRIX.name)[ws.HEADER_ROW - 1:ws.HEADER_ROW] or [()])[0]
-        inst.src.update({f"matris:{str(h).strip()}": cells.loc(ws.INST_MATRIX.name, ws.HEADER_ROW, i)
+        inst.src.update({f"matris:{unicodedata.normalize('NFC', str(h)).strip()}":
+                         cells.loc(ws.INST_MATRIX.name, ws.HEADER_ROW, i)
                          for i, h in enumerate(header) if i > 0 and h not in (None, "")})
     for _row, key, marks, loc in read_matrix(cells, ws.INST_MATRIX):
         code = key if key.upper().startswith("H") else f"H{key}"
