@@ -237,20 +237,13 @@ def check(path: Path, kurum: Optional[Path] = None) -> list[Finding]:
     kind = inspect(path).kind
     if kind not in ("xls", "ods"):
         return _check(path, kurum)
-    from .convert import ConversionError, to_xlsx
-    from .model import Loc
-    from .safety import finding
-    from .submissions import RULES as SUBMISSION_RULES
+    from .submissions import converted_for_check
 
-    label = {"xls": "Excel 97-2003 (.xls)", "ods": "OpenDocument (.ods)"}[kind]
     with private_tempdir(CONVERT_PREFIX) as tmp:
-        try:
-            source = to_xlsx(path, Path(tmp))
-        except ConversionError as exc:
-            return sort_findings(inspect(path).findings
-                                 + [SUBMISSION_RULES.finding("BRL-07", Loc(path.name, ""), reason=str(exc))])
-        converted = finding("OKU-13", Loc(path.name, ""), kind=label)
-        return sort_findings(_check(source, kurum, name=path.name) + [converted])
+        source, notes = converted_for_check(path, kind, Path(tmp))
+        if source is None:
+            return sort_findings(inspect(path).findings + notes)
+        return sort_findings(_check(source, kurum, name=path.name) + notes)
 
 
 def _check(path: Path, kurum: Optional[Path], name: Optional[str] = None) -> list[Finding]:

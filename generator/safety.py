@@ -81,10 +81,6 @@ RULES = RuleSet(
          "Sayı hücresine NaN, sonsuz, aşırı uzun ya da bozuk bir sayı yazılmış (örneğin başka bir "
          "programdan kopyalanarak). Değeri düzeltin: tutarlar kuruşsuz TL, "
          "100 trilyon TL'nin (100.000.000.000.000) altında olmalıdır."),
-    Rule("OKU-13", WARNING, "Dosya {kind} biçiminde; LibreOffice ile .xlsx'e dönüştürülerek denetlendi. "
-         "Göndermeden önce Excel'de \"Excel Çalışma Kitabı (.xlsx)\" olarak kaydedin.",
-         "check komutu .xls ve .ods dosyalarını LibreOffice ile dönüştürüp denetler; dönüştürme biçimleri, "
-         "formülleri ve veri doğrulamayı tam koruyamayabilir. Birimler klasörüne .xlsx gönderilmelidir."),
 )
 finding = RULES.finding
 

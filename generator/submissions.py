@@ -31,6 +31,10 @@ RULES = RuleSet(
     Rule("BRL-08", WARNING, "Dosya atlandı: {reason}.",
          "birimler/ klasöründe çalışma kitabı olmayan ya da okunmayan bir dosya var (kilit dosyası, gizli dosya, "
          "alt klasör, başka türde dosya). Programa alınmaz; gerekmiyorsa klasörden kaldırın."),
+    Rule("OKU-13", WARNING, "Dosya {kind} biçiminde; LibreOffice ile .xlsx'e dönüştürülerek denetlendi. "
+         "Göndermeden önce Excel'de \"Excel Çalışma Kitabı (.xlsx)\" olarak kaydedin.",
+         "check komutu .xls ve .ods dosyalarını LibreOffice ile dönüştürüp denetler; dönüştürme biçimleri, "
+         "formülleri ve veri doğrulamayı tam koruyamayabilir. Birimler klasörüne .xlsx gönderilmelidir."),
 )
 finding = RULES.finding
 
@@ -225,3 +229,16 @@ def statuses(inst: Institution, read: list[Submission], program: Optional[Progra
 def not_submitted(rows: list[DepartmentStatus]) -> set[str]:
     """Codes of the departments whose figures are missing (gelmedi or boş şablon)."""
     return {r.code for r in rows if not r.submitted}
+
+
+def converted_for_check(path: Path, kind: str, workdir: Path) -> tuple[Optional[Path], list[Finding]]:
+    """``check`` on an .xls or .ods (told by its content): the .xlsx LibreOffice made of it, with a
+    warning to send .xlsx (OKU-13); (None, [BRL-07]) when it cannot be converted."""
+    from .convert import ConversionError, to_xlsx
+
+    label = {"xls": "Excel 97-2003 (.xls)", "ods": "OpenDocument (.ods)"}[kind]
+    try:
+        source = to_xlsx(path, workdir)
+    except ConversionError as exc:
+        return None, [finding("BRL-07", Loc(path.name, ""), reason=str(exc))]
+    return source, [finding("OKU-13", Loc(path.name, ""), kind=label)]
