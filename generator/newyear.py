@@ -85,6 +85,9 @@ def review_items(year: int, source_year: int) -> list[ReviewItem]:
     return [
         ReviewItem("Önsöz", ws.INST_FOREWORD.name,
                    f"Başkanın önsözü {source_year} programından aktarıldı; {year} yılı için yeniden yazın."),
+        ReviewItem("Program metinleri", ws.INST_TEXTS.name,
+                   f"Anlatım metinleri {source_year} programından aktarıldı; yıla, plana ve rakamlara ilişkin "
+                   "ifadeleri güncelleyin."),
         ReviewItem("Genel bilgi tabloları", tables,
                    f"Tablo 1–9 ve kaynak notları {source_year} programının verileridir; {year} programı için "
                    "güncel verilerle yenileyin."),
@@ -215,7 +218,8 @@ def todo_list(result: NewYearResult, inst: Institution, source_year: int) -> lis
         f"Göstergeler sayfası: {year - 2} Gerçekleşme değerlerini girin; {year - 1} Tahmin sütununa "
         f"{source_year} hedefleri aktarıldı ({result.estimates} gösterge), gerekirse yıl sonu tahminiyle "
         "güncelleyin.",
-        "Önsöz ile Tablo 1–9'u (kaynak notlarıyla) güncelleyin; her birini Gözden Geçirilecekler sayfasında "
+        "Önsözü, Metinler sayfasındaki anlatımı ve Tablo 1–9'u (kaynak notlarıyla) güncelleyin; her birini "
+        "Gözden Geçirilecekler sayfasında "
         "\"Gözden geçirildi\" olarak işaretleyin.",
         "Tavanları ya da planı kurum.xlsx'te değiştirdikten sonra şablonları yeniden yazın (geçen yılın "
         f"faaliyetleri yine aktarılır, eskileri yedeklenir): python build.py new-year {year} --templates-only "
