@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 NAME = "new-year"
-HELP = "Geçen yıldan yeni program yılını aç (kurum.xlsx ve birim şablonları)."
+HELP = "Geçen yıldan yeni program yılını aç."
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
