@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Optional
 
 from .atomic import write_bytes
-from .model import ECONOMIC_CODES, Activity, Indicator, InfoTable, Institution, Program, UnitCosts
+from .model import ECONOMIC_CODES, Activity, Indicator, IndicatorDef, InfoTable, Institution, Program, UnitCosts
 from .turkish import lower, number, percent, sort_key, upper
 from .turkish import money as _money_tr
 
@@ -381,6 +381,7 @@ def build_context(program: Program, draft: bool = False, image=None, *, missing=
     ctx["personel_tablo_e"] = f"Tablo {suffix(str(personnel_no), 'yönelme')}" if personnel_no else "tabloya"
 
     ctx["politikalar"] = [{"no": p.row_no, "metin": p.text} for p in inst.policies]
+    ctx.update(past_year_columns(inst, year))
 
     # strategic plan tree with the targets' tables
     activities = [a for a in _activities(program) if inst.target(a.target_code) is not None]
@@ -569,10 +570,11 @@ def _target(t, acts: list[Activity], defs, submitted: dict, extra: list[Indicato
     for d in defs:
         ind = submitted.get(d.code)
         value = number(ind.value) if ind is not None and ind.value is not None else (NO_DATA if no_data else "")
-        gostergeler.append({"kod": d.code, "ad": d.name, "olcu": d.unit, "deger": value})
+        gostergeler.append({"kod": d.code, "ad": d.name, "olcu": d.unit, "deger": value, **indicator_past_years(d)})
     for ind in extra:
         gostergeler.append({"kod": ind.code, "ad": ind.name, "olcu": ind.unit,
-                            "deger": number(ind.value) if ind.value is not None else ""})
+                            "deger": number(ind.value) if ind.value is not None else "",
+                            "gerceklesme": "", "tahmin": ""})
     codes = cost_codes(acts)
     faaliyetler = []
     code_totals = {c: 0 for c in codes}
@@ -603,6 +605,20 @@ def cost_codes(acts: list[Activity]) -> list[str]:
     if used <= set(BASE_CODES):
         return list(BASE_CODES)
     return sorted(used)
+
+
+def indicator_past_years(d: IndicatorDef) -> dict:
+    """The guide's earlier years of an indicator: t-2 realized, t-1 estimate."""
+    return {"gerceklesme": number(d.actual_t2) if d.actual_t2 is not None else "",
+            "tahmin": number(d.estimate_t1) if d.estimate_t1 is not None else ""}
+
+
+def past_year_columns(inst: Institution, year: int) -> dict:
+    """Whether the performance-target tables show the years t-2 and t-1: only
+    when some indicator has a value for them (a program with only t looks as before)."""
+    shown = any(d.actual_t2 is not None or d.estimate_t1 is not None for d in inst.indicator_defs)
+    return {"gosterge_onceki_yillar": shown, "gosterge_yil_t2": year - 2 if year else "",
+            "gosterge_yil_t1": year - 1 if year else ""}
 
 
 def _add_charts(ctx, numbering, image, edu_chart, status_chart, alanlar, unit_totals, by_code) -> None:

@@ -211,18 +211,24 @@ def _render(cfg: BuildConfig, got: Collected, folder: Path, staged: dict[str, Pa
 
 
 def write_templates(kurum: Path, out: Path, blank_kurum: bool = False,
-                    year: Optional[int] = None) -> tuple[list[Path], list[Finding]]:
-    """Write department workbooks pre-filled from kurum.xlsx (or a blank kurum.xlsx)."""
-    from .templates import write_all_departments, write_institution
+                    year: Optional[int] = None, force: bool = False) -> tuple[list[Path], list[Finding]]:
+    """Write department workbooks pre-filled from kurum.xlsx (or a blank kurum.xlsx).
+
+    Existing workbooks are not replaced unless ``force`` (then a dated backup
+    is kept): :class:`~generator.overwrite.OverwriteRefused` names them."""
+    from .overwrite import guard
+    from .templates import department_filename, write_all_departments, write_institution
 
     if blank_kurum:
         blank = Institution()
         if year:
             blank.profile.year = year
+        guard([out / KURUM_FILE], force)
         return [write_institution(blank, out / KURUM_FILE)], []
     inst, findings = read_institution(kurum)
     if inst is None:
         return [], findings
+    guard([out / department_filename(d, inst.profile.year) for d in inst.departments], force)
     return write_all_departments(inst, out), findings
 
 

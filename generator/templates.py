@@ -398,7 +398,7 @@ def department_targets(inst: Institution, dept_code: str) -> list[Target]:
 
 def activity_row(a: Activity) -> dict:
     row = {"hedef": a.target_code, "kod": a.code, "ad": a.name, "aciklama": a.explanation or None,
-           "butce_disi": a.off_budget,
+           "butce_disi": a.off_budget, "onceki": a.previous_total,
            "butce": a.budget_typed, "toplam": a.total_typed, "kaynak_toplam": a.cost_total_typed,
            "butce__value": a.budget, "toplam__value": a.total, "kaynak_toplam__value": a.total}
     for code, amount in a.amounts.items():

@@ -363,6 +363,7 @@ def year_of_plan(inst: Institution) -> list[Finding]:
     texts: list[tuple[str, Optional[Loc]]] = [
         (text, p.src.get(f"onsoz:{i}") or Loc(inst.file, ws.INST_FOREWORD.name)) for i, text in enumerate(p.foreword)]
     texts += [(n.text, loc_of(n.src, "metin", "anahtar")) for n in inst.narratives]
+    texts += [(t.text, loc_of(t.src, "metin", "bolum")) for t in inst.texts]
     for text, where_ in texts:
         for m in _PROGRAM_YEAR.finditer(text or ""):
             mentioned = int(m.group(1))

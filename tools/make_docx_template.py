@@ -511,6 +511,78 @@ def setup_page(doc) -> None:
         fp.append(parse_xml(x))
 
 
+def performance_target_table(W: int) -> str:
+    """PERFORMANS HEDEFİ TABLOSU of one target (inside the targets loop).
+
+    Indicators get the guide's three years when the program has earlier-year
+    values (``gosterge_onceki_yillar``): year t-2 (gerçekleşme), t-1 (tahmin)
+    and t (hedef); otherwise only the program year, exactly as before. The
+    activity columns (Bütçe, Bütçe Dışı, Toplam, 2,6 cm each) keep their
+    places in both layouts, so the grid has a column boundary for each.
+    """
+    third = tw(2.6)
+    # grid from the left: name | 1,5 | 1,1 | 1,0 | 1,6 | 0,5 | 2,1 cm, so that both
+    # Ölçü 1,5 + three years of 2,1 cm and Bütçe | Bütçe Dışı | Toplam of 2,6 cm fit
+    year = tw(2.1)
+    g = [W - 3 * third, tw(1.5), 0, 0, 0, 0, year]
+    g[2] = third - g[1]
+    g[3] = year - g[2]
+    g[4] = third - g[3]
+    g[5] = third - g[6]
+    n = len(g)
+    years_header = [("{{ gosterge_yil_t2 }} Gerçekleşme", 2), ("{{ gosterge_yil_t1 }} Tahmin", 2),
+                    ("{{ yil }} Hedef", 1)]
+
+    def span_w(first: int, count: int) -> int:
+        return sum(g[first:first + count])
+
+    def year_cells(texts: list[tuple[str, int]], style: str, fill: str | None = None) -> list[str]:
+        out, col = [], 2
+        for text, span in texts:
+            out.append(cell(text, style, w=span_w(col, span), span=span, fill=fill))
+            col += span
+        return out
+
+    ind_head = cell("Performans Göstergeleri", "TabloGrup", w=g[0], fill=SUBGROUP_FILL)
+    ind_row = cell("{{ gosterge.kod }} {{ gosterge.ad }}", w=g[0])
+    return table(g, [
+        row(cell("PERFORMANS HEDEFİ TABLOSU", "TabloBaslik", w=W, span=n, fill=HEAD_FILL), header=True),
+        row(cell("{{ hedef.kod }} {{ hedef.ad }}", "TabloGrup", w=W, span=n, fill=GROUP_FILL), header=True),
+        tag_row("{%tr if gosterge_onceki_yillar %}", n, g),
+        row(ind_head, cell("Ölçü", "TabloOrta", w=g[1], fill=SUBGROUP_FILL),
+            *year_cells(years_header, "TabloOrta", SUBGROUP_FILL), header=True),
+        tag_row("{%tr for gosterge in hedef.gostergeler %}", n, g),
+        row(ind_row, cell("{{ gosterge.olcu }}", "TabloOrta", w=g[1]),
+            *year_cells([("{{ gosterge.gerceklesme }}", 2), ("{{ gosterge.tahmin }}", 2),
+                         ("{{ gosterge.deger }}", 1)], "TabloOrta")),
+        tag_row("{%tr endfor %}", n, g),
+        tag_row("{%tr else %}", n, g),
+        row(ind_head, cell("Ölçü", "TabloOrta", w=span_w(1, 2), span=2, fill=SUBGROUP_FILL),
+            cell("{{ yil }}", "TabloOrta", w=span_w(3, 4), span=4, fill=SUBGROUP_FILL), header=True),
+        tag_row("{%tr for gosterge in hedef.gostergeler %}", n, g),
+        row(ind_row, cell("{{ gosterge.olcu }}", "TabloOrta", w=span_w(1, 2), span=2),
+            cell("{{ gosterge.deger }}", "TabloOrta", w=span_w(3, 4), span=4)),
+        tag_row("{%tr endfor %}", n, g),
+        tag_row("{%tr endif %}", n, g),
+        tag_row("{%tr if not hedef.gostergeler %}", n, g),
+        row(cell("Bu hedef için gösterge girilmemiştir.", "TabloNot", w=W, span=n)),
+        tag_row("{%tr endif %}", n, g),
+        row(cell("Faaliyetler", "TabloGrup", w=g[0], fill=SUBGROUP_FILL, vmerge="restart"),
+            cell("Kaynak İhtiyacı {{ yil }} (TL)", "TabloOrta", w=W - g[0], span=n - 1, fill=SUBGROUP_FILL),
+            header=True),
+        row(cell("", "TabloGrup", w=g[0], fill=SUBGROUP_FILL, vmerge="continue"),
+            *(cell(t, "TabloOrta", w=third, span=2, fill=SUBGROUP_FILL)
+              for t in ("Bütçe", "Bütçe Dışı", "Toplam")), header=True),
+        tag_row("{%tr for faaliyet in hedef.faaliyetler %}", n, g),
+        row(cell("{{ faaliyet.kod }} {{ faaliyet.ad }}", w=g[0]),
+            *(cell(f"{{{{ faaliyet.{k} }}}}", "TabloSayi", w=third, span=2) for k in ("butce", "butce_disi", "toplam"))),
+        tag_row("{%tr endfor %}", n, g),
+        row(cell("Genel Toplam", "TabloToplam", w=g[0], fill=TOTAL_FILL),
+            *(cell(f"{{{{ hedef.{k} }}}}", "TabloToplamSayi", w=third, span=2, fill=TOTAL_FILL)
+              for k in ("butce", "butce_disi", "toplam"))),
+    ])
+
+
 def build(doc) -> None:
     b = Body(doc)
     base_sect = b.sect
@@ -886,38 +958,7 @@ def build(doc) -> None:
     b.p("{{ amac.kod }}: {{ amac.ad }}", "Heading4")
     b.tag("{%p for hedef in amac.hedefler %}")
     b.p("{{ hedef.kod }} {{ hedef.ad }}", "Heading5")
-    # PERFORMANS HEDEFİ TABLOSU
-    wt = [W - 3 * tw(2.6), tw(2.6), tw(2.6), tw(2.6)]
-    b.table(table(wt, [
-        row(cell("PERFORMANS HEDEFİ TABLOSU", "TabloBaslik", w=W, span=4, fill=HEAD_FILL), header=True),
-        row(cell("{{ hedef.kod }} {{ hedef.ad }}", "TabloGrup", w=W, span=4, fill=GROUP_FILL), header=True),
-        row(cell("Performans Göstergeleri", "TabloGrup", w=wt[0], fill=SUBGROUP_FILL),
-            cell("Ölçü", "TabloOrta", w=wt[1], fill=SUBGROUP_FILL),
-            cell("{{ yil }}", "TabloOrta", w=wt[2] + wt[3], span=2, fill=SUBGROUP_FILL), header=True),
-        tag_row("{%tr for gosterge in hedef.gostergeler %}", 4, wt),
-        row(cell("{{ gosterge.kod }} {{ gosterge.ad }}", w=wt[0]), cell("{{ gosterge.olcu }}", "TabloOrta", w=wt[1]),
-            cell("{{ gosterge.deger }}", "TabloOrta", w=wt[2] + wt[3], span=2)),
-        tag_row("{%tr endfor %}", 4, wt),
-        tag_row("{%tr if not hedef.gostergeler %}", 4, wt),
-        row(cell("Bu hedef için gösterge girilmemiştir.", "TabloNot", w=W, span=4)),
-        tag_row("{%tr endif %}", 4, wt),
-        row(cell("Faaliyetler", "TabloGrup", w=wt[0], fill=SUBGROUP_FILL, vmerge="restart"),
-            cell("Kaynak İhtiyacı {{ yil }} (TL)", "TabloOrta", w=wt[1] + wt[2] + wt[3], span=3,
-                 fill=SUBGROUP_FILL), header=True),
-        row(cell("", "TabloGrup", w=wt[0], fill=SUBGROUP_FILL, vmerge="continue"),
-            *(cell(t, "TabloOrta", w=wt[i + 1], fill=SUBGROUP_FILL)
-              for i, t in enumerate(("Bütçe", "Bütçe Dışı", "Toplam"))), header=True),
-        tag_row("{%tr for faaliyet in hedef.faaliyetler %}", 4, wt),
-        row(cell("{{ faaliyet.kod }} {{ faaliyet.ad }}", w=wt[0]),
-            cell("{{ faaliyet.butce }}", "TabloSayi", w=wt[1]),
-            cell("{{ faaliyet.butce_disi }}", "TabloSayi", w=wt[2]),
-            cell("{{ faaliyet.toplam }}", "TabloSayi", w=wt[3])),
-        tag_row("{%tr endfor %}", 4, wt),
-        row(cell("Genel Toplam", "TabloToplam", w=wt[0], fill=TOTAL_FILL),
-            cell("{{ hedef.butce }}", "TabloToplamSayi", w=wt[1], fill=TOTAL_FILL),
-            cell("{{ hedef.butce_disi }}", "TabloToplamSayi", w=wt[2], fill=TOTAL_FILL),
-            cell("{{ hedef.toplam }}", "TabloToplamSayi", w=wt[3], fill=TOTAL_FILL)),
-    ]))
+    b.table(performance_target_table(W))
     b.p("", "Bosluk")
     # FAALİYET MALİYETLERİ TABLOSU (one column per economic code used)
     wc = [tw(4.6), tw(3.0), TAG_W, tw(2.3), TAG_W, tw(2.3)]

@@ -7,7 +7,7 @@ module here and add it to the list below.
 """
 from __future__ import annotations
 
-from . import build, check, rules, status, templates
+from . import build, check, newyear, rules, status, templates
 
-COMMANDS = [build, templates, check, rules, status]
+COMMANDS = [build, templates, newyear, check, rules, status]
 DEFAULT = build

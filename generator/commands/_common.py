@@ -112,3 +112,15 @@ def print_statuses(statuses: list[DepartmentStatus], console: Console, everythin
         if s.other_files:
             console.print(f"{s.code}: \"{s.file}\" kullanıldı; kullanılmayan: "
                           + ", ".join(f'"{o}"' for o in s.other_files), highlight=False)
+
+
+def print_refused(paths: list[Path], console: Console) -> None:
+    """Existing workbooks that a command would have replaced (nothing was written)."""
+    n = len(paths)
+    console.print(f"[red]Hata:[/] {n} çalışma kitabı zaten var; üzerine yazılmadı:", highlight=False)
+    for path in paths[:10]:
+        console.print(f"  {path}", highlight=False)
+    if n > 10:
+        console.print(f"  … ve {n - 10} dosya daha", highlight=False)
+    console.print("Bilerek yenilemek için --force ekleyin (var olan dosyalar önce yedek/ klasörüne tarihli "
+                  "olarak kopyalanır).", highlight=False)
