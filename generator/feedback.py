@@ -122,7 +122,7 @@ def feedback_bytes(src: Path, sub: Submission, findings: list[Finding]) -> bytes
     else:
         ws["A3"] = "Bulgu yok: çalışma kitabınız doğrulamadan geçti."
     headers = (("Sıra", 6), ("Önem", 8), ("Kural", 9), ("Dosya", 24), ("Sayfa › Hücre", 18), ("Hedef", 8),
-               ("Faaliyet", 9), ("Bulgu", 80), ("Kabul", 40))
+               ("Faaliyet", 9), ("Bulgu", 70), ("Kabul", 32))
     header_row = 5
     for c, (h, width) in enumerate(headers, start=1):
         cell = ws.cell(header_row, c, h)
@@ -152,6 +152,17 @@ def feedback_bytes(src: Path, sub: Submission, findings: list[Finding]) -> bytes
                                        tooltip=f"{f.sheet} › {f.cell}")
             link.font = Font(name="Calibri", size=10, color="0563C1", underline="single")
     ws.freeze_panes = ws.cell(header_row + 1, 1)
+    # the notes at the top span the table; printing: A4 landscape, one page wide, header row repeated
+    for row in (1, 2, 3):
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(headers))
+    ws["A3"].alignment = wrap
+    ws.row_dimensions[3].height = 30
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = f"{header_row}:{header_row}"
     wb.active = 0
     for sheet in wb.worksheets:
         sheet.sheet_view.tabSelected = sheet is ws
