@@ -389,3 +389,14 @@ def test_status_without_writing_anything(tmp_path):
     got = status(BuildConfig(workbooks=folder, out=tmp_path / "out"))
     assert [s.state for s in got.statuses] == [FAILING, OK, OK]
     assert not (tmp_path / "out").exists()
+
+
+def test_a_newer_blank_template_does_not_replace_a_filled_workbook(tmp_path):
+    folder = _small_year(tmp_path)
+    inst = clean_institution()
+    write(inst, "D2-ÇDB", folder / "birimler" / "boş şablon.xlsx", None, datetime(2030, 1, 1))
+    got = status(BuildConfig(workbooks=folder))
+    cdb = by_code(got)["D2-ÇDB"]
+    assert cdb.file == "2024_D2-ÇDB.xlsx" and cdb.other_files == ["boş şablon.xlsx"]
+    assert cdb.state == WARNED  # BRL-02 names the unused blank file; nothing is "not submitted"
+    assert [f.code for f in got.findings if f.department == "D2-ÇDB"] == ["BRL-02"]
