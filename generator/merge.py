@@ -14,7 +14,7 @@ import re
 from . import TEMPLATE_VERSION
 from .findings import ERROR, WARNING, Finding, Rule, RuleSet, loc_of, sub_loc, where
 from .model import Activity, Indicator, Institution, Program, Submission, UnitCosts
-from .turkish import money, normalize
+from .turkish import money, normalize, turkey_time
 
 # --- catalogue ---------------------------------------------------------------
 RULES = RuleSet(
@@ -115,8 +115,8 @@ def newest_first(sub: Submission) -> tuple:
 
 
 def saved_label(sub: Submission) -> str:
-    """"kaydedilme 14.11.2024 16:05" or "kayıt zamanı yok"."""
-    return f"kaydedilme {sub.saved_at.strftime('%d.%m.%Y %H:%M')}" if sub.saved_at else "kayıt zamanı yok"
+    """"kaydedilme 14.11.2024 16:05" (Turkish time) or "kayıt zamanı yok"."""
+    return f"kaydedilme {turkey_time(sub.saved_at)}" if sub.saved_at else "kayıt zamanı yok"
 
 
 def department_order(inst: Institution) -> dict[str, int]:

@@ -92,3 +92,16 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFC", text or "")
     text = re.sub(r"[.\s]+", " ", lower(text)).strip()
     return text
+
+
+def turkey_time(utc) -> str:
+    """A naive UTC datetime as Turkish local time, "10.11.2024 19:05" (TRT, UTC+3 all year since 2016)."""
+    import datetime as dt
+
+    try:
+        from zoneinfo import ZoneInfo
+
+        zone: dt.tzinfo = ZoneInfo("Europe/Istanbul")
+    except Exception:  # noqa: BLE001 - no time zone database: Turkey's fixed offset
+        zone = dt.timezone(dt.timedelta(hours=3))
+    return utc.replace(tzinfo=dt.timezone.utc).astimezone(zone).strftime("%d.%m.%Y %H:%M")

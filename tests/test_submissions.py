@@ -163,8 +163,9 @@ def test_newer_file_wins_and_both_names_are_reported(built):
     cdb = by_code(result)["D2-ÇDB"]
     assert cdb.file == "ÇDB düzeltilmiş.xlsx" and cdb.other_files == ["2024_D2-ÇDB (1).xlsx"]
     [f] = [f for f in result.findings if f.code == "BRL-02"]
+    # the workbook stores UTC; the message shows Turkish time (UTC+3)
     assert f.message == ("D2-ÇDB birimi için iki çalışma kitabı var: \"ÇDB düzeltilmiş.xlsx\" (kaydedilme "
-                         "10.11.2024 16:05) kullanıldı, \"2024_D2-ÇDB (1).xlsx\" (kaydedilme 01.10.2024 08:00, "
+                         "10.11.2024 19:05) kullanıldı, \"2024_D2-ÇDB (1).xlsx\" (kaydedilme 01.10.2024 11:00, "
                          "2 faaliyet) yok sayıldı.")
     # the old file's error is not counted: its figures are not in the program
     assert not any(f.code == "TOP-02" for f in result.findings)
