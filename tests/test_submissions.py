@@ -277,6 +277,9 @@ def test_status_command_lists_every_department(year, capsys, monkeypatch):
         assert code in out
     assert "Teslim durumu (8 birim): 1 gelmedi, 1 boş şablon, 2 hatalı, 2 uyarılı, 2 tamam." in out
     assert "kullanılmadı: 2024_D2-ÇDB (1).xlsx" in out
+    assert "Kullanılmayan dosyalar (3):" in out  # named even when the findings list is cut short
+    for name in ("bozuk.ods", "notlar.txt", "~$İmar son hali.xlsx"):
+        assert f"  {name}: " in out
 
 
 def test_console_names_every_missing_department(tmp_path, capsys, monkeypatch):

@@ -111,3 +111,17 @@ def print_refused(paths: list[Path], console: Console) -> None:
         console.print(f"  … ve {n - 10} dosya daha", highlight=False)
     console.print("Bilerek yenilemek için --force ekleyin (var olan dosyalar önce yedek/ klasörüne tarihli "
                   "olarak kopyalanır).", highlight=False)
+
+
+def print_unused_files(findings: list[Finding], console: Console) -> None:
+    """Every file of birimler/ that was skipped or could not be read, always named."""
+    from ..pipeline import KURUM_FILE
+    from ..safety import UNREADABLE
+
+    unused = [f for f in findings
+              if f.code in ("BRL-07", "BRL-08") or (f.code in UNREADABLE and f.file and f.file != KURUM_FILE)]
+    if not unused:
+        return
+    console.print(f"[yellow]Kullanılmayan dosyalar ({len(unused)}):[/]", highlight=False)
+    for f in unused:
+        console.print(f"  {f.file}: {f.message}", highlight=False)

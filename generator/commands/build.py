@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._common import ROOT, print_done, print_findings, print_statuses
+from ._common import ROOT, print_done, print_findings, print_statuses, print_unused_files
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -58,6 +58,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     print_findings(result.findings, limit=10, console=console)
     if result.statuses:  # missing, blank and failing departments are always named
         print_statuses(result.statuses, console, everything=False)
+        print_unused_files(result.findings, console)
     if result.outputs:
         console.print("Çıktılar:")
         for name, path in result.outputs.items():
