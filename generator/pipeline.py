@@ -221,7 +221,9 @@ def check(path: Path, kurum: Optional[Path] = None) -> list[Finding]:
         return sort_findings(findings)
     inst = None
     if kurum is not None:
-        inst, f = read_institution(kurum)
+        from .cache import cached
+
+        inst, f = cached(Path(kurum), "kurum", lambda: read_institution(kurum))
         findings += f
     if inst is not None:
         program, f = merge(inst, [sub], partial=True)

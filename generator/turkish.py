@@ -5,8 +5,6 @@ import re
 import unicodedata
 from typing import Optional
 
-from babel.numbers import format_decimal, format_percent
-
 LOCALE = "tr_TR"
 _ALPHABET = "abcçdefgğhıijklmnoöprsştuüvyz"
 _RANK = {ch: i for i, ch in enumerate(_ALPHABET)}
@@ -66,6 +64,8 @@ def number(value: Optional[float], decimals: Optional[int] = None) -> str:
     """1952400000 → "1.952.400.000"; 0.5 → "0,5". None → ""."""
     if value is None:
         return ""
+    from babel.numbers import format_decimal  # imported when a number is first formatted
+
     if decimals is None:
         if isinstance(value, float) and not value.is_integer():
             return format_decimal(value, format="#,##0.###", locale=LOCALE)
@@ -78,6 +78,8 @@ def percent(ratio: Optional[float], decimals: int = 2) -> str:
     """0.2793 → "%27,93"."""
     if ratio is None:
         return ""
+    from babel.numbers import format_percent
+
     pattern = "%#,##0" + ("." + "0" * decimals if decimals else "")
     return format_percent(ratio, format=pattern, locale=LOCALE)
 

@@ -71,5 +71,5 @@ def run(args: argparse.Namespace, console: Console) -> int:
         return 1
     if result.errors:
         console.print("[yellow]Hatalar olduğu için belge TASLAK olarak işaretlendi.[/]")
-    print_done(result.findings, len(result.outputs), elapsed, console)
+    print_done(result.findings, len(result.outputs), elapsed, console, result.timings)
     return 0
