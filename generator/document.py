@@ -622,7 +622,7 @@ def past_year_columns(inst: Institution, year: int) -> dict:
 
 
 def _add_charts(ctx, numbering, image, edu_chart, status_chart, alanlar, unit_totals, by_code) -> None:
-    from . import charts
+    from . import chartpool as charts  # drawn in the build's chart process when one runs
 
     def chart(png: bytes, title: str) -> dict:
         return {"resim": image(png, 15.5), "no": numbering.next("Grafik"), "baslik": title}
@@ -746,8 +746,8 @@ def render_bytes(program: Program, draft: bool = False, template: Optional[Path]
     source = Path(template or TEMPLATE_PATH)
     tpl = _template_class()(str(source))
 
-    def image(png: bytes, width_cm: float):
-        return InlineImage(tpl, io.BytesIO(png), width=Cm(width_cm))
+    def image(png, width_cm: float):  # PNG bytes, or a stream still being drawn (chartpool.LazyPNG)
+        return InlineImage(tpl, png if hasattr(png, "read") else io.BytesIO(png), width=Cm(width_cm))
 
     ctx = build_context(program, draft, image, missing=missing, open_errors=open_errors)
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined if strict else jinja2.Undefined)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -48,6 +49,7 @@ class BuildResult:
     findings: list[Finding]
     outputs: dict[str, Path] = field(default_factory=dict)
     failed: bool = False  # --strict and errors, or nothing could be read
+    timings: dict[str, float] = field(default_factory=dict)  # stage → seconds (wall), in order
     statuses: list[DepartmentStatus] = field(default_factory=list)  # every department's submission
 
     @property
@@ -104,13 +106,28 @@ class Collected:
     read: ReadResult
 
 
-def collect(cfg: BuildConfig, reporter: Reporter, workdir: Path) -> Collected:
+class _Clock:
+    """Wall time of each stage, in the order they ran (shown in the build summary)."""
+
+    def __init__(self, timings: Optional[dict[str, float]] = None):
+        self.timings: dict[str, float] = {} if timings is None else timings
+        self._t = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings[stage] = self.timings.get(stage, 0.0) + now - self._t
+        self._t = now
+
+
+def collect(cfg: BuildConfig, reporter: Reporter, workdir: Path, clock: Optional[_Clock] = None) -> Collected:
     from .acceptance import apply_acceptances
     from .merge import merge
     from .submissions import statuses
     from .validate import folder_year, validate
 
+    clock = clock or _Clock()
     inst, read, findings = read_year(cfg, reporter, workdir)
+    clock.lap("okuma")
     if inst is None:
         return Collected(None, sort_findings(findings), [], read)
     reporter.start("Birleştirme ve doğrulama", 1)
@@ -121,7 +138,9 @@ def collect(cfg: BuildConfig, reporter: Reporter, workdir: Path) -> Collected:
     findings = sort_findings(apply_acceptances(inst, findings))
     reporter.advance("doğrulama")
     reporter.finish()
-    return Collected(program, findings, statuses(inst, read.submissions, program, findings), read)
+    got = Collected(program, findings, statuses(inst, read.submissions, program, findings), read)
+    clock.lap("birleştirme ve doğrulama")
+    return got
 
 
 def status(cfg: BuildConfig, reporter: Optional[Reporter] = None) -> Collected:
@@ -131,30 +150,48 @@ def status(cfg: BuildConfig, reporter: Optional[Reporter] = None) -> Collected:
 
 
 def build(cfg: BuildConfig, reporter: Optional[Reporter] = None) -> BuildResult:
-    """Run the whole pipeline on one year's workbooks."""
+    """Run the whole pipeline on one year's workbooks.
+
+    LibreOffice (for the PDF) and the chart process start first and work
+    while the workbooks are read and validated; both are stopped on every
+    exit path."""
+    from .chartpool import drawing_in_background
+
     reporter = reporter or NullReporter()
-    with tempfile.TemporaryDirectory(prefix="pp-donusum-") as tmp:
-        return _build(cfg, reporter, Path(tmp))
+    office = None
+    if cfg.docx and cfg.pdf:
+        from .pdf import Office
+
+        office = Office()
+    try:
+        with drawing_in_background(cfg.docx), tempfile.TemporaryDirectory(prefix="pp-donusum-") as tmp:
+            return _build(cfg, reporter, Path(tmp), office)
+    finally:
+        if office is not None:
+            office.close()
 
 
-def _build(cfg: BuildConfig, reporter: Reporter, workdir: Path) -> BuildResult:
+def _build(cfg: BuildConfig, reporter: Reporter, workdir: Path, office=None) -> BuildResult:
     from .feedback import write_feedback
     from .report import write_reports
 
-    got = collect(cfg, reporter, workdir)
+    clock = _Clock()
+    got = collect(cfg, reporter, workdir, clock)
     program, findings = got.program, got.findings
     if program is None:
-        return BuildResult(None, findings, failed=True)
+        return BuildResult(None, findings, failed=True, timings=clock.timings)
     year = program.year
-    result = BuildResult(program, findings, statuses=got.statuses)
+    result = BuildResult(program, findings, statuses=got.statuses, timings=clock.timings)
     result.outputs.update(write_reports(program, findings, cfg.out, workbooks=cfg.workbooks,
                                         statuses=got.statuses))
+    clock.lap("raporlar")
     if cfg.feedback:
         reporter.start("Birimlere geri bildirim dosyaları yazılıyor", 1)
         result.outputs["geri_bildirim"] = write_feedback(program, findings, got.read.readable,
                                                          cfg.out / f"{year}_geri_bildirim")
         reporter.advance("geri bildirim")
         reporter.finish()
+        clock.lap("geri bildirim")
     if cfg.strict and result.errors:
         result.failed = True
         return result
@@ -166,6 +203,7 @@ def _build(cfg: BuildConfig, reporter: Reporter, workdir: Path) -> BuildResult:
         result.outputs["birlesik"] = write_consolidated(program, findings, cfg.out / f"{year}_birlesik.xlsx")
         reporter.advance("birleşik")
         reporter.finish()
+        clock.lap("birleşik çalışma kitabı")
     if cfg.docx:
         from .document import render_docx
         from .submissions import not_submitted
@@ -177,15 +215,18 @@ def _build(cfg: BuildConfig, reporter: Reporter, workdir: Path) -> BuildResult:
         result.outputs["docx"] = docx
         reporter.advance("docx")
         reporter.finish()
+        clock.lap("belge (.docx)")
         if cfg.pdf:
             from .pdf import convert_to_pdf
 
             reporter.start("PDF'e dönüştürülüyor (LibreOffice)", 1)
-            pdf = convert_to_pdf(docx, cfg.out / f"{year}_performans_programi.pdf", pdfa=cfg.pdfa)
+            pdf = convert_to_pdf(docx, cfg.out / f"{year}_performans_programi.pdf", pdfa=cfg.pdfa,
+                                 office=office)
             if pdf is not None:
                 result.outputs["pdf"] = pdf
             reporter.advance("pdf")
             reporter.finish()
+            clock.lap("PDF")
     return result
 
 
