@@ -322,8 +322,8 @@ def _print_table(results: list[tuple[str, int, dict]]) -> None:
         print("  ".join(v.rjust(w) for v, w in zip(row, widths)))
     print("stage times in seconds (best of --repeat) inside one process; build = read + merge+val + reports + "
           "birlesik + docx;\ncheck cmd / build cmd: whole processes (median; check's first, cold run in "
-          "parentheses), build cmd without PDF, +pdf cmd with it (sample, one run);\nrss MiB: the larger of the measuring process and the build "
-          "command")
+          "parentheses), build cmd without PDF, +pdf cmd with it (sample, one run);\n"
+          "rss MiB: the larger of the measuring process and the build command")
 
     base = next((r for _, scale, r in results if scale == 1), None)
     if base is not None and any(scale > 1 for _, scale, _ in results):

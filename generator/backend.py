@@ -83,8 +83,8 @@ class Formula:
     def text(self) -> str:
         if isinstance(self._text, tuple):
             book, sheet, row, col0 = self._text
-            self._text = book._formula_text(sheet, row, col0)
-        return self._text
+            self._text = str(book._formula_text(sheet, row, col0))
+        return str(self._text)
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         return f"Formula(cached={self.cached!r})"
@@ -201,13 +201,13 @@ def scan_sheet(data: bytes, date_styles: frozenset[int] = frozenset()) -> SheetS
                     scan.formulas.add(ref(cell[1]))
     value = re.compile(b"<" + re.escape(prefix) + rb"v>([^<]*[.eE][^<]*|[^<]{16,})</" + re.escape(prefix) + b"v>")
     for m in value.finditer(data):
-        found = enclosing(m.start())
-        if found is None:
+        cell = enclosing(m.start())
+        if cell is None:
             continue
-        t = _TYPE.search(found[1])
+        t = _TYPE.search(cell[1])
         if t is None or t.group(1) == b"n":
             try:
-                scan.numbers[ref(found[1])] = _cast_number(m.group(1).decode())
+                scan.numbers[ref(cell[1])] = _cast_number(m.group(1).decode())
             except ValueError:
                 raise Fallback("number") from None
     if date_styles:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.backend import Formula, FastBook, open_fast, scan_sheet, Fallback
+from generator.backend import Fallback, FastBook, Formula, open_fast, scan_sheet
 from generator.reader import _Book, _is_formula, read_department, read_institution
 
 ROOT = Path(__file__).resolve().parent.parent
