@@ -877,7 +877,8 @@ def render_bytes(program: Program, draft: bool = False, template: Optional[Path]
     fixed_core_properties(cp, prof.year)
     buf = io.BytesIO()
     tpl.save(buf)
-    del tpl, ctx  # the document tree is not needed for re-zipping (memory at large sizes)
+    tpl.docx = None  # the document tree is not needed for re-zipping (memory at large sizes)
+    del ctx
     return normalize_docx(buf.getvalue())
 
 

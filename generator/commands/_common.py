@@ -71,9 +71,9 @@ def print_findings_plain(findings: list[Finding], limit: int = 200, out: Optiona
         if i == 0:
             print("  " + "  ".join("─" * w for w in widths), file=stream)
     for f in findings[:limit]:
-        color = "32" if not f.is_open else "31" if f.is_error else "33"
+        code = "32" if not f.is_open else "31" if f.is_error else "33"
         note = paint(f" (kabul edildi: {f.accepted.get('gerekce', '')})", "32") if f.accepted else ""
-        print(f"{paint(f.code, color)} {f.where()}: {f.message}{note}", file=stream)
+        print(f"{paint(f.code, code)} {f.where()}: {f.message}{note}", file=stream)
     if len(findings) > limit:
         print(f"… ve {len(findings) - limit} bulgu daha (tamamı dogrulama.json / dogrulama.xlsx).", file=stream)
 
