@@ -18,10 +18,21 @@ build on those files, so its peak memory belongs to that size alone:
   docx        document.render_docx (up to --docx-max-scale, default 100×)
   build       sum of the stages above (the build without PDF)
   pdf         pdf.convert_to_pdf (LibreOffice): sample and 1× only unless --pdf-all
+  calamine    the fastest reading floor: python-calamine loads every sheet of the
+              same files and the sheet XML is scanned for formula cells
+              (backend.scan_sheet), which any exact reader has to pay
+  guard       safety.inspect of every file (the package guard the reader runs first)
+  read/cal    read / calamine (aim: at most 1,5); -guard: (read - guard) / calamine
   openpyxl    openpyxl.load_workbook(p, read_only=True) + iterating all rows of
-              all sheets of the same files: the floor any reader has to pay
-  ratio       build / openpyxl
+              all sheets (the previous backend), sizes up to --openpyxl-max-scale
   check1      pipeline.check of the largest department workbook with kurum.xlsx
+  check cmd   `python build.py check <largest> --kurum kurum.xlsx` as a whole
+              process: median of --cmd-runs runs (kurum.xlsx index cached after
+              the first, which is shown as "cold")
+  build cmd   `python build.py build --no-pdf --quiet` as a whole process (median
+              of --repeat runs), sizes up to --cmd-max-scale
+  +pdf cmd    the sample's whole build with its PDF (LibreOffice started at build
+              start), one run
 
 Stages whose module does not exist yet are shown as "-" with a note. Peak
 memory: tracemalloc (Python allocations, one extra pass, --no-tracemalloc to
@@ -51,8 +62,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 STAGES = ("read", "merge+val", "reports", "birlesik", "docx")
-AIM_BUILD_1X = 5.0  # seconds, sample build to .docx on a 2-core machine
-AIM_CHECK = 0.5  # seconds, validation of one department workbook
+AIM_BUILD_1X = 2.5  # seconds, sample build without PDF as a whole process, 2-core machine
+AIM_CHECK = 0.3  # seconds, `build.py check` of one department workbook as a whole process (median)
+AIM_READ_RATIO = 1.5  # read / calamine floor
+AIM_BUILD_100X = 60.0  # seconds, 100× build without PDF
+AIM_PEAK_100X_MIB = 1024  # maximum resident set size of the 100× build
 
 
 def _optional(module: str, name: str):
@@ -77,6 +91,55 @@ def _openpyxl_load(files: list[Path]) -> int:
                 cells += len(row)
         wb.close()
     return cells
+
+
+def _calamine_floor(files: list[Path]) -> int:
+    """python-calamine values of every sheet + the formula scan of every worksheet part."""
+    import zipfile
+
+    import python_calamine
+
+    from generator.backend import scan_sheet
+
+    cells = 0
+    for p in files:
+        wb = python_calamine.load_workbook(str(p))
+        for name in wb.sheet_names:
+            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            cells += sum(len(r) for r in rows)
+        with zipfile.ZipFile(p) as z:
+            for part in z.namelist():
+                if part.startswith("xl/worksheets/") and part.endswith(".xml"):
+                    scan_sheet(z.read(part))
+    return cells
+
+
+def _median(values: list[float]) -> float:
+    values = sorted(values)
+    n = len(values)
+    return values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2
+
+
+_PYCACHE = tempfile.mkdtemp(prefix="bench_pycache_")
+
+
+def _run_cmd(args: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system) and maximum resident set size (MiB) of one whole process.
+
+    Python caches compiled modules as it normally does (in a private
+    PYTHONPYCACHEPREFIX, even where PYTHONDONTWRITEBYTECODE is set), so a
+    command is measured the way a user runs it the second time."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(PYTHONHASHSEED="0", PYTHONPYCACHEPREFIX=_PYCACHE)
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+    t = time.perf_counter()
+    subprocess.run([sys.executable, str(ROOT / "build.py"), *args], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, cwd=ROOT, env=env)
+    wall = time.perf_counter() - t
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    after = usage.ru_maxrss
+    return wall, usage.ru_utime + usage.ru_stime - cpu, (after if after > before else 0) / 1024
 
 
 class _Build:
@@ -171,7 +234,8 @@ def _best(runs: list[dict[str, float]]) -> dict[str, float]:
     return {k: min(r[k] for r in runs if k in r) for k in keys}
 
 
-def measure(folder: Path, repeat: int, pdf: bool, trace: bool, profile: bool, docx: bool = True) -> dict:
+def measure(folder: Path, repeat: int, pdf: bool, trace: bool, profile: bool, docx: bool = True,
+            openpyxl: bool = True) -> dict:
     from generator.pipeline import check, department_files
 
     files = [folder / "kurum.xlsx", *department_files(folder / "birimler")]
@@ -186,12 +250,28 @@ def measure(folder: Path, repeat: int, pdf: bool, trace: bool, profile: bool, do
             runs.append(times)
         result["times"] = _best(runs)
 
-        base = []
-        for _ in range(repeat):
+        floor = []
+        for _ in range(max(repeat, 3)):
             t = time.perf_counter()
-            result["cells"] = _openpyxl_load(files)
-            base.append(time.perf_counter() - t)
-        result["times"]["openpyxl"] = min(base)
+            result["cells"] = _calamine_floor(files)
+            floor.append(time.perf_counter() - t)
+        result["times"]["calamine"] = min(floor)
+        from generator import safety
+
+        guard = []
+        for _ in range(max(repeat, 3)):
+            t = time.perf_counter()
+            for p in files:
+                safety.inspect(p)
+            guard.append(time.perf_counter() - t)
+        result["times"]["guard"] = min(guard)
+        if openpyxl:
+            base = []
+            for _ in range(repeat):
+                t = time.perf_counter()
+                _openpyxl_load(files)
+                base.append(time.perf_counter() - t)
+            result["times"]["openpyxl"] = min(base)
 
         largest = max(files[1:], key=lambda p: p.stat().st_size) if len(files) > 1 else None
         if largest is not None and _optional("validate", "validate") is not None:
@@ -237,28 +317,37 @@ def _fmt_s(v) -> str:
 
 def _print_table(results: list[tuple[str, int, dict]]) -> None:
     """results: (label, scale, measurement); scale 0 for the real sample."""
-    cols = ["size", "units", "acts", "MiB in", "read", "merge+val", "reports", "birlesik", "docx", "build",
-            "pdf", "openpyxl", "ratio", "check1", "peak MiB", "rss MiB"]
+    cols = ["size", "units", "acts", "MiB in", "read", "guard", "calamine", "read/cal", "-guard", "merge+val",
+            "reports", "birlesik", "docx", "build", "pdf", "openpyxl", "check1", "check cmd", "cpu", "build cmd", "cpu",
+            "+pdf cmd", "peak MiB",
+            "rss MiB"]
     rows = []
     for label, _, r in results:
         t = r["times"]
         build = sum(t.get(s, 0) for s in STAGES)
+        cmd = r.get("cmd", {})
         rows.append([
             label, str(r["units"]), str(r["activities"]), f"{r['bytes'] / 2**20:.1f}",
-            *(_fmt_s(t.get(s)) for s in STAGES), _fmt_s(build), _fmt_s(t.get("pdf")),
-            _fmt_s(t["openpyxl"]), f"{build / t['openpyxl']:.2f}", _fmt_s(t.get("check1")),
+            _fmt_s(t.get("read")), _fmt_s(t.get("guard")), _fmt_s(t.get("calamine")),
+            f"{t['read'] / t['calamine']:.2f}" if t.get("calamine") and "read" in t else "-",
+            f"{(t['read'] - t.get('guard', 0)) / t['calamine']:.2f}" if t.get("calamine") and "read" in t else "-",
+            *(_fmt_s(t.get(s)) for s in STAGES[1:]), _fmt_s(build), _fmt_s(t.get("pdf")),
+            _fmt_s(t.get("openpyxl")), _fmt_s(t.get("check1")),
+            _fmt_s(cmd.get("check")) + (f" ({_fmt_s(cmd['check_cold'])})" if "check_cold" in cmd else ""),
+            _fmt_s(cmd.get("check_cpu")), _fmt_s(cmd.get("build")), _fmt_s(cmd.get("build_cpu")),
+            _fmt_s(cmd.get("build_pdf")),
             f"{r['tracemalloc_peak_mib']:.0f}" if "tracemalloc_peak_mib" in r else "-",
-            f"{r['maxrss_mib']:.0f}",
+            f"{max(r['maxrss_mib'], cmd.get('build_rss_mib', 0)):.0f}",
         ])
     widths = [max(len(c), *(len(row[i]) for row in rows)) for i, c in enumerate(cols)]
     print("  ".join(c.rjust(w) for c, w in zip(cols, widths)))
     for row in rows:
         print("  ".join(v.rjust(w) for v, w in zip(row, widths)))
-    print("times in seconds (best of --repeat); build = read + merge+val + reports + birlesik + docx; "
-          "ratio = build / openpyxl")
-
-    def total(r: dict) -> float:
-        return sum(r["times"].get(s, 0) for s in STAGES)
+    print("stage times in seconds (best of --repeat) inside one process; build = read + merge+val + reports + "
+          "birlesik + docx;\ncheck cmd / build cmd: whole processes (median; check's first, cold run in "
+          "parentheses), build cmd without PDF, +pdf cmd with it (sample, one run);\n"
+          "cpu: user + system CPU seconds of the command (median), what the machine's load does not change;\n"
+          "rss MiB: the larger of the measuring process and the build command")
 
     base = next((r for _, scale, r in results if scale == 1), None)
     if base is not None and any(scale > 1 for _, scale, _ in results):
@@ -267,37 +356,68 @@ def _print_table(results: list[tuple[str, int, dict]]) -> None:
             if scale <= 1:
                 continue
             parts = []
-            for s in (*STAGES, "openpyxl"):
+            for s in (*STAGES, "calamine"):
                 a, b = base["times"].get(s), r["times"].get(s)
                 if a and b:
                     parts.append(f"{s} {b / (scale * a):.2f}")
-            common = [s for s in STAGES if s in base["times"] and s in r["times"]]
-            b1 = sum(base["times"][s] for s in common)
-            bk = sum(r["times"][s] for s in common)
-            parts.append(f"build ({'+'.join(common)}) {bk / (scale * b1):.2f}")
             print(f"  {label}: " + ", ".join(parts))
     print()
     for label, scale, r in results:
-        if scale > 1:
-            continue
-        if "docx" in r["times"]:
-            ok = "met" if total(r) < AIM_BUILD_1X else "NOT met"
-            print(f"aim: {label} build to .docx under {AIM_BUILD_1X:.0f} s: {ok} ({total(r):.2f} s)")
-        else:
-            print(f"aim: {label} build to .docx under {AIM_BUILD_1X:.0f} s: not measured, no .docx stage "
-                  f"(build without it: {total(r):.2f} s)")
-    checks = [(r["times"]["check1"], label, r.get("check1_file", "")) for label, _, r in results
-              if r["times"].get("check1") is not None]
-    if checks:
-        worst = max(checks)
-        print(f"aim: one department workbook checked under {AIM_CHECK} s: "
-              f"{'met' if worst[0] < AIM_CHECK else 'NOT met'} (worst {worst[0]:.2f} s: {worst[1]}, {worst[2]})")
+        t, cmd = r["times"], r.get("cmd", {})
+        if t.get("calamine") and "read" in t:
+            ratio = t["read"] / t["calamine"]
+            bare = (t["read"] - t.get("guard", 0)) / t["calamine"]
+            print(f"aim: {label} reading at most {AIM_READ_RATIO:.1f}× the calamine+scan floor: "
+                  f"{'met' if ratio <= AIM_READ_RATIO else 'NOT met'} ({ratio:.2f}× with the package guard, "
+                  f"{bare:.2f}× without it)")
+        if scale <= 1 and "build" in cmd:
+            print(f"aim: {label} build without PDF under {AIM_BUILD_1X} s as a whole process: "
+                  f"{'met' if cmd['build'] <= AIM_BUILD_1X else 'NOT met'} ({cmd['build']:.2f} s wall, "
+                  f"{cmd['build_cpu']:.2f} s CPU)")
+        if scale >= 100:
+            total = cmd.get("build", sum(t.get(s, 0) for s in STAGES))
+            rss = max(r["maxrss_mib"], cmd.get("build_rss_mib", 0))
+            print(f"aim: {label} build without PDF under {AIM_BUILD_100X:.0f} s: "
+                  f"{'met' if total <= AIM_BUILD_100X else 'NOT met'} ({total:.1f} s); "
+                  f"peak under {AIM_PEAK_100X_MIB} MiB: {'met' if rss < AIM_PEAK_100X_MIB else 'NOT met'} "
+                  f"({rss:.0f} MiB)")
+        if "check" in cmd:
+            print(f"aim: {label} `build.py check` under {AIM_CHECK} s (median, whole process): "
+                  f"{'met' if cmd['check'] <= AIM_CHECK else 'NOT met'} ({cmd['check']:.2f} s wall, "
+                  f"{cmd['check_cpu']:.2f} s CPU; "
+                  f"{r.get('check1_file', '')})")
     notes = sorted({n for _, _, r in results for n in r.get("notes", [])})
     for n in notes:
         print(f"note: {n}")
 
 
-def _measure_in_child(folder: Path, tmp: Path, args, pdf: bool, docx: bool = True) -> dict:
+def _commands(folder: Path, args, scale: int, pdf: bool = False) -> dict:
+    """Whole-process times of `build.py check` and `build.py build --no-pdf` on ``folder``."""
+    from generator.pipeline import department_files
+
+    out: dict = {}
+    depts = department_files(folder / "birimler")
+    if depts:
+        largest = max(depts, key=lambda p: p.stat().st_size)
+        check = ["check", str(largest), "--kurum", str(folder / "kurum.xlsx")]
+        out["check_cold"] = _run_cmd(check)[0]  # fills the kurum.xlsx cache
+        runs = [_run_cmd(check) for _ in range(args.cmd_runs)]
+        out["check"] = _median([w for w, _, _ in runs])
+        out["check_cpu"] = _median([c for _, c, _ in runs])
+    if scale <= args.cmd_max_scale:
+        with tempfile.TemporaryDirectory(prefix="bench_cmd_") as tmp:
+            runs = [_run_cmd(["build", "--workbooks", str(folder), "--out", tmp, "--no-pdf", "--quiet"])
+                    for _ in range(max(args.repeat, 1))]
+        out["build"] = _median([w for w, _, _ in runs])
+        out["build_cpu"] = _median([c for _, c, _ in runs])
+        out["build_rss_mib"] = max(m for _, _, m in runs)
+        if pdf:  # LibreOffice started at build start: the whole build with its PDF
+            with tempfile.TemporaryDirectory(prefix="bench_cmd_") as tmp:
+                out["build_pdf"] = _run_cmd(["build", "--workbooks", str(folder), "--out", tmp, "--quiet"])[0]
+    return out
+
+
+def _measure_in_child(folder: Path, tmp: Path, args, pdf: bool, docx: bool = True, openpyxl: bool = True) -> dict:
     """Measure ``folder`` in a fresh process (so peak memory is this folder's)."""
     result_file = tmp / "result.json"
     cmd = [sys.executable, str(Path(__file__).resolve()), "--_measure", str(folder),
@@ -306,6 +426,8 @@ def _measure_in_child(folder: Path, tmp: Path, args, pdf: bool, docx: bool = Tru
         cmd.append("--_pdf")
     if not docx:
         cmd.append("--_no_docx")
+    if not openpyxl:
+        cmd.append("--_no_openpyxl")
     if args.no_tracemalloc:
         cmd.append("--no-tracemalloc")
     if args.profile:
@@ -323,6 +445,7 @@ def main(argv=None) -> int:
     p.add_argument("--no-tracemalloc", action="store_true", help="skip the tracemalloc pass")
     p.add_argument("--profile", action="store_true", help="cProfile one build per size and print the top")
     p.add_argument("--keep", type=Path, help="write the workbooks here and keep them (default: temporary)")
+    p.add_argument("--reuse", action="store_true", help="with --keep: use workbooks already written there")
     p.add_argument("--json", type=Path, help="also write the raw results as JSON")
     p.add_argument("--sample", type=Path, help="real workbooks to measure too (default: newest year in workbooks/)")
     p.add_argument("--no-sample", action="store_true", help="do not measure the real sample")
@@ -330,13 +453,20 @@ def main(argv=None) -> int:
     p.add_argument("--_result", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--_pdf", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--_no_docx", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--_no_openpyxl", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--docx-max-scale", type=int, default=100,
                    help="render .docx only up to this size (default 100)")
+    p.add_argument("--openpyxl-max-scale", type=int, default=10,
+                   help="time the openpyxl load (previous backend) up to this size (default 10)")
+    p.add_argument("--cmd-runs", type=int, default=7, help="runs of the check command (median; default 7)")
+    p.add_argument("--cmd-max-scale", type=int, default=100,
+                   help="time `build.py build` as a whole process up to this size (default 100)")
+    p.add_argument("--no-cmd", action="store_true", help="do not time the commands as whole processes")
     args = p.parse_args(argv)
 
     if args._measure:  # child process
         r = measure(args._measure, max(args.repeat, 1), args._pdf, not args.no_tracemalloc, args.profile,
-                    docx=not args._no_docx)
+                    docx=not args._no_docx, openpyxl=not args._no_openpyxl)
         args._result.write_text(json.dumps(r), encoding="utf-8")
         return 0
 
@@ -354,6 +484,8 @@ def main(argv=None) -> int:
             from generator.reader import read_institution
 
             r["units"] = len(read_institution(sample / "kurum.xlsx")[0].departments)
+            if not args.no_cmd:
+                r["cmd"] = _commands(sample, args, 1, pdf=not args.no_pdf)
             if "profile" in r:
                 print(f"\n===== cProfile sample =====\n{r.pop('profile')}")
             results.append((f"sample {sample.name}", 0, r))
@@ -361,17 +493,22 @@ def main(argv=None) -> int:
         with tempfile.TemporaryDirectory(prefix=f"bench_{scale}x_") as tmp:
             folder = (args.keep / f"{scale}x" / "2024") if args.keep else Path(tmp) / "2024"
             t = time.perf_counter()
-            write_synthetic_workbooks(folder, scale)
+            if args.keep and args.reuse and (folder / "kurum.xlsx").exists():
+                print(f"[{scale}×] workbooks reused: {folder}", file=sys.stderr, flush=True)
+            else:
+                write_synthetic_workbooks(folder, scale)
+                print(f"[{scale}×] workbooks written in {time.perf_counter() - t:.1f} s (setup, not measured): "
+                      f"{folder}", file=sys.stderr, flush=True)
             setup = time.perf_counter() - t
-            print(f"[{scale}×] workbooks written in {setup:.1f} s (setup, not measured): {folder}",
-                  file=sys.stderr, flush=True)
             t = time.perf_counter()
             r = _measure_in_child(folder, Path(tmp), args,
                                   pdf=not args.no_pdf and (scale == 1 or args.pdf_all),
-                                  docx=scale <= args.docx_max_scale)
+                                  docx=scale <= args.docx_max_scale, openpyxl=scale <= args.openpyxl_max_scale)
             print(f"[{scale}×] measured in {time.perf_counter() - t:.1f} s", file=sys.stderr, flush=True)
             r["units"] = len(synthetic_institution(scale).departments)
             r["setup_s"] = setup
+            if not args.no_cmd:
+                r["cmd"] = _commands(folder, args, scale)
             if "profile" in r:
                 print(f"\n===== cProfile {scale}× =====\n{r.pop('profile')}")
             results.append((f"{scale}×", scale, r))

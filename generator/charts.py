@@ -14,11 +14,6 @@ import textwrap
 from functools import lru_cache
 from typing import Optional, Sequence
 
-from matplotlib import font_manager, rc_context
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
-
 from .turkish import number, percent
 
 DPI = 300  # print resolution
@@ -32,6 +27,8 @@ PALETTE = ["#1F3864", "#2E74B5", "#5B9BD5", "#9DC3E6", "#A5A5A5", "#FFC000", "#7
 @lru_cache(maxsize=1)
 def font_family() -> str:
     """Liberation Sans (metrics of Arial, the document font) if installed, else matplotlib's DejaVu Sans."""
+    from matplotlib import font_manager
+
     try:
         font_manager.findfont(font_manager.FontProperties(family="Liberation Sans"), fallback_to_default=False)
         return "Liberation Sans"
@@ -58,9 +55,11 @@ def _wrap(label: str, width: int) -> str:
     return "\n".join(textwrap.wrap(label, width=width, break_long_words=False)) or label
 
 
-def _png(fig: Figure) -> bytes:
+def _png(fig) -> bytes:
     """PNG at print resolution, reduced to a 64-colour palette (flat colours and their anti-aliasing:
     no visible change, a third of the size)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     buf = io.BytesIO()
     FigureCanvasAgg(fig)
     fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None}, facecolor="white")
@@ -102,6 +101,10 @@ def horizontal_bars(labels: Sequence[str], values: Sequence[float], *, kind: str
     of the others (with a break mark; its label gives the full amount), so
     that it does not dwarf them.
     """
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     n = max(len(values), 1)
     height = 0.9 + 0.36 * n + 0.12 * sum(max(0, len(textwrap.wrap(l, label_width)) - 1) for l in labels)
     with rc_context(_style()):
@@ -141,6 +144,8 @@ def _value_axis(axis, kind: str, values: Sequence[float]) -> list[str]:
 
     ``kind``: "money" (scaled to bin / milyon / milyar TL, unit as axis label),
     "share" (ratios as %), anything else a plain count."""
+    from matplotlib.ticker import FuncFormatter
+
     if kind == "money":
         div, unit = money_scale(values)
         axis.set_major_formatter(FuncFormatter(lambda v, _: scaled(v, div)))
@@ -156,6 +161,10 @@ def _value_axis(axis, kind: str, values: Sequence[float]) -> list[str]:
 def vertical_bars(labels: Sequence[str], values: Sequence[float], *, kind: str = "count",
                   label_width: int = 12) -> bytes:
     """Vertical bar chart (few categories, e.g. education levels)."""
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     with rc_context(_style()):
         fig = Figure(figsize=(WIDTH_IN, 2.9), dpi=DPI)
         ax = fig.add_subplot(1, 1, 1)

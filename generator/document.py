@@ -622,7 +622,7 @@ def past_year_columns(inst: Institution, year: int) -> dict:
 
 
 def _add_charts(ctx, numbering, image, edu_chart, status_chart, alanlar, unit_totals, by_code) -> None:
-    from . import charts
+    from . import chartpool as charts  # drawn in the build's chart process when one runs
 
     def chart(png: bytes, title: str) -> dict:
         return {"resim": image(png, 15.5), "no": numbering.next("Grafik"), "baslik": title}
@@ -665,33 +665,143 @@ def _template_class():
             # docxtpl puts a {% colspan %} gridSpan first in tcPr; the schema wants it after tcW
             return re.sub(r'(<w:tcPr>)(<w:gridSpan w:val="\{\{[^"]*\}\}"/>)(<w:tcW [^>]*/>)', r"\1\3\2", xml)
 
-        def map_tree(self, tree) -> None:
-            """Put the rendered body into the document by parsing the whole part once.
+        def render(self, context, jinja_env=None, autoescape: bool = False) -> None:
+            """docxtpl's render with the body streamed into one parse of the document part.
 
-            docxtpl moves the rendered body, parsed as a separate document, into
-            the package's tree (``root.replace``); lxml then reconciles the
-            namespaces of every moved node, which grows quadratically with the
-            document (0.3 s for the sample, minutes at 100 times its size).
-            Serialising the part with an empty body and splicing the rendered
-            body in as text, then parsing once, is linear.
+            docxtpl renders the body to one string, post-processes it in
+            several whole-string passes, parses it (``fix_tables``), moves
+            the tree into the document and serialises and parses again; the
+            document then exists four or five times in memory at once. Here
+            Jinja's output is post-processed paragraph block by paragraph
+            block (the same substitutions, which never span a paragraph end)
+            and fed to the document part's own parser: one parse, no copy
+            of the whole text. The header, footer, property and footnote
+            steps are docxtpl's own.
             """
-            from docx.oxml.parser import parse_xml
+            self.render_init()
+            if autoescape:
+                if not jinja_env:
+                    from jinja2 import Environment
+
+                    jinja_env = Environment(autoescape=autoescape)
+                else:
+                    jinja_env.autoescape = autoescape
+            root = self._render_body(context, jinja_env)
+            _fix_tables(root)
+            for elt in root.iter(_WP_DOCPR):  # docxtpl's fix_docpr_ids: picture ids renumbered in order
+                self.docx_ids_index += 1
+                elt.attrib["id"] = str(self.docx_ids_index)
+            doc = self.docx
+            doc._part._element = root
+            doc._element = root
+            doc._Document__body = None
+            for uri in (self.HEADER_URI, self.FOOTER_URI):
+                for rel_key, xml in self.build_headers_footers_xml(context, uri, jinja_env):
+                    self.map_headers_footers_xml(rel_key, xml)
+            self.render_properties(context, jinja_env)
+            self.render_footnotes(context, jinja_env)
+            self.is_rendered = True
+
+        def _render_body(self, context, jinja_env):
+            from docx.oxml.parser import element_class_lookup
+            from jinja2 import Template
             from lxml import etree
 
-            doc = self.docx
-            root = doc.element
-            body = root.body
+            src = re.sub(r"<w:p([ >])", r"\n<w:p\1", self.patch_xml(self.get_xml()))  # as docxtpl does
+            self.current_rendering_part = self.docx._part
+            template = jinja_env.from_string(src) if jinja_env else Template(src)
+            root = self.docx.element
             marker = etree.Comment("performans-programi-govde")
+            body = root.body
             root.replace(body, marker)
             head, found, tail = etree.tostring(root, encoding="unicode").rpartition(
                 etree.tostring(marker, encoding="unicode"))
+            root.replace(marker, body)
             assert found, "body marker lost"
-            new_root = parse_xml(head + etree.tostring(tree, encoding="unicode") + tail)
-            doc._part._element = new_root
-            doc._element = new_root
-            doc._Document__body = None
+            # the parser python-docx reads parts with (blank text removed, no entities)
+            parser = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
+            parser.set_element_class_lookup(element_class_lookup)
+            parser.feed(head)
+            pending: list[str] = []
+            size = 0
+            for chunk in template.generate(context):
+                pending.append(chunk)
+                size += len(chunk)
+                if size >= _BLOCK:
+                    text = "".join(pending)
+                    cut = text.rfind("</w:p>") + len("</w:p>")
+                    if cut >= len("</w:p>"):
+                        parser.feed(self._finish(text[:cut]))
+                        text = text[cut:]
+                    pending, size = [text], len(text)
+            parser.feed(self._finish("".join(pending)))
+            parser.feed(tail)
+            return parser.close()
+
+        def _finish(self, xml: str) -> str:
+            """docxtpl's post-processing of rendered text (render_xml_part), on whole paragraphs."""
+            xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+            xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+            if any(c in xml for c in "\t\a\n\f"):  # resolve_listing changes nothing otherwise
+                xml = self.resolve_listing(xml)
+            return xml
 
     return _Template
+
+
+_WP_DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+_BLOCK = 1 << 20  # characters of rendered text post-processed and parsed at a time
+
+
+def _fix_tables(tree) -> None:
+    """docxtpl's ``fix_tables`` on an already parsed tree (docxtpl parses the text again for it).
+
+    Grid columns are added when a row has more cells than the grid, and
+    removed when no row needs them (the width spread over the others)."""
+    import functools
+
+    ns = "{" + tree.nsmap["w"] + "}"
+    for t in tree.iter(ns + "tbl"):
+        tbl_grid = t.find(ns + "tblGrid")
+        columns = tbl_grid.findall(ns + "gridCol")
+        to_add = 0
+        for r in t.iter(ns + "tr"):
+            cells = r.findall(ns + "tc")
+            if (len(columns) + to_add) < len(cells):
+                to_add = len(cells) - len(columns)
+        if to_add > 0:
+            width = 0.0
+            for c in columns:
+                if c.get(ns + "w") is not None:
+                    width += float(c.get(ns + "w"))
+            if width > 0:
+                old_average = width / len(columns)
+                new_average = width / (len(columns) + to_add)
+                for c in columns:
+                    c.set(ns + "w", str(int(float(c.get(ns + "w")) * new_average / old_average)))
+                for _ in range(to_add):
+                    tbl_grid.append(tbl_grid.makeelement(ns + "gridCol", {ns + "w": str(int(new_average))}))
+        columns = tbl_grid.findall(ns + "gridCol")
+        columns_len = len(columns)
+
+        def cell_len(total: int, cell) -> int:
+            tc_pr = cell.find(ns + "tcPr")
+            grid_span = None if tc_pr is None else tc_pr.find(ns + "gridSpan")
+            return total + (int(grid_span.get(ns + "val")) if grid_span is not None else 1)
+
+        cells_len_max = 0
+        for r in t.iter(ns + "tr"):
+            cells_len_max = max(cells_len_max, functools.reduce(cell_len, r.findall(ns + "tc"), 0))
+        to_remove = columns_len - cells_len_max
+        if to_remove > 0:
+            removed_width = 0.0
+            for c in columns[-to_remove:]:
+                removed_width += float(c.get(ns + "w"))
+                tbl_grid.remove(c)
+            columns_left = tbl_grid.findall(ns + "gridCol")
+            extra_space = int(removed_width / len(columns_left)) if columns_left else 0
+            for c in columns_left:
+                c.set(ns + "w", str(int(float(c.get(ns + "w")) + extra_space)))
 
 
 def fixed_core_properties(cp, year: int) -> None:
@@ -746,8 +856,8 @@ def render_bytes(program: Program, draft: bool = False, template: Optional[Path]
     source = Path(template or TEMPLATE_PATH)
     tpl = _template_class()(str(source))
 
-    def image(png: bytes, width_cm: float):
-        return InlineImage(tpl, io.BytesIO(png), width=Cm(width_cm))
+    def image(png, width_cm: float):  # PNG bytes, or a stream still being drawn (chartpool.LazyPNG)
+        return InlineImage(tpl, png if hasattr(png, "read") else io.BytesIO(png), width=Cm(width_cm))
 
     ctx = build_context(program, draft, image, missing=missing, open_errors=open_errors)
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined if strict else jinja2.Undefined)
@@ -767,6 +877,8 @@ def render_bytes(program: Program, draft: bool = False, template: Optional[Path]
     fixed_core_properties(cp, prof.year)
     buf = io.BytesIO()
     tpl.save(buf)
+    tpl.docx = None  # the document tree is not needed for re-zipping (memory at large sizes)
+    del ctx
     return normalize_docx(buf.getvalue())
 
 

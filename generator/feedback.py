@@ -1,4 +1,4 @@
-"""Feedback workbooks: ``out/<year>_geri_bildirim/<code>.xlsx``, one per department.
+"""Feedback workbooks: ``out/<year>_geri_bildirim/<code>.xlsx``, one per department with findings.
 
 Each is a copy of the department's own workbook (the file the build used;
 for an .ods or .xls its converted copy) with
@@ -45,7 +45,8 @@ def department_findings(sub: Submission, findings: list[Finding]) -> list[Findin
 
 
 def write_feedback(program: Program, findings: list[Finding], readable: dict[str, Path], outdir: Path) -> Path:
-    """Write one feedback workbook per department workbook used; returns the folder.
+    """Write a feedback workbook for every department workbook used that has findings
+    (a clean one has nothing to send back; its status says "tamam"); returns the folder.
 
     ``readable`` maps a submission's file name to the .xlsx that was read.
     Workbooks this function wrote earlier for departments that no longer
@@ -56,12 +57,13 @@ def write_feedback(program: Program, findings: list[Finding], readable: dict[str
     written = set()
     for sub in program.submissions:
         src = readable.get(sub.file)
-        if src is None:
+        mine = department_findings(sub, findings)
+        if src is None or not mine:  # nothing to send back (its status says "tamam")
             continue
         name = feedback_name(sub)
         if name in written:  # two workbooks without a code and the same stem
             name = _UNSAFE.sub("-", Path(sub.file).name) + ".xlsx"
-        write_bytes(outdir / name, feedback_bytes(src, sub, department_findings(sub, findings)))
+        write_bytes(outdir / name, feedback_bytes(src, sub, mine))
         written.add(name)
     for old in outdir.glob("*.xlsx"):
         if old.name not in written:
@@ -115,14 +117,11 @@ def feedback_bytes(src: Path, sub: Submission, findings: list[Finding]) -> bytes
     ws["A1"] = f"{sub.department} {sub.department_name} — doğrulama geri bildirimi".strip()
     ws["A1"].font = Font(name="Calibri", size=14, bold=True, color="1F3864")
     ws["A2"] = f"Dosya: {sub.file}"
-    if findings:
-        ws["A3"] = (f"{errors} hata, {warnings} uyarı, {accepted} kabul edilen bulgu. Hatalar düzeltilmeden program "
-                    "kesinleşmez. Bulgular ilgili hücrelere not olarak da eklendi (kırmızı: hata, sarı: uyarı, "
-                    "yeşil: kabul edildi); düzelttikten sonra kendi dosyanızı yeniden gönderin.")
-    else:
-        ws["A3"] = "Bulgu yok: çalışma kitabınız doğrulamadan geçti."
+    ws["A3"] = (f"{errors} hata, {warnings} uyarı, {accepted} kabul edilen bulgu. Hatalar düzeltilmeden program "
+                "kesinleşmez. Bulgular ilgili hücrelere not olarak da eklendi (kırmızı: hata, sarı: uyarı, "
+                "yeşil: kabul edildi); düzelttikten sonra kendi dosyanızı yeniden gönderin.")
     headers = (("Sıra", 6), ("Önem", 8), ("Kural", 9), ("Dosya", 24), ("Sayfa › Hücre", 18), ("Hedef", 8),
-               ("Faaliyet", 9), ("Bulgu", 80), ("Kabul", 40))
+               ("Faaliyet", 9), ("Bulgu", 70), ("Kabul", 32))
     header_row = 5
     for c, (h, width) in enumerate(headers, start=1):
         cell = ws.cell(header_row, c, h)
@@ -152,6 +151,17 @@ def feedback_bytes(src: Path, sub: Submission, findings: list[Finding]) -> bytes
                                        tooltip=f"{f.sheet} › {f.cell}")
             link.font = Font(name="Calibri", size=10, color="0563C1", underline="single")
     ws.freeze_panes = ws.cell(header_row + 1, 1)
+    # the notes at the top span the table; printing: A4 landscape, one page wide, header row repeated
+    for row in (1, 2, 3):
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(headers))
+    ws["A3"].alignment = wrap
+    ws.row_dimensions[3].height = 30
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = f"{header_row}:{header_row}"
     wb.active = 0
     for sheet in wb.worksheets:
         sheet.sheet_view.tabSelected = sheet is ws

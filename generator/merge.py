@@ -14,7 +14,7 @@ import re
 from . import TEMPLATE_VERSION
 from .findings import ERROR, WARNING, Finding, Rule, RuleSet, loc_of, sub_loc, where
 from .model import Activity, Indicator, Institution, Program, Submission, UnitCosts
-from .turkish import money, normalize
+from .turkish import money, normalize, turkey_time
 
 # --- catalogue ---------------------------------------------------------------
 RULES = RuleSet(
@@ -118,8 +118,8 @@ def newest_first(sub: Submission) -> tuple:
 
 
 def saved_label(sub: Submission) -> str:
-    """"kaydedilme 14.11.2024 16:05" or "kayıt zamanı yok"."""
-    return f"kaydedilme {sub.saved_at.strftime('%d.%m.%Y %H:%M')}" if sub.saved_at else "kayıt zamanı yok"
+    """"kaydedilme 14.11.2024 16:05" (Turkish time) or "kayıt zamanı yok"."""
+    return f"kaydedilme {turkey_time(sub.saved_at)}" if sub.saved_at else "kayıt zamanı yok"
 
 
 def _renumber(activities: list[Activity], collisions: dict[str, dict[str, list[Activity]]],
@@ -165,19 +165,12 @@ def merge(inst: Institution, submissions: list[Submission], partial: bool = Fals
     year = inst.profile.year
     dept_order = department_order(inst)
 
-    # 0. a workbook into which nothing was entered is not a submission
-    names = {d.code: d.name for d in inst.departments}
-    blank = {s.department for s in submissions if s.is_blank}
-    for sub in submissions:
-        if sub.is_blank:
-            findings.append(not_submitted(sub, names.get(sub.department, sub.department_name)))
-    submissions = [s for s in submissions if not s.is_blank]
-
-    # 1. one submission per department: the newest by the workbook's own save
-    #    time (the file name does not matter), the first by file name on a tie
+    # 1. one submission per department: a filled workbook before a blank one,
+    #    then the newest by the workbook's own save time (the file name does
+    #    not matter), the first by file name on a tie
     kept: list[Submission] = []
     first_file: dict[str, Submission] = {}
-    for sub in sorted(submissions, key=newest_first):
+    for sub in sorted(submissions, key=lambda s: (s.is_blank, newest_first(s))):
         if sub.department and sub.department in first_file:
             used = first_file[sub.department]
             findings.append(finding("BRL-02", sub_loc(sub, "kod"), department=sub.department,
@@ -187,6 +180,15 @@ def merge(inst: Institution, submissions: list[Submission], partial: bool = Fals
         if sub.department:
             first_file[sub.department] = sub
         kept.append(sub)
+
+    # a department whose only workbook has nothing entered has not submitted
+    names = {d.code: d.name for d in inst.departments}
+    blank = {s.department for s in kept if s.is_blank}
+    for sub in kept:
+        if sub.is_blank:
+            findings.append(not_submitted(sub, names.get(sub.department, sub.department_name)))
+    kept = [s for s in kept if not s.is_blank]
+    first_file = {code: s for code, s in first_file.items() if not s.is_blank}
 
     # 2. submission header: department, year, template version, name
     for sub in kept:

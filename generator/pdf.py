@@ -22,6 +22,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from datetime import datetime, timezone
@@ -193,17 +194,80 @@ def _stop(proc: subprocess.Popen) -> None:
             continue
 
 
-def _convert_uno(soffice: str, python: str, docx: Path, out: Path, profile: Path, timeout: float,
-                 tagged: bool, pdfa: bool = False) -> Optional[list]:
-    """Convert through Python-UNO; returns the index entries LibreOffice computed, ``None`` on failure."""
-    pipe = f"pp_{uuid.uuid4().hex}"
-    deadline = time.time() + timeout
-    entries_file = out.with_suffix(".indexes.json")
-    proc = subprocess.Popen(
+def _listen(soffice: str, profile: Path, pipe: str) -> subprocess.Popen:
+    """soffice, headless with a private profile, waiting for a UNO client on ``pipe``."""
+    return subprocess.Popen(
         [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--nologo",
          "--norestore", "--nodefault", "--nolockcheck", f"--accept=pipe,name={pipe};urp;"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, env=_clean_env(),
         preexec_fn=_die_with_parent)
+
+
+class Office:
+    """LibreOffice started ahead of the conversion, while the build's Python work goes on.
+
+    Starting soffice takes about a second and a half; :func:`convert_to_pdf`
+    with ``office=`` finds it already listening. The lookup of LibreOffice
+    and of a Python with ``uno`` runs in a thread, so creating an Office
+    returns at once. :meth:`close` ends the process group on every path
+    (use it as a context manager)."""
+
+    def __init__(self) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix=f"{PROFILE_PREFIX}{os.getpid()}-")
+        self.profile = Path(self._tmp.name) / "profil"
+        self.pipe = f"pp_{uuid.uuid4().hex}"
+        self.soffice: Optional[str] = None
+        self.python: Optional[str] = None
+        self.proc: Optional[subprocess.Popen] = None
+        self._closed = False
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._start, name="libreoffice-start", daemon=True)
+        self._thread.start()
+
+    def _start(self) -> None:
+        soffice = find_soffice()
+        python = find_uno_python(soffice) if soffice else None
+        with self._lock:
+            if self._closed or soffice is None or python is None:
+                return  # convert_to_pdf warns and falls back as without an Office
+            self.soffice, self.python = soffice, python
+            try:
+                self.proc = _listen(soffice, self.profile, self.pipe)
+            except OSError:
+                self.proc = None
+
+    def ready(self) -> bool:
+        """Wait for the start to be done; True when soffice is running and can take the document."""
+        self._thread.join()
+        return self.proc is not None and self.proc.poll() is None
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+        self._thread.join()
+        if self.proc is not None:
+            _stop(self.proc)
+        self._tmp.cleanup()
+
+    def __enter__(self) -> "Office":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _convert_uno(soffice: str, python: str, docx: Path, out: Path, profile: Path, timeout: float,
+                 tagged: bool, pdfa: bool = False, office: Optional[Office] = None) -> Optional[list]:
+    """Convert through Python-UNO; returns the index entries LibreOffice computed, ``None`` on failure.
+
+    ``office``: a LibreOffice already listening (started early by the build); else one is started here."""
+    deadline = time.time() + timeout
+    entries_file = out.with_suffix(".indexes.json")
+    if office is not None and office.proc is not None:
+        pipe, proc = office.pipe, office.proc
+    else:
+        pipe = f"pp_{uuid.uuid4().hex}"
+        proc = _listen(soffice, profile, pipe)
     try:
         run = subprocess.run([python, "-c", UNO_WORKER, pipe, str(docx), str(out), str(deadline),
                               "1" if tagged else "0", "1" if pdfa else "0", str(entries_file)],
@@ -240,7 +304,7 @@ def _convert_plain(soffice: str, docx: Path, outdir: Path, profile: Path, timeou
 
 
 def convert_to_pdf(docx: Path, pdf: Path, timeout: float = DEFAULT_TIMEOUT, tagged: bool = True,
-                   pdfa: bool = False, fill_indexes: bool = True) -> Optional[Path]:
+                   pdfa: bool = False, fill_indexes: bool = True, office: Optional[Office] = None) -> Optional[Path]:
     """Convert ``docx`` to ``pdf`` (written atomically); ``None`` if it cannot be done.
 
     ``tagged`` (default) makes a tagged, accessible PDF: structure tags,
@@ -254,17 +318,28 @@ def convert_to_pdf(docx: Path, pdf: Path, timeout: float = DEFAULT_TIMEOUT, tagg
     charts that LibreOffice computed are written into ``docx`` as well
     (rewritten atomically), so that Word shows them with their page numbers
     without asking to update fields.
+
+    ``office``: a LibreOffice started earlier (:class:`Office`) that takes
+    the document; the caller closes it.
     """
     docx, pdf = Path(docx).resolve(), Path(pdf)
-    soffice = find_soffice()
+    python: Optional[str]
+    if office is not None and office.ready():
+        soffice, python = office.soffice, office.python
+    else:
+        office = None
+        soffice = find_soffice()
     if soffice is None:
         _warn("LibreOffice (soffice) bulunamadı; PDF oluşturulmadı. Kurmak için: "
               "apt-get install libreoffice-writer-nogui python3-uno")
         return None
-    python = find_uno_python(soffice)
+    if office is None:
+        python = find_uno_python(soffice)
     _clean_stale_profiles()
     for attempt in (1, 2):
-        result = _attempt(soffice, python, docx, pdf, timeout, tagged, pdfa, fill_indexes)
+        # a retry starts a fresh LibreOffice: the early one was ended with the failed attempt
+        result = _attempt(soffice, python, docx, pdf, timeout, tagged, pdfa, fill_indexes,
+                          office if attempt == 1 else None)
         if result is not _RETRY:
             return result
         if attempt == 1:
@@ -276,8 +351,8 @@ _RETRY = object()
 
 
 def _attempt(soffice: str, python: Optional[str], docx: Path, pdf: Path, timeout: float, tagged: bool,
-             pdfa: bool, fill_indexes: bool):
-    """One conversion with a fresh profile: the PDF path, None (give up) or _RETRY (failed, may retry).
+             pdfa: bool, fill_indexes: bool, office: Optional[Office] = None):
+    """One conversion: the PDF path, None (give up) or _RETRY (failed, may retry).
 
     The profile folder is removed and soffice ended on every way out of here."""
     entries: Optional[list] = None
@@ -287,7 +362,7 @@ def _attempt(soffice: str, python: Optional[str], docx: Path, pdf: Path, timeout
         try:
             if python is not None:
                 made = tmpdir / "program.pdf"
-                entries = _convert_uno(soffice, python, docx, made, profile, timeout, tagged, pdfa)
+                entries = _convert_uno(soffice, python, docx, made, profile, timeout, tagged, pdfa, office)
                 if entries is None:
                     return _RETRY
             else:

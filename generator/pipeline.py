@@ -7,6 +7,7 @@ Each stage is a module; this one only wires them together (like
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -48,6 +49,7 @@ class BuildResult:
     findings: list[Finding]
     outputs: dict[str, Path] = field(default_factory=dict)
     failed: bool = False  # --strict and errors, or nothing could be read
+    timings: dict[str, float] = field(default_factory=dict)  # stage → seconds (wall), in order
     statuses: list[DepartmentStatus] = field(default_factory=list)  # every department's submission
     missing: list[str] = field(default_factory=list)  # outputs asked for but not produced (a failed PDF)
 
@@ -105,13 +107,28 @@ class Collected:
     read: ReadResult
 
 
-def collect(cfg: BuildConfig, reporter: Reporter, workdir: Path) -> Collected:
+class _Clock:
+    """Wall time of each stage, in the order they ran (shown in the build summary)."""
+
+    def __init__(self, timings: Optional[dict[str, float]] = None):
+        self.timings: dict[str, float] = {} if timings is None else timings
+        self._t = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings[stage] = self.timings.get(stage, 0.0) + now - self._t
+        self._t = now
+
+
+def collect(cfg: BuildConfig, reporter: Reporter, workdir: Path, clock: Optional[_Clock] = None) -> Collected:
     from .acceptance import apply_acceptances
     from .merge import merge
     from .submissions import statuses
     from .validate import folder_year, group_consequences, validate
 
+    clock = clock or _Clock()
     inst, read, findings = read_year(cfg, reporter, workdir)
+    clock.lap("okuma")
     if inst is None:
         return Collected(None, sort_findings(findings), [], read)
     reporter.start("Birleştirme ve doğrulama", 1)
@@ -122,7 +139,9 @@ def collect(cfg: BuildConfig, reporter: Reporter, workdir: Path) -> Collected:
     findings = sort_findings(apply_acceptances(inst, group_consequences(findings)))
     reporter.advance("doğrulama")
     reporter.finish()
-    return Collected(program, findings, statuses(inst, read.submissions, program, findings), read)
+    got = Collected(program, findings, statuses(inst, read.submissions, program, findings), read)
+    clock.lap("birleştirme ve doğrulama")
+    return got
 
 
 def status(cfg: BuildConfig, reporter: Optional[Reporter] = None) -> Collected:
@@ -132,48 +151,65 @@ def status(cfg: BuildConfig, reporter: Optional[Reporter] = None) -> Collected:
 
 
 def build(cfg: BuildConfig, reporter: Optional[Reporter] = None) -> BuildResult:
-    """Run the whole pipeline on one year's workbooks."""
+    """Run the whole pipeline on one year's workbooks.
+
+    LibreOffice (for the PDF) and the chart process start first and work
+    while the workbooks are read and validated; both are stopped on every
+    exit path. Leftovers of killed runs (LibreOffice profiles, conversion
+    folders, stages in the output folder) are removed first."""
+    from .chartpool import drawing_in_background
     from .pdf import _clean_stale_profiles
 
     reporter = reporter or NullReporter()
-    _clean_stale_profiles()  # LibreOffice profiles and conversions of killed runs
-    with private_tempdir(CONVERT_PREFIX) as tmp:
-        return _build(cfg, reporter, Path(tmp))
+    _clean_stale_profiles()
+    office = None
+    if cfg.docx and cfg.pdf:
+        from .pdf import Office
+
+        office = Office()
+    try:
+        with drawing_in_background(cfg.docx), private_tempdir(CONVERT_PREFIX) as tmp:
+            return _build(cfg, reporter, Path(tmp), office)
+    finally:
+        if office is not None:
+            office.close()
 
 
-def _build(cfg: BuildConfig, reporter: Reporter, workdir: Path) -> BuildResult:
+def _build(cfg: BuildConfig, reporter: Reporter, workdir: Path, office=None) -> BuildResult:
     from .feedback import write_feedback
     from .report import write_reports
-
-    got = collect(cfg, reporter, workdir)
-    program, findings = got.program, got.findings
-    if program is None:
-        return BuildResult(None, findings, failed=True)
-    year = program.year
-    result = BuildResult(program, findings, statuses=got.statuses)
     from .staging import Stage
 
+    clock = _Clock()
+    got = collect(cfg, reporter, workdir, clock)
+    program, findings = got.program, got.findings
+    if program is None:
+        return BuildResult(None, findings, failed=True, timings=clock.timings)
+    year = program.year
+    result = BuildResult(program, findings, statuses=got.statuses, timings=clock.timings)
     # every output is written into a stage and swapped in at the end: all or none
     with Stage(cfg.out) as stage:
         staged = dict(write_reports(program, findings, stage.dir, workbooks=cfg.workbooks,
                                     statuses=got.statuses, link_dir=cfg.out))
+        clock.lap("raporlar")
         if cfg.feedback:
             reporter.start("Birimlere geri bildirim dosyaları yazılıyor", 1)
             staged["geri_bildirim"] = write_feedback(program, findings, got.read.readable,
                                                      stage.dir / f"{year}_geri_bildirim")
             reporter.advance("geri bildirim")
             reporter.finish()
+            clock.lap("geri bildirim")
         if cfg.strict and result.errors:
             result.failed = True
         else:
-            _render(cfg, got, stage.dir, staged, result, reporter)
+            _render(cfg, got, stage.dir, staged, result, reporter, clock, office)
         final = stage.commit(year, staged.values())
     result.outputs.update({key: final[path] for key, path in staged.items()})
     return result
 
 
 def _render(cfg: BuildConfig, got: Collected, folder: Path, staged: dict[str, Path], result: BuildResult,
-            reporter: Reporter) -> None:
+            reporter: Reporter, clock: _Clock, office=None) -> None:
     """The consolidated workbook, the .docx and the PDF, written into ``folder`` (the stage)."""
     program, findings = got.program, got.findings
     assert program is not None
@@ -186,6 +222,7 @@ def _render(cfg: BuildConfig, got: Collected, folder: Path, staged: dict[str, Pa
         staged["birlesik"] = write_consolidated(program, findings, folder / f"{year}_birlesik.xlsx")
         reporter.advance("birleşik")
         reporter.finish()
+        clock.lap("birleşik çalışma kitabı")
     if cfg.docx:
         from .document import render_docx
         from .submissions import not_submitted
@@ -197,17 +234,20 @@ def _render(cfg: BuildConfig, got: Collected, folder: Path, staged: dict[str, Pa
         staged["docx"] = docx
         reporter.advance("docx")
         reporter.finish()
+        clock.lap("belge (.docx)")
         if cfg.pdf:
             from .pdf import convert_to_pdf
 
             reporter.start("PDF'e dönüştürülüyor (LibreOffice)", 1)
-            pdf = convert_to_pdf(docx, folder / f"{year}_performans_programi.pdf", pdfa=cfg.pdfa)
+            pdf = convert_to_pdf(docx, folder / f"{year}_performans_programi.pdf", pdfa=cfg.pdfa,
+                                 office=office)
             if pdf is not None:
                 staged["pdf"] = pdf
             else:
                 result.missing.append(f"{year}_performans_programi.pdf")
             reporter.advance("pdf")
             reporter.finish()
+            clock.lap("PDF")
 
 
 def write_templates(kurum: Path, out: Path, blank_kurum: bool = False,
@@ -261,7 +301,9 @@ def _check(path: Path, kurum: Optional[Path], name: Optional[str] = None) -> lis
         return sort_findings(findings)
     inst = None
     if kurum is not None:
-        inst, f = read_institution(kurum)
+        from .cache import cached
+
+        inst, f = cached(Path(kurum), "kurum", lambda: read_institution(kurum))
         findings += f
     if inst is not None:
         program, f = merge(inst, [sub], partial=True)

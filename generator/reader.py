@@ -1,4 +1,8 @@
-"""Read filled workbooks (openpyxl, read-only) back into the model.
+"""Read filled workbooks back into the model.
+
+Cell values come from :mod:`.backend` (python-calamine plus a scan of the
+sheet XML for formula cells; openpyxl read-only where a workbook needs it),
+after the package guard (:mod:`.safety`) has looked at the file.
 
 Every value keeps its file, sheet and cell. Problems become findings with a
 Turkish message pointing to the cell; the reader never raises on bad input.
@@ -11,17 +15,18 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import sys
 import unicodedata
 import warnings
 import zipfile
+from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-import openpyxl
-from openpyxl.worksheet.formula import ArrayFormula
-
 from . import safety
 from . import workbook_schema as ws
+from .backend import FastBook, Formula
 from .findings import ERROR, WARNING, Finding, Rule, RuleSet
 from .model import (
     ECONOMIC_CODES,
@@ -47,7 +52,11 @@ from .model import (
     TextBlock,
     UnitCosts,
 )
-from .turkish import normalize, number
+from .turkish import normalize as _normalize
+from .turkish import number
+
+# labels, headers and marks repeat across workbooks: their match keys are cached
+normalize = lru_cache(maxsize=65536)(_normalize)
 
 # --- catalogue: what reading a workbook can report (OKU-01 comes from the package guard)
 RULES = RuleSet(
@@ -121,42 +130,34 @@ _CONTROL = frozenset(chr(c) for c in [*range(0, 9), 11, 12, *range(14, 32), 127]
 _THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$|^-?\d+$")
 
 
+def _is_array_formula(value: Any) -> bool:
+    module = sys.modules.get("openpyxl.worksheet.formula")  # only the openpyxl backend makes them
+    return module is not None and isinstance(value, module.ArrayFormula)
+
+
 def _is_formula(value: Any) -> bool:
-    return isinstance(value, ArrayFormula) or (isinstance(value, str) and value.startswith("="))
+    if value is None or value.__class__ in (int, float):
+        return False
+    if isinstance(value, str):
+        return value.startswith("=")
+    return isinstance(value, Formula) or _is_array_formula(value)
 
 
 def _formula_text(value: Any) -> str:
-    return value.text if isinstance(value, ArrayFormula) else str(value)
+    return value.text if isinstance(value, Formula) or _is_array_formula(value) else str(value)
 
 
-class _Book:
-    """An open workbook: sheets as lists of row tuples, plus lazy cached values.
+class _GuardedSheets:
+    """Sheet lookup and what the package guard found, for both backends."""
 
-    What is opened is what the package guard (:mod:`.safety`) says: the path,
-    or an in-memory transitional copy of a Strict OOXML package."""
+    _verdict: Optional[safety.Verdict]
+    _by_key: dict[str, str]
 
-    def __init__(self, path: Path, verdict: Optional[safety.Verdict] = None):
-        self.path = path
-        self.name = path.name
-        self._verdict = verdict
-        self._wb = self._load(data_only=False)
-        self._rows: dict[str, list[tuple]] = {}
-        self._cached: Optional[openpyxl.Workbook] = None
-        self._cached_rows: dict[str, list[tuple]] = {}
+    def _index_sheets(self, names: list[str]) -> None:
         # Turkish-aware, case-insensitive sheet lookup ("GÖSTERGELER" is "Göstergeler")
-        self._by_key: dict[str, str] = {}
-        for name in self._wb.sheetnames:
+        self._by_key = {}
+        for name in names:
             self._by_key.setdefault(sheet_key(name), name)
-
-    def _load(self, data_only: bool):
-        source = self._verdict.source if self._verdict is not None else self.path
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl's English UserWarnings never reach the user
-            return openpyxl.load_workbook(source, read_only=True, data_only=data_only)
-
-    @property
-    def sheetnames(self) -> list[str]:
-        return self._wb.sheetnames
 
     def sheet(self, name: str) -> Optional[str]:
         """The workbook's own spelling of sheet ``name`` (Turkish case and Unicode form ignored)."""
@@ -178,6 +179,39 @@ class _Book:
     def hidden_rows(self, sheet: str) -> set[int]:
         v = self._verdict
         return v.hidden_rows.get(self.sheet(sheet) or sheet, set()) if v else set()
+
+
+class _Book(_GuardedSheets):
+    """An open workbook read with openpyxl (read-only): sheets as lists of row tuples, lazy cached values.
+
+    What is opened is what the package guard (:mod:`.safety`) says: the path,
+    or an in-memory transitional copy of a Strict OOXML package. The fallback
+    of :class:`_FastBook` for workbooks and sheets calamine and the XML scan
+    cannot read exactly as openpyxl does."""
+
+    backend = "openpyxl"
+
+    def __init__(self, path: Path, verdict: Optional[safety.Verdict] = None):
+        self.path = path
+        self.name = path.name
+        self._verdict = verdict
+        self._wb = self._load(data_only=False)
+        self._rows: dict[str, list[tuple]] = {}
+        self._cached: Any = None
+        self._cached_rows: dict[str, list[tuple]] = {}
+        self._index_sheets(self._wb.sheetnames)
+
+    def _load(self, data_only: bool):
+        import openpyxl
+
+        source = self._verdict.source if self._verdict is not None else self.path
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl's English UserWarnings never reach the user
+            return openpyxl.load_workbook(source, read_only=True, data_only=data_only)
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return self._wb.sheetnames
 
     def _iter(self, wb, sheet: str) -> list[tuple]:
         ws_ = wb[self.sheet(sheet) or sheet]
@@ -222,9 +256,31 @@ def sheet_key(name: str) -> str:
     return normalize(unicodedata.normalize("NFC", str(name)))
 
 
-def _open(path: Path, findings: list[Finding], name: Optional[str] = None) -> Optional[_Book]:
-    """Open a workbook after the package guard; ``name`` is the file name findings
-    carry when ``path`` is a converted copy (an .ods or .xls read through LibreOffice)."""
+class _FastBook(_GuardedSheets, FastBook):
+    """A workbook on calamine + the formula scan; sheets it cannot read exactly go to :class:`_Book`."""
+
+    def __init__(self, path: Path, verdict: Optional[safety.Verdict] = None):
+        self._verdict = verdict
+        source = verdict.source if verdict is not None else path
+        FastBook.__init__(self, path, source, lambda: _Book(path, verdict))
+        self._index_sheets(self.sheetnames)
+
+    def rows(self, sheet: str) -> list:
+        return FastBook.rows(self, self.sheet(sheet) or sheet)
+
+    def cached(self, sheet: str, row: int, col0: int) -> Any:
+        return FastBook.cached(self, self.sheet(sheet) or sheet, row, col0)
+
+
+def _open(path: Path, findings: list[Finding], name: Optional[str] = None):
+    """The workbook, or None when it cannot be read (the findings say why); ``name``
+    is the file name findings carry when ``path`` is a converted copy (an .ods or
+    .xls read through LibreOffice).
+
+    Every read starts here: the package guard (:func:`safety.inspect`: file
+    kind, zip limits, malformed XML, DTDs) runs before any backend sees the
+    file; then calamine reads it, or openpyxl when calamine cannot read it
+    exactly the same way."""
     verdict = safety.inspect(path)
     if name:
         for f in verdict.findings:
@@ -233,8 +289,14 @@ def _open(path: Path, findings: list[Finding], name: Optional[str] = None) -> Op
     findings += verdict.findings
     if not verdict.readable:
         return None
+    book: Any
     try:
-        book = _Book(path, verdict)
+        book = _FastBook(path, verdict)
+    except Exception:  # noqa: BLE001 - anything unusual: the openpyxl path reads and reports it
+        book = None
+    try:
+        if book is None:
+            book = _Book(path, verdict)
         if name:
             book.name = name
         return book
@@ -275,14 +337,17 @@ class _Cells:
         return raw
 
     def convert(self, sheet: str, row: int, col0: int, raw: Any, kind: str, header: str,
-                required: bool, ctx: dict) -> Any:
+                required: bool, ctx: dict, loc: Optional[Loc] = None) -> Any:
         """Typed value of an input cell, or None (blank) / _MISSING (invalid)."""
         if self.book.bad_number(sheet, row, col0):
             return _MISSING  # the package guard reported it (TIP-05)
+        if raw is None and not required:
+            return None
         value = self.input_value(sheet, row, col0, raw, ctx)
         if value is _MISSING:
             return _MISSING
-        loc = self.loc(sheet, row, col0)
+        if loc is None:
+            loc = self.loc(sheet, row, col0)
         if isinstance(value, str):
             value = self.clean_text(value, loc, header, ctx).strip()
             if value == "":
@@ -363,6 +428,7 @@ class _Cells:
 # generic sheet readers
 # ---------------------------------------------------------------------------
 
+@lru_cache(maxsize=8192)
 def _header_key(text: Any) -> str:
     """Header match key: year digits and punctuation do not matter."""
     return re.sub(r"\d{4}", "", normalize(str(text or ""))).strip()
@@ -412,46 +478,57 @@ def read_table(cells: _Cells, spec: ws.TableSheet, ctx_of: Optional[Callable[[di
     if cols is None:
         return []
     out = []
+    name, file, year = spec.name, cells.book.name, cells.year
+    # per column, once: (key, index, kind, title, required, pattern, letters)
+    present = [(c.key, cols[c.key], c.kind, c.title(year), c.required, c.pattern,
+                ws.get_column_letter(cols[c.key] + 1)) for c in spec.columns if c.key in cols]
+    input_idx = [cols.get(c.key) for c in spec.columns if c.kind != ws.FORMULA and not c.reference]
+    all_idx = [(c.key, cols.get(c.key)) for c in spec.columns]
+    need = max((i for i in input_idx if i is not None), default=-1) + 1
+    inputs_of = itemgetter(*input_idx) if input_idx and None not in input_idx else None
     for r0 in range(spec.first_data_row - 1, len(rows)):
         raw = rows[r0]
         row = r0 + 1
-
-        def get(key: str, raw: Any = raw) -> Any:
-            i = cols.get(key)
-            return raw[i] if i is not None and i < len(raw) else None
-
-        inputs = [get(c.key) for c in spec.columns if c.kind != ws.FORMULA and not c.reference]
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in inputs):
+        n = len(raw)
+        if inputs_of is not None and n >= need:
+            got = inputs_of(raw)
+            if got.count(None) == len(got) if isinstance(got, tuple) else got is None:
+                continue  # the common blank row, without looking at each cell
+        if all((v := raw[i] if i is not None and i < n else None) is None or (isinstance(v, str) and not v.strip())
+               for i in input_idx):
             continue
-        if row_check is not None and not row_check(cells, row, {c.key: get(c.key) for c in spec.columns}):
+        if row_check is not None and not row_check(
+                cells, row, {k: raw[i] if i is not None and i < n else None for k, i in all_idx}):
             continue  # the check reported the row once (e.g. shifted by a column); no cell findings follow
         # context for findings: codes of the row if readable
-        ctx = ctx_of({c.key: get(c.key) for c in spec.columns}) if ctx_of else {}
+        ctx = ctx_of({k: raw[i] if i is not None and i < n else None for k, i in all_idx}) if ctx_of else {}
         values: dict[str, Any] = {}
         locs: dict[str, Loc] = {}
-        for col in spec.columns:
-            if col.key not in cols:
+        srow = str(row)
+        for key, i, kind, title, required, pattern, letters in present:
+            loc = locs[key] = Loc(file, name, letters + srow)
+            v = raw[i] if i < n else None
+            if kind == ws.FORMULA:
+                values[key] = cells.typed_total(name, row, i, v, title, ctx)
                 continue
-            locs[col.key] = cells.loc(spec.name, row, cols[col.key])
-            if col.kind == ws.FORMULA:
-                values[col.key] = cells.typed_total(spec.name, row, cols[col.key], get(col.key),
-                                                    col.title(cells.year), ctx)
-                continue
-            v = cells.convert(spec.name, row, cols[col.key], get(col.key), col.kind,
-                              col.title(cells.year), col.required, ctx)
+            v = cells.convert(name, row, i, v, kind, title, required, ctx, loc)
             if v is _MISSING:
                 continue
-            if v is not None and col.pattern and not re.fullmatch(col.pattern, str(v)):
-                cells.add("TIP-04", locs[col.key], column=col.title(cells.year), value=v,
-                          expected=_pattern_hint(col.pattern), **ctx)
+            if v is not None and pattern and not _pattern(pattern).fullmatch(str(v)):
+                cells.add("TIP-04", loc, column=title, value=v, expected=_pattern_hint(pattern), **ctx)
                 continue
-            values[col.key] = v
+            values[key] = v
         out.append((row, values, locs))
     hidden = sorted(cells.book.hidden_rows(spec.name) & {row for row, _, _ in out})
     if hidden:
         cells.add("OKU-12", cells.loc(spec.name, hidden[0], 0), rows=", ".join(map(str, hidden[:10]))
                   + (f" ve {len(hidden) - 10} satır daha" if len(hidden) > 10 else ""))
     return out
+
+
+@lru_cache(maxsize=None)
+def _pattern(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
 
 
 def _pattern_hint(pattern: str) -> str:

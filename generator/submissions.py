@@ -22,6 +22,7 @@ from typing import Optional
 from .findings import ERROR, WARNING, Finding, Rule, RuleSet
 from .merge import newest_first
 from .model import Institution, Loc, Program, Submission
+from .turkish import turkey_time
 
 # --- catalogue ---------------------------------------------------------------
 RULES = RuleSet(
@@ -160,8 +161,8 @@ class DepartmentStatus:
 
 
 def saved_text(when: Optional[dt.datetime]) -> str:
-    """A save time as the department sees it: 14.11.2024 16:05 (UTC)."""
-    return when.strftime("%d.%m.%Y %H:%M") if when else "—"
+    """A save time (naive UTC) as the department saw its clock: 14.11.2024 19:05, Turkish time."""
+    return turkey_time(when) if when else "—"
 
 
 def _total(sub: Submission) -> int:

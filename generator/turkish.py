@@ -5,8 +5,6 @@ import re
 import unicodedata
 from typing import Optional
 
-from babel.numbers import format_decimal, format_percent
-
 LOCALE = "tr_TR"
 _ALPHABET = "abcçdefgğhıijklmnoöprsştuüvyz"
 _RANK = {ch: i for i, ch in enumerate(_ALPHABET)}
@@ -66,6 +64,8 @@ def number(value: Optional[float], decimals: Optional[int] = None) -> str:
     """1952400000 → "1.952.400.000"; 0.5 → "0,5". None → ""."""
     if value is None:
         return ""
+    from babel.numbers import format_decimal  # imported when a number is first formatted
+
     if decimals is None:
         if isinstance(value, float) and not value.is_integer():
             return format_decimal(value, format="#,##0.###", locale=LOCALE)
@@ -78,6 +78,8 @@ def percent(ratio: Optional[float], decimals: int = 2) -> str:
     """0.2793 → "%27,93"."""
     if ratio is None:
         return ""
+    from babel.numbers import format_percent
+
     pattern = "%#,##0" + ("." + "0" * decimals if decimals else "")
     return format_percent(ratio, format=pattern, locale=LOCALE)
 
@@ -92,3 +94,16 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFC", text or "")
     text = re.sub(r"[.\s]+", " ", lower(text)).strip()
     return text
+
+
+def turkey_time(utc) -> str:
+    """A naive UTC datetime as Turkish local time, "10.11.2024 19:05" (TRT, UTC+3 all year since 2016)."""
+    import datetime as dt
+
+    try:
+        from zoneinfo import ZoneInfo
+
+        zone: dt.tzinfo = ZoneInfo("Europe/Istanbul")
+    except Exception:  # noqa: BLE001 - no time zone database: Turkey's fixed offset
+        zone = dt.timezone(dt.timedelta(hours=3))
+    return utc.replace(tzinfo=dt.timezone.utc).astimezone(zone).strftime("%d.%m.%Y %H:%M")

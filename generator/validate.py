@@ -425,6 +425,7 @@ def _activity_roles(program: Program, partial: bool) -> list[Finding]:
     out = []
     inst = program.institution
     known = {d.code for d in inst.departments}
+    unowned = set() if partial else _unowned_targets(program)
     for sub in program.submissions:
         if sub.department not in known:
             continue  # KOD-01
@@ -434,18 +435,29 @@ def _activity_roles(program: Program, partial: bool) -> list[Finding]:
             if t is not None and sub.department not in t.responsibility:
                 groups.setdefault(a.target_code, []).append(a)
         for code, acts in groups.items():
-            target = inst.target(code)
-            if not partial and target is not None and _unowned(program, target):
+            if code in unowned:
                 continue
             out.append(finding("MTR-04", loc_of(acts[0].src, "hedef"), department=sub.department, target=code,
                                activity=acts[0].code if len(acts) == 1 else "", count=len(acts)))
     return out
 
 
-def _unowned(program: Program, t: Target) -> bool:
-    """The target has activities, but none from a unit marked S or i for it."""
-    acts = [a for a in program.activities if a.target_code == t.code]
-    return bool(acts) and not any(a.unit_code in t.responsibility for a in acts)
+def _activities_by_target(program: Program) -> dict[str, list[Activity]]:
+    by_target: dict[str, list[Activity]] = {}
+    for a in program.activities:
+        by_target.setdefault(a.target_code, []).append(a)
+    return by_target
+
+
+def _unowned_targets(program: Program) -> set[str]:
+    """Targets that have activities, but none from a unit marked S or i for them (one pass)."""
+    inst = program.institution
+    out = set()
+    for code, acts in _activities_by_target(program).items():
+        t = inst.target(code)
+        if t is not None and not any(a.unit_code in t.responsibility for a in acts):
+            out.add(code)
+    return out
 
 
 def _indicator_values(program: Program, partial: bool) -> list[Finding]:
@@ -557,9 +569,7 @@ def _matrix(program: Program) -> list[Finding]:
     inst = program.institution
     known = {d.code for d in inst.departments}
     submitted = {s.department for s in program.submissions}
-    by_target: dict[str, list[Activity]] = {}
-    for a in program.activities:
-        by_target.setdefault(a.target_code, []).append(a)
+    by_target = _activities_by_target(program)
     for t in inst.targets:
         s_units = t.responsible
         if not s_units:
@@ -572,7 +582,7 @@ def _matrix(program: Program) -> list[Finding]:
         elif not acts:
             out.append(finding("MTR-07", loc_of(t.src, "kod"), target=t.code,
                                department=s_units[0] if s_units else ""))
-        elif _unowned(program, t):
+        elif not any(a.unit_code in t.responsibility for a in acts):  # activities, none from an S or i unit
             units = sorted({a.unit_code for a in acts})
             out.append(finding("MTR-03", _target_loc(t), target=t.code, units=", ".join(units),
                                hint=_shift_hint(inst, s_units, units),

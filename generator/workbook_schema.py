@@ -17,8 +17,6 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from openpyxl.utils import get_column_letter
-
 from .model import ECONOMIC_CODES
 
 TITLE_ROW = 1
@@ -490,6 +488,17 @@ def cell_sort_key(cell: str) -> tuple:
     if not m:
         return (0, 0, cell or "")
     return (1, int(m.group(2)), len(m.group(1)), m.group(1))
+
+
+def get_column_letter(col: int) -> str:
+    """Excel column letters of a 1-based column number: 1 → A, 28 → AB (openpyxl's, without importing it)."""
+    if not 1 <= col <= 18278:
+        raise ValueError(f"Invalid column index {col}")
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
 
 
 def cell_ref(row: int, col0: int) -> str:

@@ -4,12 +4,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # python3-uno lets generator/pdf.py update the table of contents' page numbers; fonts-liberation2
 # stands in for Arial (same metrics, same page breaks as Word); poppler-utils
-# (pdftotext) lets tests/test_pdf.py check them.
-LO_PKGS="libreoffice-writer-nogui python3-uno fonts-liberation2 poppler-utils"
-if { ! command -v soffice >/dev/null 2>&1 && ! command -v libreoffice >/dev/null 2>&1; } ||
+# (pdftotext) lets tests/test_pdf.py check them; libreoffice-calc-nogui converts departments'
+# .xls/.ods workbooks to .xlsx (generator/convert.py).
+LO_PKGS="libreoffice-writer-nogui libreoffice-calc-nogui python3-uno fonts-liberation2 poppler-utils"
+has_calc() {
+  local soffice
+  soffice=$(command -v soffice || command -v libreoffice) || return 1
+  [ -e "$(dirname "$(readlink -f "$soffice")")/libsclo.so" ]
+}
+if { ! command -v soffice >/dev/null 2>&1 && ! command -v libreoffice >/dev/null 2>&1; } || ! has_calc ||
   ! /usr/bin/python3 -c "import uno" >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "LibreOffice kuruluyor (PDF için)..." >&2
+    echo "LibreOffice kuruluyor (PDF ve .xls/.ods dönüştürme için)..." >&2
     (apt-get install -y -q --no-install-recommends $LO_PKGS >/dev/null 2>&1 ||
       { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q --no-install-recommends $LO_PKGS >/dev/null 2>&1; }) ||
       echo "Uyarı: LibreOffice kurulamadı; PDF üretilmeyecek." >&2

@@ -22,8 +22,7 @@ def test_clean_build_writes_every_output(tmp_path, capsys):
     names = sorted(p.name for p in out.iterdir())
     assert names == ["2024_birlesik.xlsx", "2024_dogrulama.json", "2024_dogrulama.xlsx", "2024_geri_bildirim",
                      "2024_performans_programi.docx"]
-    assert sorted(p.name for p in (out / "2024_geri_bildirim").iterdir()) == ["D1-FDB.xlsx", "D2-ÇDB.xlsx",
-                                                                             "D3-İDB.xlsx"]
+    assert sorted(p.name for p in (out / "2024_geri_bildirim").iterdir()) == ["D1-FDB.xlsx", "D2-ÇDB.xlsx"]
     report = json.loads((out / "2024_dogrulama.json").read_text(encoding="utf-8"))
     assert report["ozet"]["hata"] == 0
     printed = capsys.readouterr().out

@@ -79,7 +79,7 @@ def test_second_file_of_a_department(tmp_path):
     assert (f.file, f.sheet, f.cell, f.department) == ("2024_D1-FDB_kopya.xlsx", "Birim", "B4", FDB)
     # a copy has the same save time: the first by file name is used
     assert f.message == ("D1-FDB birimi için iki çalışma kitabı var: \"2024_D1-FDB.xlsx\" (kaydedilme "
-                         "01.01.2023 00:00) kullanıldı, \"2024_D1-FDB_kopya.xlsx\" (kaydedilme 01.01.2023 00:00, "
+                         "01.01.2023 03:00) kullanıldı, \"2024_D1-FDB_kopya.xlsx\" (kaydedilme 01.01.2023 03:00, "
                          "2 faaliyet) yok sayıldı.")
     assert not f.is_error and codes(findings) == []  # the choice is made; removing the copy is advised
     assert sum(a.unit_code == FDB for a in program.activities) == 2

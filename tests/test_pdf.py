@@ -266,3 +266,25 @@ def test_same_docx_gives_the_same_pdf_and_docx_bytes(converted, variants):
     again, src = variants[2], variants[3]
     assert again.read_bytes() == pdf.read_bytes()
     assert src.read_bytes() == (folder / "program.docx").read_bytes()
+
+
+@needs_soffice
+def test_office_started_early_takes_the_document_and_is_stopped(converted, tmp_path):
+    from generator.pdf import Office
+
+    _, folder = converted
+    docx = tmp_path / "program.docx"
+    docx.write_bytes(folder.joinpath("rendered.docx").read_bytes())
+    with Office() as office:  # started before the document exists, as the build does
+        pdf = convert_to_pdf(docx, tmp_path / "erken.pdf", office=office)
+        assert office.proc is not None
+    assert pdf is not None and pdf.read_bytes().startswith(b"%PDF")
+    assert office.proc.poll() is not None  # the process group is gone
+
+
+def test_office_closed_unused_leaves_no_process():
+    from generator.pdf import Office
+
+    office = Office()
+    office.close()  # e.g. --strict stopped the build before the document
+    assert office.proc is None or office.proc.poll() is not None

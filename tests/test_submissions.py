@@ -44,6 +44,7 @@ def institution():
     inst.profile.total_budget = None  # the institution total is not what these tests are about
     inst.department("D1-FDB").ceiling = 585_000  # exactly their totals: no BRM-02
     inst.department("D2-ÇDB").ceiling = 101_003
+    inst.department("D3-İDB").ceiling = 120_000  # the .ods department is under its ceiling: a warning
     for i, (code, name, ceiling, _, _) in enumerate(EXTRA, start=3):
         inst.departments.append(Department(code, name, [], ceiling, i))
     return inst
@@ -136,7 +137,7 @@ def test_every_state(built):
     result, _ = built
     states = {code: s.state for code, s in by_code(result).items()}
     # the duplicate is a warning: the newer file is used, the old one should be removed
-    assert states == {"D1-FDB": OK, "D2-ÇDB": WARNED, "D3-İDB": OK, "D4-İMR": FAILING, "D5-ZBT": MISSING,
+    assert states == {"D1-FDB": OK, "D2-ÇDB": WARNED, "D3-İDB": WARNED, "D4-İMR": FAILING, "D5-ZBT": MISSING,
                       "D6-EDB": BLANK, "D7-KÜL": WARNED, "D8-DES": FAILING}
     assert list(by_code(result)) == ["D1-FDB", "D2-ÇDB", "D3-İDB", "D4-İMR", "D5-ZBT", "D6-EDB", "D7-KÜL",
                                      "D8-DES"]  # kurum.xlsx order
@@ -163,8 +164,9 @@ def test_newer_file_wins_and_both_names_are_reported(built):
     cdb = by_code(result)["D2-ÇDB"]
     assert cdb.file == "ÇDB düzeltilmiş.xlsx" and cdb.other_files == ["2024_D2-ÇDB (1).xlsx"]
     [f] = [f for f in result.findings if f.code == "BRL-02"]
+    # the workbook stores UTC; the message shows Turkish time (UTC+3)
     assert f.message == ("D2-ÇDB birimi için iki çalışma kitabı var: \"ÇDB düzeltilmiş.xlsx\" (kaydedilme "
-                         "10.11.2024 16:05) kullanıldı, \"2024_D2-ÇDB (1).xlsx\" (kaydedilme 01.10.2024 08:00, "
+                         "10.11.2024 19:05) kullanıldı, \"2024_D2-ÇDB (1).xlsx\" (kaydedilme 01.10.2024 11:00, "
                          "2 faaliyet) yok sayıldı.")
     # the old file's error is not counted: its figures are not in the program
     assert not any(f.code == "TOP-02" for f in result.findings)
@@ -206,7 +208,7 @@ def test_reports_carry_the_status(built):
     assert teslim["D5-ZBT"]["durum"] == "gelmedi" and teslim["D6-EDB"]["durum"] == "boş şablon"
     assert teslim["D2-ÇDB"]["diger_dosyalar"] == ["2024_D2-ÇDB (1).xlsx"]
     assert teslim["D4-İMR"]["kayit_zamani"] == "2024-12-20T23:59:00"
-    assert data["ozet"]["teslim"] == {"boş şablon": 1, "gelmedi": 1, "hatalı": 2, "tamam": 2, "uyarılı": 2}
+    assert data["ozet"]["teslim"] == {"boş şablon": 1, "gelmedi": 1, "hatalı": 2, "tamam": 1, "uyarılı": 3}
     wb = openpyxl.load_workbook(out / "2024_dogrulama.xlsx", read_only=True)
     assert wb.sheetnames[:2] == ["Özet", "Teslim Durumu"]
     rows = [r for r in wb["Teslim Durumu"].iter_rows(min_row=5, values_only=True)]
@@ -219,7 +221,7 @@ def test_feedback_workbooks_have_comments_on_the_right_cells(built, year):
     result, out = built
     folder = out / "2024_geri_bildirim"
     assert sorted(p.name for p in folder.iterdir()) == [
-        "D1-FDB.xlsx", "D2-ÇDB.xlsx", "D3-İDB.xlsx", "D4-İMR.xlsx", "D7-KÜL.xlsx", "D8-DES.xlsx"]
+        "D2-ÇDB.xlsx", "D3-İDB.xlsx", "D4-İMR.xlsx", "D7-KÜL.xlsx", "D8-DES.xlsx"]  # those with findings
     wb = openpyxl.load_workbook(folder / "D4-İMR.xlsx")
     assert wb.sheetnames[0] == "Geri Bildirim"
     [brm05] = [f for f in result.findings if f.code == "BRM-05"]
@@ -232,9 +234,6 @@ def test_feedback_workbooks_have_comments_on_the_right_cells(built, year):
     assert wb["Geri Bildirim"]["E6"].hyperlink.location == "'Birim'!B13"
     # the department's data is still there
     assert wb["Birim"]["B9"].value == 20_000
-    # a clean department gets a workbook that says so
-    clean = openpyxl.load_workbook(folder / "D1-FDB.xlsx")
-    assert clean["Geri Bildirim"]["A3"].value.startswith("Bulgu yok")
     # the .ods department gets its data back as .xlsx
     assert openpyxl.load_workbook(folder / "D3-İDB.xlsx")["Birim"]["B9"].value == 60_000
 
@@ -274,8 +273,11 @@ def test_status_command_lists_every_department(year, capsys, monkeypatch):
     out = capsys.readouterr().out
     for code in ("D1-FDB", "D2-ÇDB", "D3-İDB", "D4-İMR", "D5-ZBT", "D6-EDB", "D7-KÜL", "D8-DES"):
         assert code in out
-    assert "Teslim durumu (8 birim): 1 gelmedi, 1 boş şablon, 2 hatalı, 2 uyarılı, 2 tamam." in out
+    assert "Teslim durumu (8 birim): 1 gelmedi, 1 boş şablon, 2 hatalı, 3 uyarılı, 1 tamam." in out
     assert "kullanılmadı: 2024_D2-ÇDB (1).xlsx" in out
+    assert "Kullanılmayan dosyalar (3):" in out  # named even when the findings list is cut short
+    for name in ("bozuk.ods", "notlar.txt", "~$İmar son hali.xlsx"):
+        assert f"  {name}: " in out
 
 
 def test_console_names_every_missing_department(tmp_path, capsys, monkeypatch):
@@ -389,3 +391,14 @@ def test_status_without_writing_anything(tmp_path):
     got = status(BuildConfig(workbooks=folder, out=tmp_path / "out"))
     assert [s.state for s in got.statuses] == [FAILING, OK, OK]
     assert not (tmp_path / "out").exists()
+
+
+def test_a_newer_blank_template_does_not_replace_a_filled_workbook(tmp_path):
+    folder = _small_year(tmp_path)
+    inst = clean_institution()
+    write(inst, "D2-ÇDB", folder / "birimler" / "boş şablon.xlsx", None, datetime(2030, 1, 1))
+    got = status(BuildConfig(workbooks=folder))
+    cdb = by_code(got)["D2-ÇDB"]
+    assert cdb.file == "2024_D2-ÇDB.xlsx" and cdb.other_files == ["boş şablon.xlsx"]
+    assert cdb.state == WARNED  # BRL-02 names the unused blank file; nothing is "not submitted"
+    assert [f.code for f in got.findings if f.department == "D2-ÇDB"] == ["BRL-02"]

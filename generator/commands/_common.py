@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Optional, TextIO
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -57,10 +57,48 @@ def print_findings(findings: list[Finding], limit: int = 25, console: Optional[C
         console.print(f"… ve {len(findings) - limit} bulgu daha (tamamı dogrulama.json / dogrulama.xlsx).")
 
 
-def print_done(findings: list[Finding], outputs: int, elapsed: float, console: Console) -> None:
-    """One closing line: counts, outputs, elapsed time."""
+def print_findings_plain(findings: list[Finding], limit: int = 200, out: Optional[TextIO] = None) -> None:
+    """The report of :func:`print_findings` without rich (``check`` starts faster without it)."""
+    import os
+    import sys
+
+    stream = out or sys.stdout
+    color = stream.isatty() and not os.environ.get("NO_COLOR")
+
+    def paint(text: str, code: str) -> str:
+        return f"\033[{code}m{text}\033[0m" if color else text
+
+    errors = sum(f.is_error and f.is_open for f in findings)
+    accepted = sum(not f.is_open for f in findings)
+    warnings = len(findings) - errors - accepted
+    print(f"Doğrulama: {paint(f'{errors} hata', '1;31')}, {paint(f'{warnings} uyarı', '1;33')}"
+          + (f", {paint(f'{accepted} kabul edilen bulgu', '1;32')}" if accepted else "") + ".", file=stream)
+    if not findings:
+        return
+    by_code = Counter((f.code, f.severity) for f in findings)
+    rows = [("Kural", "Önem", "Sayı")] + [(code, sev, str(n)) for (code, sev), n in sorted(by_code.items())]
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    print("Kurallara göre bulgular", file=stream)
+    for i, (code, sev, n) in enumerate(rows):
+        print(f"  {code:<{widths[0]}}  {sev:<{widths[1]}}  {n:>{widths[2]}}", file=stream)
+        if i == 0:
+            print("  " + "  ".join("─" * w for w in widths), file=stream)
+    for f in findings[:limit]:
+        code = "32" if not f.is_open else "31" if f.is_error else "33"
+        note = paint(f" (kabul edildi: {f.accepted.get('gerekce', '')})", "32") if f.accepted else ""
+        print(f"{paint(f.code, code)} {f.where()}: {f.message}{note}", file=stream)
+    if len(findings) > limit:
+        print(f"… ve {len(findings) - limit} bulgu daha (tamamı dogrulama.json / dogrulama.xlsx).", file=stream)
+
+
+def print_done(findings: list[Finding], outputs: int, elapsed: float, console: Console,
+               timings: Optional[dict[str, float]] = None) -> None:
+    """Closing lines: the time of each stage, then counts, outputs, elapsed time."""
     from ..turkish import number
 
+    if timings:
+        console.print("Süreler: " + " · ".join(f"{stage} {number(t, 1)} sn" for stage, t in timings.items()),
+                      highlight=False)
     errors = sum(f.is_error and f.is_open for f in findings)
     warnings = sum(not f.is_error and f.is_open for f in findings)
     console.print(f"Tamamlandı: {errors} hata, {warnings} uyarı, {outputs} çıktı, "
@@ -124,3 +162,17 @@ def print_refused(paths: list[Path], console: Console) -> None:
         console.print(f"  … ve {n - 10} dosya daha", highlight=False)
     console.print("Bilerek yenilemek için --force ekleyin (var olan dosyalar önce yedek/ klasörüne tarihli "
                   "olarak kopyalanır).", highlight=False)
+
+
+def print_unused_files(findings: list[Finding], console: Console) -> None:
+    """Every file of birimler/ that was skipped or could not be read, always named."""
+    from ..pipeline import KURUM_FILE
+    from ..safety import UNREADABLE
+
+    unused = [f for f in findings
+              if f.code in ("BRL-07", "BRL-08") or (f.code in UNREADABLE and f.file and f.file != KURUM_FILE)]
+    if not unused:
+        return
+    console.print(f"[yellow]Kullanılmayan dosyalar ({len(unused)}):[/]", highlight=False)
+    for f in unused:
+        console.print(f"  {f.file}: {f.message}", highlight=False)

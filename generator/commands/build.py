@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._common import ROOT, print_done, print_findings, print_statuses
+from ._common import ROOT, print_done, print_findings, print_statuses, print_unused_files
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -60,6 +60,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     print_findings(result.findings, limit=10, console=console)
     if result.statuses:  # missing, blank and failing departments are always named
         print_statuses(result.statuses, console, everything=False)
+        print_unused_files(result.findings, console)
     if result.outputs:
         console.print("Çıktılar:")
         for name, path in result.outputs.items():
@@ -74,7 +75,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
         console.print("[yellow]Hatalar olduğu için belge TASLAK olarak işaretlendi.[/]")
     for name in result.missing:
         console.print(f"[red]Eksik çıktı:[/] {name} oluşturulamadı (ayrıntı yukarıdaki uyarıda).", highlight=False)
-    print_done(result.findings, len(result.outputs), elapsed, console)
+    print_done(result.findings, len(result.outputs), elapsed, console, result.timings)
     if result.missing and cfg.strict:
         console.print("[red]--strict: istenen çıktılardan biri oluşturulamadı.[/]")
         return 1

@@ -5,7 +5,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._common import ROOT, print_findings
+from ._common import ROOT, print_findings_plain
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -30,9 +30,9 @@ def run(args: argparse.Namespace, console: Console) -> int:
         folder = default_workbooks(ROOT / "workbooks")
         kurum = folder / KURUM_FILE if folder and (folder / KURUM_FILE).exists() else None
     findings = check(args.file, kurum)
-    print_findings(findings, limit=200, console=console)
+    print_findings_plain(findings, limit=200)  # no rich on this path: a department's check starts fast
     if unreadable([f for f in findings if f.file == args.file.name]):
-        console.print(f"[red]{args.file.name} okunamadı;[/] dosyayı düzeltip yeniden deneyin.", highlight=False)
+        print(f"{args.file.name} okunamadı; dosyayı düzeltip yeniden deneyin.")
         return 2
     failed = any(f.is_error for f in findings) or (args.strict and findings)
     return 1 if failed else 0

@@ -5,7 +5,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._common import ROOT, print_findings, print_statuses
+from ._common import ROOT, print_findings, print_statuses, print_unused_files
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -32,4 +32,5 @@ def run(args: argparse.Namespace, console: Console) -> int:
         console.print("[red]kurum.xlsx okunamadığı için teslim durumu çıkarılamadı.[/]")
         return 2
     print_statuses(got.statuses, console, everything=True)
+    print_unused_files(got.findings, console)
     return 0

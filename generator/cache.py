@@ -1,0 +1,68 @@
+"""A small on-disk cache of what was read from a workbook, keyed by its content.
+
+``python build.py check`` reads kurum.xlsx every time a department checks its
+workbook; the institution does not change between those checks. The
+result of reading it is kept (pickled) under the user's cache folder
+(``$XDG_CACHE_HOME/performans-programi`` or ``~/.cache/performans-programi``),
+named after the SHA-256 of the file's bytes and a stamp of the generator's
+own source files, so an edited workbook or a changed reader is read afresh.
+Only files this program wrote are unpickled; a cache that cannot be read or
+written is ignored (the workbook is simply read). ``PP_NO_CACHE=1`` turns it off.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Callable, Optional, TypeVar
+
+T = TypeVar("T")
+PACKAGE = Path(__file__).resolve().parent
+
+
+def folder() -> Optional[Path]:
+    if os.environ.get("PP_NO_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "performans-programi"
+
+
+def _code_stamp() -> str:
+    """Changes whenever a source file of the package changes (size and time of every module)."""
+    h = hashlib.sha256()
+    for p in sorted(PACKAGE.rglob("*.py")):
+        st = p.stat()
+        h.update(f"{p.relative_to(PACKAGE)}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return h.hexdigest()[:16]
+
+
+def cached(path: Path, kind: str, compute: Callable[[], T]) -> T:
+    """``compute()``, or its earlier result for a file with the same bytes."""
+    where = folder()
+    if where is None:
+        return compute()
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return compute()
+    key = hashlib.sha256(Path(path).name.encode() + b"\0" + data).hexdigest()[:32]  # names go into findings
+    file = where / f"{kind}-{key}-{_code_stamp()}.pickle"
+    try:
+        with open(file, "rb") as f:
+            return pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        pass
+    result = compute()
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        for old in where.glob(f"{kind}-{key}-*.pickle"):  # results of older code for the same file
+            old.unlink(missing_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=where, prefix=".tmp-", suffix=".pickle")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, file)
+    except OSError:
+        pass
+    return result
