@@ -153,7 +153,8 @@ class DepartmentStatus:
         return {
             "birim": self.code, "ad": self.name, "durum": self.state, "dosya": self.file,
             "diger_dosyalar": list(self.other_files),
-            "kayit_zamani": self.saved_at.isoformat(timespec="seconds") if self.saved_at else None,
+            # UTC, as the workbook stores it
+            "kayit_zamani": self.saved_at.isoformat(timespec="seconds") + "Z" if self.saved_at else None,
             "sablon_surumu": self.template_version, "hazirlayan": self.preparer, "telefon": self.phone,
             "eposta": self.email, "hata": self.errors, "uyari": self.warnings, "kabul_edilen": self.accepted,
             "faaliyet_sayisi": self.activities, "toplam": self.total,

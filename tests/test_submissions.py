@@ -207,7 +207,7 @@ def test_reports_carry_the_status(built):
     teslim = {row["birim"]: row for row in data["teslim"]}
     assert teslim["D5-ZBT"]["durum"] == "gelmedi" and teslim["D6-EDB"]["durum"] == "boş şablon"
     assert teslim["D2-ÇDB"]["diger_dosyalar"] == ["2024_D2-ÇDB (1).xlsx"]
-    assert teslim["D4-İMR"]["kayit_zamani"] == "2024-12-20T23:59:00"
+    assert teslim["D4-İMR"]["kayit_zamani"] == "2024-12-20T23:59:00Z"
     assert data["ozet"]["teslim"] == {"boş şablon": 1, "gelmedi": 1, "hatalı": 2, "tamam": 1, "uyarılı": 3}
     wb = openpyxl.load_workbook(out / "2024_dogrulama.xlsx", read_only=True)
     assert wb.sheetnames[:2] == ["Özet", "Teslim Durumu"]
