@@ -402,3 +402,13 @@ def test_a_newer_blank_template_does_not_replace_a_filled_workbook(tmp_path):
     assert cdb.file == "2024_D2-ÇDB.xlsx" and cdb.other_files == ["boş şablon.xlsx"]
     assert cdb.state == WARNED  # BRL-02 names the unused blank file; nothing is "not submitted"
     assert [f.code for f in got.findings if f.department == "D2-ÇDB"] == ["BRL-02"]
+
+
+def test_new_year_does_not_carry_last_years_acceptances(tmp_path):
+    from generator.model import Program
+    from generator.newyear import new_institution
+
+    inst = clean_institution()
+    inst.acceptances = [Acceptance("TOP-02", "Geçen yıl bilinçli.", department="D1-FDB")]
+    new, _ = new_institution(Program(institution=inst), 2025)
+    assert new.acceptances == [] and inst.acceptances  # decided again every year; last year's kept
