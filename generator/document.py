@@ -21,15 +21,14 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
 from .atomic import write_bytes
-from .model import ECONOMIC_CODES, Activity, Indicator, IndicatorDef, InfoTable, Institution, Program, UnitCosts
-from .turkish import lower, number, percent, sort_key, upper
+from .model import ECONOMIC_CODES, Activity, InfoTable, Program
+from .turkish import lower, percent
 from .turkish import money as _money_tr
 
 money = lru_cache(maxsize=None)(_money_tr)  # the same amounts recur many times; babel is slow
@@ -116,65 +115,6 @@ def _join_tr(items: list[str]) -> str:
 # program data in the document's order, totals computed from parts
 # ---------------------------------------------------------------------------
 
-def _activities(program: Program) -> list[Activity]:
-    if program.activities or not program.submissions:
-        return list(program.activities)
-    return [a for s in program.submissions for a in s.activities]
-
-
-def _indicators(program: Program) -> list[Indicator]:
-    if program.indicators or not program.submissions:
-        return list(program.indicators)
-    return [i for s in program.submissions for i in s.indicators]
-
-
-def _unit_costs(program: Program) -> dict[str, UnitCosts]:
-    if program.unit_costs or not program.submissions:
-        return dict(program.unit_costs)
-    return {s.department: s.unit_costs for s in program.submissions if s.unit_costs is not None}
-
-
-def _departments_in_order(inst: Institution):
-    return sorted(inst.departments, key=lambda d: (d.order, sort_key(d.code)))
-
-
-@dataclass
-class _Sums:
-    budget: int = 0
-    off: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.budget + self.off
-
-    def add(self, a: Activity) -> None:
-        self.budget += a.budget
-        self.off += a.off_budget
-
-    def cells(self, grand: int) -> dict:
-        return {"butce": money(self.budget), "butce_disi": money(self.off), "toplam": money(self.total),
-                "pay": percent(self.total / grand) if grand else ""}
-
-
-class _Numbering:
-    """Caption numbers in document order (the SEQ fields' cached results)."""
-
-    def __init__(self) -> None:
-        self.counts: dict[str, int] = {}
-
-    def next(self, kind: str) -> int:
-        self.counts[kind] = self.counts.get(kind, 0) + 1
-        return self.counts[kind]
-
-
-def _cell(value) -> dict:
-    if isinstance(value, bool) or value is None:
-        return {"metin": "" if value is None else str(value), "sayi": False}
-    if isinstance(value, (int, float)):
-        return {"metin": number(value), "sayi": True}
-    return {"metin": str(value), "sayi": False}
-
-
 def computed_info_rows(table: InfoTable) -> list[list]:
     """Rows of a general-information table with every total computed from its parts.
 
@@ -220,22 +160,6 @@ def computed_info_rows(table: InfoTable) -> list[list]:
             segment = []
         out.append(row)
     return out
-
-
-def _info_table(table: InfoTable, no: int, texts: dict[str, list]) -> dict:
-    rows = computed_info_rows(table)
-    satirlar = []
-    for row, kind in zip(rows, table.kinds):
-        if kind == "group":
-            label = next((str(v) for v in row if v not in (None, "")), "")
-            satirlar.append({"tur": "grup", "etiket": label, "hucreler": []})
-        else:
-            satirlar.append({"tur": "toplam" if kind == "total" else "veri", "etiket": "",
-                             "hucreler": [_cell(v) for v in row]})
-    n = table.key.lstrip("t")  # the narrative around it is keyed by the table's number in kurum.xlsx
-    return {"no": no, "baslik": table.title, "sutunlar": list(table.columns), "sutun_sayisi": len(table.columns),
-            "satirlar": satirlar, "kaynak": table.source_note,
-            "once": texts.get(f"tablo{n}_once", []), "sonra": texts.get(f"tablo{n}_sonra", [])}
 
 
 def _education_texts(table: Optional[InfoTable]) -> tuple[str, str, list, list]:
@@ -290,40 +214,12 @@ def rich(text: str):
     return rt
 
 
-def _text_blocks(inst: Institution) -> dict[str, list[dict]]:
-    """The narrative blocks of every section (empty list: the template's default text)."""
-    from .narrative import SECTIONS
-
-    out: dict[str, list[dict]] = {key: [] for key in SECTIONS}
-    for block in inst.texts:
-        if block.section in out and block.text.strip():
-            out[block.section].append({"tur": block.kind, "metin": rich(block.text)})
-    return out
-
-
 NO_DATA = "veri gelmedi"  # in a draft, where the figures of a department that sent nothing would stand
-
-
-def draft_notes(program: Program, open_errors, missing) -> dict:
-    """The closing "Taslak Notları" page of a draft: departments without data and the open errors."""
-    inst = program.institution
-    names = {d.code: d.name for d in inst.departments}
-    order = {d.code: d.order for d in inst.departments}
-    rows = []
-    for f in open_errors:
-        where = " › ".join(p for p in (f.file, f.sheet, f.cell) if p)
-        rows.append({"kural": f.code, "birim": f.department, "yer": where, "mesaj": f.message})
-    return {
-        "birimler": [f"{code} {names.get(code, '')}".strip()
-                     for code in sorted(missing, key=lambda c: (order.get(c, len(order)), c))],
-        "hatalar": rows,
-        "hata_sayisi": number(len(rows)),
-    }
 
 
 def build_context(program: Program, draft: bool = False, image=None, *, missing=frozenset(),
                   open_errors=()) -> dict:
-    """Everything the template shows, as plain data (strings, lists, dicts).
+    """The template's names (see :mod:`.context`: typed per-section builders) as the dict docxtpl renders.
 
     ``image(png_bytes, width_cm)`` makes an embeddable picture (an
     ``InlineImage``); without it no chart is drawn. In a draft, the figures
@@ -331,267 +227,9 @@ def build_context(program: Program, draft: bool = False, image=None, *, missing=
     read "veri gelmedi", and ``open_errors`` fill the closing "Taslak
     Notları" page; a final document has neither.
     """
-    missing = set(missing) if draft else set()
-    inst = program.institution
-    prof = inst.profile
-    year = prof.year or program.year
-    numbering = _Numbering()
-    ctx: dict = {
-        "kurum": prof.name, "kurum_buyuk": upper(prof.name), "yil": year or "",
-        "plan_donemi": prof.plan_period, "tarih": prof.date_text,
-        "koordinator_birim": prof.coordinator_unit, "baskan": prof.mayor, "baskan_unvan": prof.mayor_title,
-        "onsoz": [rich(p) for p in prof.foreword if p and p.strip()],
-        "taslak": bool(draft), "taslak_isareti": "TASLAK" if draft else "",
-        "ust_bilgi": f"{prof.name} {year} Yılı Performans Programı".strip(),
-        "gorevler": [rich(t) for t in prof.duties], "misyon": rich(prof.mission) if prof.mission else "",
-        "vizyon": rich(prof.vision) if prof.vision else "",
-        "degerler": [rich(t) for t in prof.values],
-        "taslak_notlari": draft_notes(program, open_errors, missing) if draft else None,
-    }
-    ctx["metinler"] = metinler = _text_blocks(inst)
-    groups: dict[str, list[str]] = {}
-    for m in prof.team:
-        groups.setdefault(m.group, []).append(f"{m.name}, {m.title}" if m.title else m.name)
-    ctx["ekip"] = [{"ad": g, "uyeler": names} for g, names in groups.items()]
+    from .context import build
 
-    depts = _departments_in_order(inst)
-    dept_name = {d.code: d.name for d in inst.departments}
-    ctx["birimler"] = [{"kod": d.code, "ad": d.name} for d in depts]
-
-    # laws × strategic areas
-    areas = sorted(inst.areas, key=lambda a: a.no)
-    ctx["mevzuat"] = [{"ad": law.name, "isaretler": ["X" if a.no in law.areas else "" for a in areas]}
-                      for law in inst.laws]
-    ctx["alan_aciklamasi"] = "  ".join(f"{a.no}. ALAN: {a.name}" for a in areas)  # as the published legend
-
-    # general-information tables 1–9
-    ctx["fiziksel_tablolar"] = [_info_table(inst.info_tables[k], numbering.next("Tablo"), metinler)
-                                for k in PHYSICAL_TABLES if k in inst.info_tables]
-    ctx["insan_tablolar"] = []
-    personnel_no = None
-    for k in PERSONNEL_TABLES:
-        if k in inst.info_tables:
-            no = numbering.next("Tablo")
-            if k == "t5":
-                personnel_no = no
-            ctx["insan_tablolar"].append(_info_table(inst.info_tables[k], no, metinler))
-    edu_text, gender_text, edu_chart, status_chart = _education_texts(inst.info_tables.get("t5"))
-    ctx["egitim_metni"] = edu_text
-    ctx["cinsiyet_metni"] = gender_text
-    ctx["personel_tablo_e"] = f"Tablo {suffix(str(personnel_no), 'yönelme')}" if personnel_no else "tabloya"
-
-    ctx["politikalar"] = [{"no": p.row_no, "metin": p.text} for p in inst.policies]
-    ctx.update(past_year_columns(inst, year))
-
-    # strategic plan tree with the targets' tables
-    activities = [a for a in _activities(program) if inst.target(a.target_code) is not None]
-    acts_by_target: dict[str, list[Activity]] = {}
-    for a in activities:
-        acts_by_target.setdefault(a.target_code, []).append(a)
-    submitted = {}
-    for ind in _indicators(program):
-        submitted.setdefault(ind.code, ind)
-    defs_by_target: dict[str, list] = {}
-    for d in inst.indicator_defs:
-        defs_by_target.setdefault(d.target_code, []).append(d)
-    extra_by_target: dict[str, list[Indicator]] = {}
-    def_codes = {d.code for d in inst.indicator_defs}
-    for ind in submitted.values():
-        if ind.code not in def_codes:
-            extra_by_target.setdefault(ind.target_code, []).append(ind)
-
-    grand = sum(a.total for a in activities)
-    perf_rows: list[dict] = []
-    alanlar = []
-    aims_by_area: dict[int, list] = {}
-    for aim in inst.aims:
-        aims_by_area.setdefault(aim.area_no, []).append(aim)
-    targets_by_aim: dict[str, list] = {}
-    for t in inst.targets:
-        targets_by_aim.setdefault(t.aim_code, []).append(t)
-    target_sums: dict[str, _Sums] = {}
-    for area in areas:
-        area_sum = _Sums()
-        area_row = {"tur": "alan", "ad": f"Stratejik Alan {area.no}: {area.name}"}
-        perf_rows.append(area_row)
-        amaclar = []
-        for aim in aims_by_area.get(area.no, []):
-            aim_sum = _Sums()
-            aim_row = {"tur": "amac", "ad": f"{aim.code}: {aim.name}"}
-            perf_rows.append(aim_row)
-            hedefler = []
-            for t in targets_by_aim.get(aim.code, []):
-                acts = acts_by_target.get(t.code, [])
-                s = _Sums()
-                for a in acts:
-                    s.add(a)
-                target_sums[t.code] = s
-                aim_sum.budget += s.budget
-                aim_sum.off += s.off
-                perf_rows.append({"tur": "hedef", "ad": f"{t.code} {t.name}", **s.cells(grand)})
-                hedefler.append(_target(t, acts, defs_by_target.get(t.code, []), submitted,
-                                        extra_by_target.get(t.code, []), dept_name, s,
-                                        no_data=bool(missing & set(t.responsible))))
-            aim_row.update(aim_sum.cells(grand))
-            area_sum.budget += aim_sum.budget
-            area_sum.off += aim_sum.off
-            amaclar.append({"kod": aim.code, "ad": aim.name, "hedefler": hedefler})
-        area_row.update(area_sum.cells(grand))
-        alanlar.append({"no": area.no, "ad": area.name, "amaclar": amaclar, "toplam": area_sum.total})
-    ctx["alanlar"] = alanlar
-    ctx["alan_sayisi"] = len(inst.areas)
-    ctx["amac_sayisi"] = len(inst.aims)
-    ctx["hedef_sayisi"] = len(inst.targets)
-
-    # responsibility matrix
-    matrix_no = numbering.next("Tablo")
-    ctx["matris_tablo_no"] = matrix_no
-    ctx["matris_tablo_de"] = f"Tablo {suffix(str(matrix_no), 'bulunma')}"
-    ctx["matris"] = [{"kod": t.code, "isaretler": [t.responsibility.get(d.code, "") for d in depts]}
-                     for t in inst.targets]
-
-    plan_sum = _Sums()
-    for s in target_sums.values():
-        plan_sum.budget += s.budget
-        plan_sum.off += s.off
-    ctx["idare_performans"] = {"no": numbering.next("Tablo"), "satirlar": perf_rows,
-                               "toplam": plan_sum.cells(grand)}
-
-    # D. per unit
-    units = {d.code: d.name for d in inst.departments}
-    for a in activities:
-        units.setdefault(a.unit_code, a.unit_code)
-    costs = _unit_costs(program)
-    per_unit: dict[str, _Sums] = {code: _Sums() for code in units}
-    counts = {code: 0 for code in units}
-    for a in activities:
-        per_unit[a.unit_code].add(a)
-        counts[a.unit_code] += 1
-    unit_rows = []
-    tot = {"faaliyet_sayisi": 0, "hedef": 0, "personel": 0, "genel_yonetim": 0}
-    unit_totals: list[tuple[str, int]] = []
-    for code, name in sorted(units.items(), key=lambda kv: (sort_key(kv[1]), kv[0])):
-        c = costs.get(code)
-        personnel = c.personnel if c else 0
-        general = c.general_admin if c else 0
-        target_cost = per_unit[code].total
-        total = target_cost + personnel + general
-        if code in missing:  # draft: nothing was sent, so there are no figures (not 0 TL)
-            unit_rows.append({"kod": code, "ad": name, "faaliyet_sayisi": "–", "toplam": NO_DATA,
-                              "hedef": NO_DATA, "personel": NO_DATA, "genel_yonetim": NO_DATA,
-                              "veri_gelmedi": True})
-        else:
-            unit_rows.append({"kod": code, "ad": name, "faaliyet_sayisi": number(counts[code]),
-                              "toplam": money(total), "hedef": money(target_cost), "personel": money(personnel),
-                              "genel_yonetim": money(general), "veri_gelmedi": False})
-            unit_totals.append((name, total))
-        tot["faaliyet_sayisi"] += counts[code]
-        tot["hedef"] += target_cost
-        tot["personel"] += personnel
-        tot["genel_yonetim"] += general
-    grand_total = tot["hedef"] + tot["personel"] + tot["genel_yonetim"]
-    unit_no = numbering.next("Tablo")
-    ctx["birim_kaynak"] = {"no": unit_no, "birimler": unit_rows, "toplam": {
-        "faaliyet_sayisi": number(tot["faaliyet_sayisi"]), "toplam": money(grand_total),
-        "hedef": money(tot["hedef"]), "personel": money(tot["personel"]),
-        "genel_yonetim": money(tot["genel_yonetim"])}}
-    ctx["birim_kaynak_de"] = f"Tablo {suffix(str(unit_no), 'bulunma')}"
-
-    # Toplam Kaynak İhtiyacı Tablosu (by economic code)
-    by_code = {code: 0 for code in ECONOMIC_CODES}
-    for a in activities:
-        for code, v in a.amounts.items():
-            if code in by_code:
-                by_code[code] += v
-    budget = sum(a.budget for a in activities)
-    off = sum(a.off_budget for a in activities)
-    dash = "–"
-    rows = [{"tur": "grup", "ad": "Performans hedeflerine yönelik faaliyetler", "butce": "", "butce_disi": "",
-             "toplam": ""}]
-    rows += [{"tur": "veri", "ad": f"{code} {name}", "butce": money(by_code[code]), "butce_disi": dash,
-              "toplam": money(by_code[code])} for code, name in ECONOMIC_CODES.items()]
-    rows.append({"tur": "veri", "ad": "Bütçe dışı kaynaklar", "butce": dash, "butce_disi": money(off),
-                 "toplam": money(off)})
-    rows.append({"tur": "ara", "ad": "Faaliyetler toplamı", "butce": money(budget), "butce_disi": money(off),
-                 "toplam": money(budget + off)})
-    rows.append({"tur": "grup", "ad": "Harcama birimlerinin diğer giderleri", "butce": "", "butce_disi": "",
-                 "toplam": ""})
-    rows.append({"tur": "veri", "ad": "Personel giderleri", "butce": money(tot["personel"]),
-                 "butce_disi": dash, "toplam": money(tot["personel"])})
-    rows.append({"tur": "veri", "ad": "Genel yönetim giderleri", "butce": money(tot["genel_yonetim"]),
-                 "butce_disi": dash, "toplam": money(tot["genel_yonetim"])})
-    other = tot["personel"] + tot["genel_yonetim"]
-    rows.append({"tur": "ara", "ad": "Diğer giderler toplamı", "butce": money(other), "butce_disi": dash,
-                 "toplam": money(other)})
-    rows.append({"tur": "toplam", "ad": "Toplam Kaynak İhtiyacı", "butce": money(budget + other),
-                 "butce_disi": money(off), "toplam": money(budget + other + off)})
-    ctx["toplam_kaynak"] = {"no": numbering.next("Tablo"), "satirlar": rows}
-
-    # annex: activities per responsible unit, units in Turkish alphabetical order
-    ekler = []
-    aim_order = {a.code: i for i, a in enumerate(inst.aims)}
-    target_order = {t.code: i for i, t in enumerate(inst.targets)}
-    by_unit: dict[str, list[Activity]] = {}
-    for a in activities:
-        by_unit.setdefault(a.unit_code, []).append(a)
-    for code in sorted(by_unit, key=lambda c: (sort_key(units[c]), c)):
-        acts = sorted(by_unit[code], key=lambda a: target_order[a.target_code])
-        amaclar: dict[str, dict] = {}
-        for a in acts:
-            t = inst.target(a.target_code)
-            aim = next((x for x in inst.aims if x.code == t.aim_code), None)
-            akey = t.aim_code
-            if akey not in amaclar:
-                amaclar[akey] = {"kod": t.aim_code, "ad": aim.name if aim else "", "hedefler": {}}
-            hedefler = amaclar[akey]["hedefler"]
-            if t.code not in hedefler:
-                hedefler[t.code] = {"kod": t.code, "ad": t.name, "faaliyetler": []}
-            hedefler[t.code]["faaliyetler"].append({"kod": a.number or a.code, "ad": a.name})
-        ordered = sorted(amaclar.values(), key=lambda x: aim_order.get(x["kod"], len(aim_order)))
-        for am in ordered:
-            am["hedefler"] = list(am["hedefler"].values())
-        ekler.append({"ad": units[code], "ad_buyuk": upper(units[code]), "amaclar": ordered})
-    ctx["ekler"] = ekler
-
-    # charts
-    ctx["insan_grafikleri"] = []
-    ctx["grafik_alan"] = ctx["grafik_birim"] = ctx["grafik_kod"] = None
-    if image is not None:
-        _add_charts(ctx, numbering, image, edu_chart, status_chart, alanlar, unit_totals, by_code)
-    ctx["grafik_var"] = bool(ctx["insan_grafikleri"] or ctx["grafik_alan"] or ctx["grafik_birim"]
-                             or ctx["grafik_kod"])
-    return ctx
-
-
-def _target(t, acts: list[Activity], defs, submitted: dict, extra: list[Indicator], dept_name: dict,
-            s: _Sums, no_data: bool = False) -> dict:
-    """``no_data``: the responsible department sent nothing (draft): values read "veri gelmedi"."""
-    gostergeler = []
-    for d in defs:
-        ind = submitted.get(d.code)
-        value = number(ind.value) if ind is not None and ind.value is not None else (NO_DATA if no_data else "")
-        gostergeler.append({"kod": d.code, "ad": d.name, "olcu": d.unit, "deger": value, **indicator_past_years(d)})
-    for ind in extra:
-        gostergeler.append({"kod": ind.code, "ad": ind.name, "olcu": ind.unit,
-                            "deger": number(ind.value) if ind.value is not None else "",
-                            "gerceklesme": "", "tahmin": ""})
-    codes = cost_codes(acts)
-    faaliyetler = []
-    code_totals = {c: 0 for c in codes}
-    for a in acts:
-        for c in codes:
-            code_totals[c] += a.amounts.get(c, 0)
-        faaliyetler.append({
-            "kod": a.number or a.code, "ad": a.name, "birim": dept_name.get(a.unit_code, a.unit_code),
-            "butce": money(a.budget), "butce_disi": money(a.off_budget), "toplam": money(a.total),
-            "kod_tutarlari": [money(a.amounts.get(c, 0)) for c in codes],
-            "aciklama": (a.explanation or "").strip(),
-        })
-    return {"kod": t.code, "ad": t.name, "gostergeler": gostergeler, "faaliyetler": faaliyetler,
-            "butce": money(s.budget), "butce_disi": money(s.off), "toplam": money(s.total),
-            "kodlar": [f"{c} {ECONOMIC_CODES[c]}" for c in codes],
-            "kod_toplamlari": [money(code_totals[c]) for c in codes],
-            "kod_sayisi": len(codes), "sutun_sayisi": len(codes) + 3}
+    return build(program, draft, image, missing=missing, open_errors=open_errors).names()
 
 
 def cost_codes(acts: list[Activity]) -> list[str]:
@@ -605,51 +243,6 @@ def cost_codes(acts: list[Activity]) -> list[str]:
     if used <= set(BASE_CODES):
         return list(BASE_CODES)
     return sorted(used)
-
-
-def indicator_past_years(d: IndicatorDef) -> dict:
-    """The guide's earlier years of an indicator: t-2 realized, t-1 estimate."""
-    return {"gerceklesme": number(d.actual_t2) if d.actual_t2 is not None else "",
-            "tahmin": number(d.estimate_t1) if d.estimate_t1 is not None else ""}
-
-
-def past_year_columns(inst: Institution, year: int) -> dict:
-    """Whether the performance-target tables show the years t-2 and t-1: only
-    when some indicator has a value for them (a program with only t looks as before)."""
-    shown = any(d.actual_t2 is not None or d.estimate_t1 is not None for d in inst.indicator_defs)
-    return {"gosterge_onceki_yillar": shown, "gosterge_yil_t2": year - 2 if year else "",
-            "gosterge_yil_t1": year - 1 if year else ""}
-
-
-def _add_charts(ctx, numbering, image, edu_chart, status_chart, alanlar, unit_totals, by_code) -> None:
-    from . import chartpool as charts  # drawn in the build's chart process when one runs
-
-    def chart(png: bytes, title: str) -> dict:
-        return {"resim": image(png, 15.5), "no": numbering.next("Grafik"), "baslik": title}
-
-    if edu_chart:
-        ctx["insan_grafikleri"].append(chart(
-            charts.vertical_bars([h for h, _ in edu_chart], [v for _, v in edu_chart], kind="share"),
-            "Personelin Öğrenim Durumuna Göre Dağılımı"))
-    if status_chart and any(v for _, v in status_chart):
-        ctx["insan_grafikleri"].append(chart(
-            charts.horizontal_bars([h for h, _ in status_chart], [v for _, v in status_chart], kind="count"),
-            "Personelin İstihdam Statüsüne Göre Dağılımı"))
-    if any(a["toplam"] for a in alanlar):
-        ctx["grafik_alan"] = chart(
-            charts.horizontal_bars([f"{a['no']}. {a['ad']}" for a in alanlar], [a["toplam"] for a in alanlar]),
-            "Stratejik Alanlara Göre Faaliyet Kaynak İhtiyacı")
-    if any(v for _, v in unit_totals):
-        items = charts.top_n(unit_totals, TOP_UNITS, "Diğer birimler ({count})")
-        ctx["grafik_birim"] = chart(
-            charts.horizontal_bars([n for n, _ in items], [v for _, v in items],
-                                   rest_last=len(items) > TOP_UNITS),
-            "Harcama Birimlerine Göre Toplam Kaynak İhtiyacı")
-    used = [(c, v) for c, v in by_code.items() if v]
-    if used:
-        ctx["grafik_kod"] = chart(
-            charts.horizontal_bars([f"{c} {ECONOMIC_CODES[c]}" for c, _ in used], [v for _, v in used]),
-            "Ekonomik Kodlara Göre Bütçe Kaynak İhtiyacı")
 
 
 # ---------------------------------------------------------------------------

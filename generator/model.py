@@ -220,6 +220,8 @@ class Profile:
     duties: list[str] = field(default_factory=list)
     team: list[TeamMember] = field(default_factory=list)
     src: dict[str, Loc] = field(default_factory=dict)
+    # the guide's "Diğer İdarelere Transfer Edilecek Kaynaklar" line (TL, budget)
+    transfers: Optional[int] = None
 
     def plan_years(self) -> tuple[Optional[int], Optional[int]]:
         """First and last year of the strategic plan; (None, None) when the period

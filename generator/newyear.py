@@ -9,7 +9,7 @@ and the departments' workbooks) and writes the new year's folder:
   matrix, laws, policies, mission, vision, values, duties, team, general
   information tables, foreword);
 * with what belongs to one year only cleared: control totals, stated
-  ratios, budget ceilings, the institution total and activity count, the
+  ratios, accepted findings, budget ceilings, the institution total and activity count, the
   preparation date; the indicators' t-2 values (realized) left to fill in;
 * last year's indicator targets carried into the t-1 column (estimate);
 * a "Gözden Geçirilecekler" sheet listing what was carried and must be
@@ -112,6 +112,7 @@ def new_institution(previous: Program, year: int) -> tuple[Institution, int]:
         dept.ceiling = None  # ceilings are set every year
     inst.control_totals = []  # printed totals of last year's tables
     inst.narratives = []  # percentages stated in last year's text
+    inst.acceptances = []  # last year's accepted findings are decided again for the new year
     values: dict[str, float] = {}
     for ind in previous.indicators:
         if ind.value is not None:
@@ -192,6 +193,7 @@ def open_new_year(year: int, root: Path, source: Optional[Path] = None, force: b
     result.cleared = [
         "Kontrol Toplamları (geçen yılın tablo toplamları)",
         "Anlatım Oranları (geçen yılın metnindeki yüzdeler)",
+        "Kabul Edilen Bulgular (her yıl yeniden karar verilir)",
         "Birimler sayfasındaki bütçe tavanları",
         "İdare toplam bütçesi, toplam faaliyet sayısı ve hazırlanma tarihi",
         f"Göstergelerin {year - 2} gerçekleşme değerleri",

@@ -646,7 +646,7 @@ def _read_institution(book: _Book, findings: list[Finding]) -> Institution:
         coordinator_unit=values.get("koordinator") or "", date_text=values.get("tarih") or "",
         total_budget=values.get("toplam_butce"), activity_count_typed=values.get("faaliyet_sayisi"),
         address=values.get("adres") or "", phone=values.get("telefon") or "", email=values.get("eposta") or "",
-        mission=values.get("misyon") or "", vision=values.get("vizyon") or "",
+        mission=values.get("misyon") or "", vision=values.get("vizyon") or "", transfers=values.get("transfer"),
         src={k: v for k, v in locs.items()},
     )
 

@@ -315,7 +315,7 @@ def write_institution(inst: Institution, path: str | Path) -> Path:
             "baskan_unvani": p.mayor_title, "koordinator": p.coordinator_unit, "tarih": p.date_text,
             "toplam_butce": p.total_budget, "faaliyet_sayisi": p.activity_count_typed,
             "adres": p.address, "telefon": p.phone, "eposta": p.email, "misyon": p.mission,
-            "vizyon": p.vision,
+            "vizyon": p.vision, "transfer": p.transfers,
         }
         _write_form(wb.add_worksheet(ws.INST_PROFILE.name), f, ws.INST_PROFILE, values, {}, protect=False)
         rows = institution_rows(inst)

@@ -287,6 +287,8 @@ INST_PROFILE = FormSheet(
         Field("eposta", "E-posta", TEXT),
         Field("misyon", "Misyon", TEXT),
         Field("vizyon", "Vizyon", TEXT),
+        Field("transfer", "Diğer İdarelere Transfer Edilecek Kaynaklar (TL)", MONEY, optional=True,
+              note="İdare Performans ve Toplam Kaynak İhtiyacı tablolarında ayrı satır olarak gösterilir."),
     ),
 )
 

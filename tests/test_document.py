@@ -310,22 +310,37 @@ def test_unit_resource_table(doc):
 
 
 def test_total_resource_table_by_economic_code(doc):
-    t = rows_text(table_after(doc, "Tablo 6: Toplam Kaynak İhtiyacı Tablosu"))
+    tbl = table_after(doc, "Tablo 6: Toplam Kaynak İhtiyacı Tablosu")
+    t = rows_text(tbl)
     names = [r[0] for r in t]
     for code in ("01 ", "02 ", "03 ", "04 ", "05 ", "06 ", "07 ", "08 ", "09 "):
         assert any(n.startswith(code) for n in names)
     assert row_starting(table_after(doc, "Tablo 6: Toplam Kaynak İhtiyacı Tablosu"),
                         "06 Sermaye Giderleri")[1] == "350.000"
-    assert t[-1] == ["Toplam Kaynak İhtiyacı", "676.003", "10.000", "686.003"]  # equals the unit table
+    assert t[-1] == ["Toplam Kaynak İhtiyacı", "676.003", "10.000", "686.003", "%100,00"]  # equals the unit table
+    # the guide's lines: activities, general administration (personnel + general), transfers; shares in %
+    assert row_starting(tbl, "Performans Hedefleri İçin Gerekli Kaynak İhtiyacı")[1:] == [
+        "651.002", "10.000", "661.002", percent(661_002 / 686_003)]
+    assert row_starting(tbl, "Genel Yönetim Giderleri")[1:] == ["25.001", "0", "25.001", percent(25_001 / 686_003)]
+    assert row_starting(tbl, "Personel giderleri")[1:4] == ["20.001", "0", "20.001"]
+    assert row_starting(tbl, "Diğer İdarelere Transfer Edilecek Kaynaklar")[1:] == ["0", "0", "0", "%0,00"]
 
 
 def test_administration_performance_table(doc):
     tbl = table_after(doc, "Tablo 4: İdare Performans Tablosu")
     t = rows_text(tbl)
+    # shares of the grand total: targets, general administration (units' personnel and general
+    # administration costs) and transfers to other administrations, as the guide's table
+    grand = 661_002 + 25_001
     assert row_starting(tbl, "Stratejik Alan 1: Altyapı ve Ulaşım")[1:] == ["550.000", "10.000", "560.000",
-                                                                           percent(560_000 / 661_002)]
-    assert row_starting(tbl, "H1.1 Yolları yapmak.")[1:] == ["500.000", "0", "500.000", "%75,64"]
-    assert t[-1] == ["Genel Toplam", "651.002", "10.000", "661.002", "%100,00"]
+                                                                           percent(560_000 / grand)]
+    assert row_starting(tbl, "H1.1 Yolları yapmak.")[1:] == ["500.000", "0", "500.000", percent(500_000 / grand)]
+    assert [r[0] for r in t[-6:]] == ["Performans Hedefleri Toplamı", "Genel Yönetim Giderleri",
+                                      "Personel giderleri", "Diğer genel yönetim giderleri",
+                                      "Diğer İdarelere Transfer Edilecek Kaynaklar", "Genel Toplam"]
+    assert t[-6][1:] == ["651.002", "10.000", "661.002", percent(661_002 / grand)]
+    assert t[-5][1:] == ["25.001", "0", "25.001", percent(25_001 / grand)]
+    assert t[-1] == ["Genel Toplam", "676.003", "10.000", "686.003", "%100,00"]
     order = [r[0] for r in t]
     assert order.index("A1: Altyapıyı geliştirmek.") < order.index("H1.2 Köprüleri onarmak.") < \
         order.index("Stratejik Alan 2: Çevre") < order.index("H2.1 Atıkları azaltmak.")
@@ -372,8 +387,8 @@ def test_info_rows_group_and_serial_numbers_not_summed():
     assert rows[-1] == [None, "Toplam", 66]
     d_ctx = build_context(program(lambda inst, subs: inst.info_tables.update(t1=table)))
     t1 = d_ctx["fiziksel_tablolar"][0]
-    assert [r["tur"] for r in t1["satirlar"]] == ["grup", "veri", "veri", "grup", "veri", "toplam"]
-    assert t1["satirlar"][0]["etiket"] == "Hizmet Binaları"
+    assert [r.tur for r in t1.satirlar] == ["grup", "veri", "veri", "grup", "veri", "toplam"]
+    assert t1.satirlar[0].etiket == "Hizmet Binaları"
 
 
 def test_turkish_suffixes_after_numbers():
@@ -523,10 +538,10 @@ def test_unknown_unit_keeps_totals_consistent():
         subs[0].activities.append(Activity("H1.1", "F9", "Dış birim işi", "D9-YOK", "", {"03": 11}))
 
     ctx = build_context(program(mutate))
-    units = [u["ad"] for u in ctx["birim_kaynak"]["birimler"]]
+    units = [u.ad for u in ctx["birim_kaynak"].birimler]
     assert "D9-YOK" in units  # shown under its code
-    assert ctx["birim_kaynak"]["toplam"]["toplam"] == "686.014"
-    assert ctx["toplam_kaynak"]["satirlar"][-1]["toplam"] == "686.014"
+    assert ctx["birim_kaynak"].toplam.toplam == "686.014"
+    assert ctx["toplam_kaynak"].satirlar[-1].toplam == "686.014"
 
 
 def test_new_target_renders_and_template_is_untouched(tmp_path):
@@ -542,3 +557,61 @@ def test_new_target_renders_and_template_is_untouched(tmp_path):
     d = docx.Document(str(tmp_path / "x.docx"))
     assert (5, "H2.2 Yeni hedef.") in headings(d)
     assert rows_text(table_after(d, "H2.2 Yeni hedef."))[-1] == ["Genel Toplam", "0", "0", "0"]
+
+
+def test_three_indicator_years_when_the_data_has_them():
+    """The guide's Performans Hedefi Tablosu: t-2 gerçekleşme, t-1 tahmin, t hedef."""
+    def mutate(inst, subs):
+        inst.indicator_defs[0].actual_t2 = 30
+        inst.indicator_defs[0].estimate_t1 = 35.5
+
+    d = open_doc(render_bytes(program(mutate), strict=True))
+    t = rows_text(table_after(d, "H1.1 Yolları yapmak."))
+    assert t[2] == ["Performans Göstergeleri", "Ölçü", "2022 Gerçekleşme", "2023 Tahmin", "2024 Hedef"]
+    assert t[3] == ["PG1.1.1 Yapılan yol uzunluğu", "km", "30", "35,5", "38"]
+    t2 = rows_text(table_after(d, "H1.2 Köprüleri onarmak."))
+    assert t2[3] == ["PG1.2.1 Onarılan köprü sayısı", "adet", "", "", "2,5"]  # same columns in every table
+    # without past years: one column for the program year, as the published program
+    t = rows_text(table_after(open_doc(render_bytes(program())), "H1.1 Yolları yapmak."))
+    assert t[2] == ["Performans Göstergeleri", "Ölçü", "2024"] and t[3] == ["PG1.1.1 Yapılan yol uzunluğu", "km",
+                                                                          "38"]
+
+
+def test_context_is_typed_per_section():
+    from dataclasses import fields, is_dataclass
+
+    from generator.context import DocumentContext, Hedef, build
+
+    ctx = build(program())
+    assert isinstance(ctx, DocumentContext)
+    names = ctx.names()
+    assert sum(len(fields(getattr(ctx, f.name))) for f in fields(ctx)) + 1 == len(names)  # no name twice
+    hedef = names["alanlar"][0].amaclar[0].hedefler[0]
+    assert isinstance(hedef, Hedef) and hedef.kod == "H1.1" and hedef.toplam == "500.000"
+    assert all(is_dataclass(getattr(ctx, f.name)) and getattr(ctx, f.name).__doc__ for f in fields(ctx))
+
+
+def test_transfers_to_other_administrations_from_kurum(tmp_path):
+    import openpyxl
+
+    from generator.reader import read_institution
+    from generator.templates import write_institution
+    from tests.factory import small_institution
+
+    inst = small_institution()
+    inst.profile.transfers = 14_000
+    path = write_institution(inst, tmp_path / "kurum.xlsx")
+    back, findings = read_institution(path)
+    assert findings == [] and back.profile.transfers == 14_000
+    prog, _ = merge(back, [])
+    tk = build_context(prog)["toplam_kaynak"].satirlar
+    assert [(r.ad, r.butce, r.pay) for r in tk if r.ad.startswith("Diğer İdarelere")] == [
+        ("Diğer İdarelere Transfer Edilecek Kaynaklar", "14.000", "%100,00")]
+    # a kurum.xlsx written before the field existed reads without it
+    wb = openpyxl.load_workbook(path)
+    sheet = wb["Kurum"]
+    row = next(r for r in range(1, sheet.max_row + 1) if str(sheet.cell(r, 1).value).startswith("Diğer İdarelere"))
+    sheet.delete_rows(row)
+    wb.save(path)
+    back, findings = read_institution(path)
+    assert findings == [] and back.profile.transfers is None

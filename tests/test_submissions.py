@@ -402,3 +402,34 @@ def test_a_newer_blank_template_does_not_replace_a_filled_workbook(tmp_path):
     assert cdb.file == "2024_D2-ÇDB.xlsx" and cdb.other_files == ["boş şablon.xlsx"]
     assert cdb.state == WARNED  # BRL-02 names the unused blank file; nothing is "not submitted"
     assert [f.code for f in got.findings if f.department == "D2-ÇDB"] == ["BRL-02"]
+
+
+def test_new_year_does_not_carry_last_years_acceptances(tmp_path):
+    from generator.model import Program
+    from generator.newyear import new_institution
+
+    inst = clean_institution()
+    inst.acceptances = [Acceptance("TOP-02", "Geçen yıl bilinçli.", department="D1-FDB")]
+    new, _ = new_institution(Program(institution=inst), 2025)
+    assert new.acceptances == [] and inst.acceptances  # decided again every year; last year's kept
+
+
+def test_document_context_marks_missing_departments_only_in_a_draft():
+    from generator.document import build_context
+    from generator.merge import merge
+
+    inst = clean_institution()
+    program, _ = merge(inst, clean_submissions(inst)[1:])  # D1-FDB sent nothing
+
+    def figures(ctx):
+        units = {r["kod"]: r["toplam"] for r in ctx["birim_kaynak"]["birimler"]}
+        values = {g["kod"]: g["deger"] for a in ctx["alanlar"] for am in a["amaclar"] for h in am["hedefler"]
+                  for g in h["gostergeler"]}
+        return units, values
+
+    units, values = figures(build_context(program, draft=True, missing={"D1-FDB"}))
+    assert units["D1-FDB"] == "veri gelmedi" and units["D2-ÇDB"] == "101.003"
+    # D1-FDB is responsible (S) for H1.1 and H1.2: their indicator values are missing, not blank
+    assert (values["PG1.1.1"], values["PG1.2.1"], values["PG2.1.1"]) == ("veri gelmedi", "veri gelmedi", "40")
+    units, values = figures(build_context(program, draft=False, missing={"D1-FDB"}))
+    assert units["D1-FDB"] == "0" and values["PG1.1.1"] == ""  # a final document has no such marks

@@ -926,7 +926,7 @@ def build(doc) -> None:
     wi = [W - 4 * tw(2.45) + tw(0.45), tw(2.45), tw(2.25), tw(2.45), tw(1.55)]
     wi[0] = W - sum(wi[1:])
     hdr = [("Stratejik Alan / Amaç / Performans Hedefi", "TabloBaslik"), ("Bütçe (TL)", "TabloBaslik"),
-           ("Bütçe Dışı (TL)", "TabloBaslik"), ("Toplam (TL)", "TabloBaslik"), ("Pay", "TabloBaslik")]
+           ("Bütçe Dışı (TL)", "TabloBaslik"), ("Toplam (TL)", "TabloBaslik"), ("Pay (%)", "TabloBaslik")]
 
     def amounts_row(label: str, obj: str, fill: str | None, text_style: str, num_style: str) -> str:
         return row(cell(label, text_style, w=wi[0], fill=fill),
@@ -942,6 +942,10 @@ def build(doc) -> None:
         amounts_row("{{ satir.ad }}", "satir", GROUP_FILL, "TabloGrup", "TabloToplamSayi"),
         tag_row("{%tr elif satir.tur == 'amac' %}", 5, wi),
         amounts_row("{{ satir.ad }}", "satir", SUBGROUP_FILL, "TabloToplam", "TabloToplamSayi"),
+        tag_row("{%tr elif satir.tur == 'ara' %}", 5, wi),
+        amounts_row("{{ satir.ad }}", "satir", TOTAL_FILL, "TabloToplam", "TabloToplamSayi"),
+        tag_row("{%tr elif satir.tur == 'alt' %}", 5, wi),
+        amounts_row("{{ satir.ad }}", "satir", None, "TabloAlt", "TabloSayi"),
         tag_row("{%tr else %}", 5, wi),
         amounts_row("{{ satir.ad }}", "satir", None, "TabloMetni", "TabloSayi"),
         tag_row("{%tr endif %}", 5, wi),
@@ -1046,28 +1050,30 @@ def build(doc) -> None:
         "dağılımı, bütçe dışı kaynaklar ile personel ve genel yönetim giderleri aşağıdaki tabloda "
         "gösterilmiştir."))
     caption(b, "Tablo", "{{ toplam_kaynak.no }}", "Toplam Kaynak İhtiyacı Tablosu")
-    wk = [W - 3 * tw(2.9), tw(2.9), tw(2.9), tw(2.9)]
+    wk = [W - 3 * tw(2.6) - tw(1.6), tw(2.6), tw(2.6), tw(2.6), tw(1.6)]
 
     def k_row(fill, ts, ns):
         return row(cell("{{ satir.ad }}", ts, w=wk[0], fill=fill),
                    cell("{{ satir.butce }}", ns, w=wk[1], fill=fill),
                    cell("{{ satir.butce_disi }}", ns, w=wk[2], fill=fill),
-                   cell("{{ satir.toplam }}", ns, w=wk[3], fill=fill))
+                   cell("{{ satir.toplam }}", ns, w=wk[3], fill=fill),
+                   cell("{{ satir.pay }}", ns, w=wk[4], fill=fill))
 
     b.table(table(wk, [
         row(*(cell(t, "TabloBaslik", w=wk[i], fill=HEAD_FILL) for i, t in
-              enumerate(("Kaynak İhtiyacı", "Bütçe (TL)", "Bütçe Dışı (TL)", "Toplam (TL)"))), header=True),
-        tag_row("{%tr for satir in toplam_kaynak.satirlar %}", 4, wk),
-        tag_row("{%tr if satir.tur == 'grup' %}", 4, wk),
+              enumerate(("Kaynak İhtiyacı", "Bütçe (TL)", "Bütçe Dışı (TL)", "Toplam (TL)", "Pay (%)"))),
+            header=True),
+        tag_row("{%tr for satir in toplam_kaynak.satirlar %}", 5, wk),
+        tag_row("{%tr if satir.tur == 'grup' %}", 5, wk),
         k_row(GROUP_FILL, "TabloGrup", "TabloToplamSayi"),
-        tag_row("{%tr elif satir.tur == 'ara' %}", 4, wk),
+        tag_row("{%tr elif satir.tur == 'ara' %}", 5, wk),
         k_row(SUBGROUP_FILL, "TabloToplam", "TabloToplamSayi"),
-        tag_row("{%tr elif satir.tur == 'toplam' %}", 4, wk),
+        tag_row("{%tr elif satir.tur == 'toplam' %}", 5, wk),
         k_row(TOTAL_FILL, "TabloToplam", "TabloToplamSayi"),
-        tag_row("{%tr else %}", 4, wk),
+        tag_row("{%tr else %}", 5, wk),
         k_row(None, "TabloAlt", "TabloSayi"),
-        tag_row("{%tr endif %}", 4, wk),
-        tag_row("{%tr endfor %}", 4, wk),
+        tag_row("{%tr endif %}", 5, wk),
+        tag_row("{%tr endfor %}", 5, wk),
     ]))
     b.tag("{%p if grafik_kod %}")
     chart_block("grafik_kod")
