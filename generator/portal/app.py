@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from ..turkish import number
 from . import db as dbmod
+from . import security
 from .config import PortalConfig
 from .models import Role, State, User, utcnow
 
@@ -25,6 +26,7 @@ def local_time(value: dt.datetime | None) -> str:
 
 def make_app(cfg: PortalConfig) -> Flask:
     cfg.ensure_dirs()
+    security.configure(cfg.argon2_time_cost, cfg.argon2_memory_kib)
     app = Flask(__name__, static_folder="static", template_folder="templates")
     app.config.update(
         SECRET_KEY=cfg.load_secret(),
@@ -131,6 +133,6 @@ def make_app(cfg: PortalConfig) -> Flask:
 
     from .views import bp, register_limits
 
-    register_limits(limiter, cfg)
     app.register_blueprint(bp)
+    register_limits(app, limiter, cfg)
     return app

@@ -22,6 +22,8 @@ class PortalConfig:
     session_absolute: dt.timedelta = dt.timedelta(hours=8)
     login_limits: str = "10 per minute"  # per address
     login_limits_user: str = "5 per minute"  # per user name
+    argon2_time_cost: int = 3  # argon2-cffi's defaults (RFC 9106 low-memory profile)
+    argon2_memory_kib: int = 65536
     testing: bool = False
     build_pdf: bool = True
     extra: dict = field(default_factory=dict)

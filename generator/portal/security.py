@@ -11,6 +11,14 @@ from .models import AuditEntry
 _hasher = PasswordHasher()
 # a real hash to verify against when the user does not exist (same timing)
 _DUMMY = _hasher.hash("kullanıcı-yok")
+
+
+def configure(time_cost: int, memory_kib: int) -> None:
+    """Argon2id cost (the defaults of argon2-cffi in production; tests lower them)."""
+    global _hasher, _DUMMY
+    if (_hasher.time_cost, _hasher.memory_cost) != (time_cost, memory_kib):
+        _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
+        _DUMMY = _hasher.hash("kullanıcı-yok")
 MIN_PASSWORD = 10
 
 

@@ -20,11 +20,14 @@ from .security import audit, hash_password, needs_rehash, password_problem, veri
 bp = Blueprint("portal", __name__)
 
 
-def register_limits(limiter, cfg) -> None:
-    """Login attempts are limited per address and per user name."""
-    limiter.limit(cfg.login_limits, methods=["POST"])(login)
-    limiter.limit(cfg.login_limits_user, methods=["POST"],
-                  key_func=lambda: "kullanici:" + (request.form.get("username") or "").strip().lower())(login)
+def register_limits(app, limiter, cfg) -> None:
+    """Login attempts are limited per address and per user name (Flask-Limiter
+    checks decorated limits in the wrapper, so the registered view is replaced)."""
+    view = app.view_functions["portal.login"]
+    view = limiter.limit(cfg.login_limits_user, methods=["POST"],
+                         key_func=lambda: "kullanici:" + (request.form.get("username") or "").strip().lower())(view)
+    view = limiter.limit(cfg.login_limits, methods=["POST"])(view)
+    app.view_functions["portal.login"] = view
 
 
 def _ip() -> str:
