@@ -23,6 +23,18 @@ if { ! command -v soffice >/dev/null 2>&1 && ! command -v libreoffice >/dev/null
     echo "Uyarı: LibreOffice yok ve kurulamıyor (root/apt-get gerekli); PDF üretilmeyecek." >&2
   fi
 fi
+# Chromium and its driver run the web portal's browser test (tests/test_portal_browser.py).
+WEB_PKGS="chromium chromium-driver"
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Chromium kuruluyor (portalın tarayıcı testi için)..." >&2
+    (apt-get install -y -q --no-install-recommends $WEB_PKGS >/dev/null 2>&1 ||
+      { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q --no-install-recommends $WEB_PKGS >/dev/null 2>&1; }) ||
+      echo "Uyarı: Chromium kurulamadı; portalın tarayıcı testi çalışmayacak." >&2
+  else
+    echo "Uyarı: Chromium yok ve kurulamıyor (root/apt-get gerekli); portalın tarayıcı testi çalışmayacak." >&2
+  fi
+fi
 PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
