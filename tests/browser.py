@@ -43,7 +43,8 @@ def chromium(download_dir: Path, width: int = 1280, height: int = 900):
         "safebrowsing.enabled": False, "intl.accept_languages": "tr-TR,tr"})
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=opts)
     driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(download_dir)})
-    driver.set_page_load_timeout(120)
+    driver.set_page_load_timeout(180)
+    driver.implicitly_wait(15)  # the machine is shared: pages may take a while under load
     return driver
 
 

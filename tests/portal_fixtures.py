@@ -66,3 +66,17 @@ def copy_to(tmp_path: Path, src: Path, name: str) -> Path:
     dst = tmp_path / name
     shutil.copyfile(src, dst)
     return dst
+
+
+def fill_badly(template: Path, out: Path) -> Path:
+    """The downloaded template as a hurried user fills it: text in a number cell,
+    one amount, the indicator targets left empty."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(template)
+    sheet = wb["Birim"]
+    assert sheet["A9"].value == "Personel Gideri (TL)" and sheet["A10"].value == "Genel Yönetim Gideri (TL)"
+    sheet["B9"] = "yüz milyon"
+    sheet["B10"] = 5_000_000
+    wb.save(out)
+    return out

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from generator.portal import services as svc
 from generator.portal.models import AuditEntry, Build, Department, Upload, User
 
-from .portal_fixtures import DEPT_A, DEPT_B, PASSWORD, csrf, login, make_portal, sample_workbook
+from .portal_fixtures import DEPT_A, DEPT_B, PASSWORD, csrf, fill_badly, login, make_portal, sample_workbook
 
 
 @pytest.fixture()
@@ -264,14 +264,16 @@ def test_template_download_is_the_departments_prefilled_workbook(portal, tmp_pat
 def test_upload_with_errors_shows_findings_with_sheet_and_cell(portal, tmp_path):
     app, cfg = portal
     client = login(app, "birim.a")
-    template = tmp_path / "bos.xlsx"
-    template.write_bytes(client.get(f"/birim/{DEPT_A}/sablon").data)
+    blank = tmp_path / "bos.xlsx"
+    blank.write_bytes(client.get(f"/birim/{DEPT_A}/sablon").data)
+    template = fill_badly(blank, tmp_path / "dolu.xlsx")
     resp = _upload(client, DEPT_A, template, "bos.xlsx")
     assert resp.status_code == 302 and "/surum/" in resp.headers["Location"]
     page = client.get(resp.headers["Location"]).get_data(as_text=True)
     assert "Sürüm 1 — denetim bulguları" in page
     assert re.search(r"<td>Birim</td>\s*<td><code>B9</code></td>", page)
-    assert "&#34;Personel Gideri (TL)&#34; alanı boş bırakılamaz." in page
+    assert "&#34;Personel Gideri (TL)&#34; sayı olmalı; yazılan değer: &#34;yüz milyon&#34;." in page
+    assert re.search(r"<td>Göstergeler</td>\s*<td><code>E4</code></td>", page)
     assert "Bu sürümde" in page and "hata var" in page  # no submit button
     up = _db(app).scalars(select(Upload)).one()
     assert up.error_count > 0 and up.sha256 == hashlib.sha256(template.read_bytes()).hexdigest()
@@ -432,9 +434,9 @@ def test_accepted_finding_unblocks_submission(portal, tmp_path):
     app, cfg = portal
     dept = login(app, "birim.a")
     coord = login(app, "koord")
-    template = tmp_path / "bos.xlsx"
-    template.write_bytes(dept.get(f"/birim/{DEPT_A}/sablon").data)
-    _upload(dept, DEPT_A, template)
+    blank = tmp_path / "bos.xlsx"
+    blank.write_bytes(dept.get(f"/birim/{DEPT_A}/sablon").data)
+    _upload(dept, DEPT_A, fill_badly(blank, tmp_path / "dolu.xlsx"))
     up = svc.uploads(_db(app), 2024, DEPT_A)[0]
     errors = [f for f in up.findings if f["severity"] == "hata"]
     for f in errors:

@@ -12,7 +12,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from .browser import LiveServer, chromium, screenshot_full, wait_for_download
-from .portal_fixtures import DEPT_A, DEPT_B, PASSWORD, make_portal, sample_workbook
+from .portal_fixtures import DEPT_A, DEPT_B, PASSWORD, fill_badly, make_portal, sample_workbook
 
 
 @pytest.fixture()
@@ -34,22 +34,30 @@ def _login(driver, url: str, username: str) -> None:
     driver.find_element(By.ID, "username").send_keys(username)
     driver.find_element(By.ID, "password").send_keys(PASSWORD)
     driver.find_element(By.CSS_SELECTOR, "button[type=submit].primary").click()
-    WebDriverWait(driver, 20).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".who")))
+    WebDriverWait(driver, 90).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".who")))
 
 
 def _logout(driver) -> None:
     driver.find_element(By.XPATH, "//button[normalize-space()='Çıkış']").click()
-    WebDriverWait(driver, 20).until(EC.presence_of_element_located((By.ID, "username")))
+    WebDriverWait(driver, 90).until(EC.presence_of_element_located((By.ID, "username")))
 
 
 def _click(driver, text: str) -> None:
     driver.find_element(By.XPATH, f"//*[self::a or self::button][contains(normalize-space(), \"{text}\")]").click()
 
 
+def _absent(driver, xpath: str) -> bool:
+    driver.implicitly_wait(0)
+    try:
+        return not driver.find_elements(By.XPATH, xpath)
+    finally:
+        driver.implicitly_wait(15)
+
+
 def _upload(driver, path) -> None:
     driver.find_element(By.ID, "dosya").send_keys(str(path))
     _click(driver, "Yükle ve denetle")
-    WebDriverWait(driver, 60).until(EC.presence_of_element_located((By.CSS_SELECTOR, "dl.meta")))
+    WebDriverWait(driver, 180).until(EC.presence_of_element_located((By.CSS_SELECTOR, "dl.meta")))
 
 
 def test_department_to_pdf_in_chromium(site, tmp_path):
@@ -61,13 +69,14 @@ def test_department_to_pdf_in_chromium(site, tmp_path):
     assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "tr"
     _click(driver, "Şablonu indir")
     template = wait_for_download(downloads, f"2024_{DEPT_A}")
-    _upload(driver, template)
+    _upload(driver, fill_badly(template, tmp_path / f"2024_{DEPT_A}_doldurulmus.xlsx"))
     assert "Sürüm 1 — denetim bulguları" in driver.find_element(By.TAG_NAME, "h1").text
     rows = driver.find_elements(By.CSS_SELECTOR, "table.findings tbody tr")
     cells = [[td.text for td in r.find_elements(By.TAG_NAME, "td")] for r in rows]
-    assert ["Hata", "ZRN-01", "Birim", "B9", "\"Personel Gideri (TL)\" alanı boş bırakılamaz."] in [c[:5] for c in cells]
+    assert ["Hata", "TIP-01", "Birim", "B9",
+            "\"Personel Gideri (TL)\" sayı olmalı; yazılan değer: \"yüz milyon\"."] in [c[:5] for c in cells]
     assert any(c[2] == "Göstergeler" and c[3].startswith("E") for c in cells)
-    assert not driver.find_elements(By.XPATH, "//button[contains(., 'koordinatöre gönder')]")
+    assert _absent(driver, "//button[contains(., 'koordinatöre gönder')]")
     screenshot_full(driver, tmp_path / "bulgular.png")
 
     # the fixed workbook, then submit
@@ -76,8 +85,8 @@ def test_department_to_pdf_in_chromium(site, tmp_path):
     assert "Sürüm 2" in driver.find_element(By.TAG_NAME, "h1").text
     assert "Bulgu yok" in driver.find_element(By.CSS_SELECTOR, "p.ok").text
     _click(driver, "Bu sürümü koordinatöre gönder")
-    WebDriverWait(driver, 20).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".state-line"), "Gönderildi"))
-    assert not driver.find_elements(By.XPATH, "//button[contains(., 'koordinatöre gönder')]")
+    WebDriverWait(driver, 90).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".state-line"), "Gönderildi"))
+    assert _absent(driver, "//button[contains(., 'koordinatöre gönder')]")
     _logout(driver)
 
     # another department sees none of it, even by typing the addresses
@@ -99,7 +108,7 @@ def test_department_to_pdf_in_chromium(site, tmp_path):
     screenshot_full(driver, tmp_path / "panel.png")
     row.find_element(By.TAG_NAME, "a").click()
     _click(driver, "Gönderilen sürümü onayla")
-    WebDriverWait(driver, 20).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".state-line"), "Onaylandı"))
+    WebDriverWait(driver, 90).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".state-line"), "Onaylandı"))
     _click(driver, "Derleme")
     _click(driver, "Derlemeyi başlat")
     WebDriverWait(driver, 300, poll_frequency=1).until(

@@ -20,6 +20,7 @@ from generator.portal import create_app  # noqa: E402
 from generator.portal.config import PortalConfig  # noqa: E402
 from generator.portal.demo import DEMO_DEPARTMENT, setup_demo  # noqa: E402
 from tests.browser import LiveServer, chromium, screenshot_full, wait_for_download  # noqa: E402
+from tests.portal_fixtures import fill_badly  # noqa: E402
 
 PASSWORD = "ekran-goruntusu-1"
 
@@ -49,7 +50,8 @@ def main() -> int:
             login(dept_user)
             driver.find_element(By.PARTIAL_LINK_TEXT, "Şablonu indir").click()
             template = wait_for_download(tmp / "indir", DEMO_DEPARTMENT)
-            driver.find_element(By.ID, "dosya").send_keys(str(template))
+            filled = fill_badly(template, tmp / f"{template.stem}_doldurulmus.xlsx")
+            driver.find_element(By.ID, "dosya").send_keys(str(filled))
             driver.find_element(By.XPATH, "//button[contains(., 'Yükle ve denetle')]").click()
             WebDriverWait(driver, 60).until(EC.presence_of_element_located((By.CSS_SELECTOR, "table.findings")))
             screenshot_full(driver, docs / "portal_bulgular.png", max_height=1400)
