@@ -39,11 +39,11 @@ PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
-# The project and its test tools (pyproject.toml: dependencies and the "test" extra), installed
+# The project, its test tools and the web portal (pyproject.toml: dependencies, "test" and "web" extras), installed
 # editable so that `performans` runs this checkout. Skipped when nothing changed since the last
 # install (the stamp is newer than pyproject.toml).
 STAMP=.venv/.performans-installed
 if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ] || [ ! -x .venv/bin/performans ]; then
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test,web]"
   touch "$STAMP"
 fi

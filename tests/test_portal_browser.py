@@ -4,8 +4,6 @@ the coordinator approves and builds; the PDF is downloaded. Another
 department's user cannot reach any of it."""
 from __future__ import annotations
 
-import time
-
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC

@@ -33,7 +33,8 @@ class AcceptForm(FlaskForm):
 class UserForm(FlaskForm):
     username = StringField("Kullanıcı adı", validators=[
         DataRequired(REQUIRED), Length(min=3, max=64, message="Kullanıcı adı 3–64 karakter olmalı."),
-        Regexp(r"^[a-z0-9._-]+$", message="Kullanıcı adı küçük harf (a–z), rakam, nokta, tire ve alt çizgiden oluşur.")])
+        Regexp(r"^[a-z0-9._-]+$",
+               message="Kullanıcı adı küçük harf (a–z), rakam, nokta, tire ve alt çizgiden oluşur.")])
     full_name = StringField("Ad soyad", validators=[DataRequired(REQUIRED), Length(max=200)])
     role = SelectField("Rol", choices=[("birim", "Birim kullanıcısı"), ("koordinator", "Koordinatör"),
                                        ("izleyici", "İzleyici (salt okunur)")])

@@ -61,7 +61,7 @@ def create_year(db: Session, cfg: PortalConfig, kurum: Path) -> Year:
     for i, d in enumerate(inst.departments):
         db.add(Department(year=year, code=d.code, name=d.name, position=i))
     db.flush()
-    return db.get(Year, year)
+    return db.get_one(Year, year)
 
 
 def departments(db: Session, year: int) -> list[Department]:

@@ -7,8 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from flask import (Blueprint, abort, flash, g, jsonify, redirect, render_template, request, send_file,
-                   session, url_for)
+from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, send_file, session, url_for
 from sqlalchemy import select
 
 from . import services as svc
