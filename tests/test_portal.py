@@ -15,7 +15,7 @@ from sqlalchemy import select
 from generator.portal import services as svc
 from generator.portal.models import AuditEntry, Build, Department, Upload, User
 
-from .portal_fixtures import DEPT_A, DEPT_B, PASSWORD, csrf, fill_badly, login, make_portal, sample_workbook
+from .portal_fixtures import DEPT_A, DEPT_B, PASSWORD, ROOT, csrf, fill_badly, login, make_portal, sample_workbook
 
 
 @pytest.fixture()
@@ -494,6 +494,38 @@ def test_build_reads_only_approved_workbooks_and_serves_outputs(portal):
     assert login(app, "izle").get(f"/derleme/{build_id}/indir/docx").status_code == 200
     assert coord.get(f"/derleme/{build_id}/indir/../../portal.db").status_code == 404
     assert "derleme" in _audit_actions(app)
+
+
+def test_findings_accepted_in_the_portal_are_accepted_by_the_build(portal):
+    """Same meaning as kurum.xlsx "Kabul Edilen Bulgular": the year folder's
+    kurum.xlsx gets the rows, and the build's report marks the findings."""
+    from generator.reader import read_institution
+
+    app, cfg = portal
+    db = _db(app)
+    code = "D11-GSB"  # the sample's Gençlik ve Spor: a typed "Genel Toplam" that disagrees (an error)
+    up = svc.import_approved(db, cfg, svc.department(db, 2024, code), sample_workbook(code), None)
+    db.commit()
+    error = next(f for f in up.findings if f["severity"] == "hata")
+    coord = login(app, "koord")
+    _post(coord, f"/birim/{code}/bulgu-kabul", code=error["code"], sheet=error["sheet"], cell=error["cell"],
+          note="Yayımlanan toplam korunuyor")
+    inst, _ = read_institution(cfg.year_dir(2024) / "kurum.xlsx")
+    acc = inst.acceptances[-1]
+    assert (acc.rule, acc.department, acc.sheet, acc.cell, acc.reason) == (
+        error["code"], code, error["sheet"], error["cell"], "Yayımlanan toplam korunuyor")
+    # the coordinator's kurum.xlsx as given is kept apart, unchanged
+    assert svc.source_kurum(cfg, 2024).read_bytes() == (ROOT / "workbooks/2024/kurum.xlsx").read_bytes()
+    build_id = int(_post(coord, "/derleme/baslat").headers["Location"].rsplit("/", 1)[1])
+    svc.wait_for_build(build_id)
+    report = json.loads(coord.get(f"/derleme/{build_id}/indir/json").data)
+    hits = [f for f in report["bulgular"] if (f["code"], f["sheet"], f["cell"], f["department"])
+            == (error["code"], error["sheet"], error["cell"], code)]
+    assert hits and all(f["accepted"]["gerekce"] == "Yayımlanan toplam korunuyor" for f in hits)
+    # revoking takes the row out again
+    acc_id = svc.accepted_findings(_db(app), 2024, code)[0].id
+    _post(coord, f"/birim/{code}/bulgu-kabul/{acc_id}/geri-al")
+    assert svc.kurum_path(cfg, 2024).read_bytes() == svc.source_kurum(cfg, 2024).read_bytes()
 
 
 def test_only_one_build_at_a_time(portal):

@@ -44,6 +44,10 @@ class PortalConfig:
         """kurum.xlsx + birimler/ (approved workbooks only): what the build reads."""
         return self.data_dir / "yillar" / str(year)
 
+    def source_dir(self, year: int) -> Path:
+        """The year's kurum.xlsx as given; the year folder's copy adds the portal's acceptances."""
+        return self.data_dir / "kaynak" / str(year)
+
     def templates_dir(self, year: int) -> Path:
         return self.data_dir / "sablonlar" / str(year)
 

@@ -51,8 +51,8 @@ def create_year(db: Session, cfg: PortalConfig, kurum: Path) -> Year:
         raise PortalError(f"{year} yılı zaten var.")
     folder = cfg.year_dir(year)
     (folder / DEPARTMENTS_DIR).mkdir(parents=True, exist_ok=True)
-    if Path(kurum).resolve() != (folder / KURUM_FILE).resolve():
-        with atomic_path(folder / KURUM_FILE) as tmp:
+    for target in (source_kurum(cfg, year), folder / KURUM_FILE):
+        with atomic_path(target) as tmp:
             shutil.copyfile(kurum, tmp)
     for other in db.scalars(select(Year).where(Year.is_open)):
         other.is_open = False
@@ -73,7 +73,40 @@ def department(db: Session, year: int, code: str) -> Optional[Department]:
 
 
 def kurum_path(cfg: PortalConfig, year: int) -> Path:
+    """kurum.xlsx of the year folder the build reads (with the portal's acceptances)."""
     return cfg.year_dir(year) / KURUM_FILE
+
+
+def source_kurum(cfg: PortalConfig, year: int) -> Path:
+    """kurum.xlsx as the coordinator gave it; uploads are checked against it."""
+    return cfg.source_dir(year) / KURUM_FILE
+
+
+def sync_kurum(db: Session, cfg: PortalConfig, year: int) -> Path:
+    """Write the year folder's kurum.xlsx: the given one plus the findings
+    accepted in the portal as rows of its "Kabul Edilen Bulgular" sheet, so
+    the build (and ``python build.py --workbooks`` on the same folder) treats
+    them exactly like acceptances typed into kurum.xlsx."""
+    from ..model import Acceptance
+    from ..reader import read_institution
+    from ..templates import write_institution
+
+    source, target = source_kurum(cfg, year), kurum_path(cfg, year)
+    accepted = list(db.scalars(select(AcceptedFinding).where(AcceptedFinding.year == year)
+                               .order_by(AcceptedFinding.id)))
+    if not accepted:
+        with atomic_path(target) as tmp:
+            shutil.copyfile(source, tmp)
+        return target
+    inst, _ = read_institution(source)
+    if inst is None:
+        raise PortalError("kurum.xlsx okunamadı; kabul edilen bulgular yazılamadı.")
+    inst.acceptances = [*inst.acceptances, *(
+        Acceptance(rule=a.code, reason=a.note, department=a.department_code, sheet=a.sheet, cell=a.cell,
+                   accepted_by=f"{a.accepted_by} (portal)", date=a.accepted_at.strftime("%d.%m.%Y"))
+        for a in accepted)]
+    write_institution(inst, target)
+    return target
 
 
 def approved_path(cfg: PortalConfig, year: int, code: str) -> Path:
@@ -86,7 +119,7 @@ def template_file(cfg: PortalConfig, year: int, code: str) -> Path:
     from ..templates import write_department
 
     path = cfg.templates_dir(year) / f"{year}_{code}.xlsx"
-    kurum = kurum_path(cfg, year)
+    kurum = source_kurum(cfg, year)
     if not path.exists() or path.stat().st_mtime < kurum.stat().st_mtime:
         inst, _ = read_institution(kurum)
         if inst is None or inst.department(code) is None:
@@ -115,7 +148,8 @@ def annotate(findings: list[dict], accepted: list[AcceptedFinding]) -> list[dict
     out = []
     for f in findings:
         hit = next((a for a in accepted if a.matches(f)), None)
-        out.append({**f, "accepted": hit})
+        mark = {"gerekce": hit.note, "kabul_eden": hit.accepted_by, "portal_id": hit.id} if hit else None
+        out.append({**f, "accepted": mark or f.get("accepted") or None})  # else kurum.xlsx's own acceptance
     return out
 
 
@@ -149,7 +183,7 @@ def store_upload(db: Session, cfg: PortalConfig, year: int, code: str, data_path
     if reason:
         raise PortalError(f"Dosya kabul edilmedi: {reason}.")
     display = f"{year}_{code}.xlsx"
-    kurum = kurum_path(cfg, year)
+    kurum = source_kurum(cfg, year)
     if trusted:  # the demo's own sample files: checked in this process
         result = _check_here(data_path, display, kurum)
     else:
@@ -186,17 +220,14 @@ def store_upload(db: Session, cfg: PortalConfig, year: int, code: str, data_path
 def _check_here(path: Path, display: str, kurum: Path):
     import tempfile
 
-    from ..pipeline import check
-    from ..reader import read_department
-    from .worker import CheckResult
+    from .worker import CheckResult, check_file
 
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / display
         shutil.copyfile(path, copy)
-        sub, _ = read_department(copy)
-        findings = check(copy, kurum)
-    return CheckResult(findings=[f.to_dict() for f in findings], department=sub.department if sub else "",
-                       year=sub.year if sub else None, prepared_by=sub.prepared_by if sub else "")
+        data = check_file(copy, kurum)
+    return CheckResult(findings=data["findings"], department=data["department"], year=data["year"],
+                       prepared_by=data["prepared_by"])
 
 
 def upload_file(cfg: PortalConfig, up: Upload) -> Path:
@@ -354,7 +385,8 @@ def _run_build(factory, cfg: PortalConfig, build_id: int) -> None:
     db = factory()
     reporter = _DbReporter(db, build_id)
     try:
-        b = db.get(Build, build_id)
+        b = db.get_one(Build, build_id)
+        sync_kurum(db, cfg, b.year)
         year_dir = cfg.year_dir(b.year)
         out = cfg.build_dir(build_id)
         n = len(list((year_dir / DEPARTMENTS_DIR).glob("*.xlsx")))

@@ -314,6 +314,7 @@ def accept(code: str):
         svc.accept_finding(g.db, dept, form.code.data, form.sheet.data or "", form.cell.data or "",
                            form.note.data, g.user)
         g.db.commit()
+        svc.sync_kurum(g.db, g.cfg, dept.year)
         flash(f"{form.code.data} bulgusu kabul edildi.", "bilgi")
     except svc.PortalError as exc:
         flash(str(exc), "hata")
@@ -329,6 +330,7 @@ def revoke(code: str, acc_id: int):
         abort(404)
     svc.revoke_finding(g.db, dept, acc, g.user)
     g.db.commit()
+    svc.sync_kurum(g.db, g.cfg, dept.year)
     flash(f"{acc.code} bulgusunun kabulü geri alındı.", "bilgi")
     return redirect(url_for("portal.department", code=code))
 

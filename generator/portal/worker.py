@@ -71,20 +71,35 @@ def run_check(stored: Path, display_name: str, kurum: Optional[Path], *, cpu: in
                        prepared_by=data["prepared_by"])
 
 
-def main(argv: list[str]) -> int:
+def check_file(path: Path, kurum: Optional[Path]) -> dict:
+    """``pipeline.check`` of one workbook, as JSON-ready data; findings that
+    kurum.xlsx accepts (Kabul Edilen Bulgular) carry ``accepted``."""
     from generator.pipeline import check
     from generator.reader import read_department
 
-    path = Path(argv[0])
-    kurum = Path(argv[1]) if len(argv) > 1 else None
     sub, _ = read_department(path)
     findings = check(path, kurum)
-    json.dump({
+    if kurum is not None:
+        from generator.acceptance import matches
+        from generator.reader import read_institution
+
+        inst, _ = read_institution(kurum)
+        for f in findings:
+            acc = next((a for a in (inst.acceptances if inst else []) if matches(a, f)), None)
+            if acc is not None:
+                f.accepted = {"gerekce": acc.reason, "kabul_eden": acc.accepted_by}
+    return {
         "findings": [f.to_dict() for f in findings],
         "department": sub.department if sub else "",
         "year": sub.year if sub else None,
         "prepared_by": sub.prepared_by if sub else "",
-    }, sys.stdout, ensure_ascii=False, default=str)
+    }
+
+
+def main(argv: list[str]) -> int:
+    path = Path(argv[0])
+    kurum = Path(argv[1]) if len(argv) > 1 else None
+    json.dump(check_file(path, kurum), sys.stdout, ensure_ascii=False, default=str)
     return 0
 
 
