@@ -22,6 +22,9 @@ CPU_SECONDS = 60
 WALL_SECONDS = 90
 MEMORY_BYTES = 1536 * 1024 * 1024
 ROOT = Path(__file__).resolve().parents[2]
+OUT_OF_MEMORY = 3  # the worker's exit code when the address-space limit stopped it
+# what a process says when the address-space limit stops it while loading code
+_MEMORY_SIGNS = (b"MemoryError", b"failed to map segment", b"Cannot allocate memory")
 
 
 @dataclass
@@ -63,7 +66,7 @@ def run_check(stored: Path, display_name: str, kurum: Optional[Path], *, cpu: in
     if proc.returncode != 0:
         if proc.returncode < 0:  # killed by a signal: CPU limit (SIGXCPU/SIGKILL)
             return CheckResult(failure="dosyanın denetimi zaman sınırını aştı")
-        if b"MemoryError" in proc.stderr:
+        if proc.returncode == OUT_OF_MEMORY or any(m in proc.stderr for m in _MEMORY_SIGNS):
             return CheckResult(failure="dosyanın denetimi bellek sınırını aştı")
         return CheckResult(failure="dosya denetlenemedi")
     data = json.loads(proc.stdout)
@@ -99,7 +102,11 @@ def check_file(path: Path, kurum: Optional[Path]) -> dict:
 def main(argv: list[str]) -> int:
     path = Path(argv[0])
     kurum = Path(argv[1]) if len(argv) > 1 else None
-    json.dump(check_file(path, kurum), sys.stdout, ensure_ascii=False, default=str)
+    try:
+        data = check_file(path, kurum)
+    except MemoryError:
+        return OUT_OF_MEMORY
+    json.dump(data, sys.stdout, ensure_ascii=False, default=str)
     return 0
 
 
