@@ -202,10 +202,18 @@ def open_new_year(year: int, root: Path, source: Optional[Path] = None, force: b
     return result
 
 
+def shown(path: Path) -> Path:
+    """``path`` as the user would type it: relative to the working folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
 def todo_list(result: NewYearResult, inst: Institution, source_year: int) -> list[str]:
     """What the coordinator must still do, in order (Turkish)."""
     year = result.year
-    rel = result.folder
+    rel = shown(result.folder)
     todo = []
     if not result.plan_covers_year:
         todo.append(

@@ -52,6 +52,19 @@ INSTRUCTIONS = [
 ]
 
 
+# shown only in templates that have them: a new year opened by new-year, earlier-year values
+CARRIED_INSTRUCTION = (
+    "Geçen yılın faaliyetleri: Faaliyetler sayfasında biriminizin {year_1} faaliyetleri kodları ve adlarıyla "
+    "başlangıç olarak yer alır; tutarlar boştur, gri \"{year_1} Toplam Kaynak İhtiyacı\" sütunu geçen yılın "
+    "tutarını bilgi için gösterir. Bu yıl yapılacak faaliyetlerin tutarlarını girin, yapılmayacak olanların "
+    "Faaliyet Kodu ve Faaliyet Adı hücrelerini silin. Tutarı girilmeyen aktarılmış faaliyet programa alınmaz."
+)
+PAST_YEARS_INSTRUCTION = (
+    "Önceki yıllar: Göstergeler sayfasındaki gri \"{year_2} Gerçekleşme\" ve \"{year_1} Tahmin\" sütunları "
+    "bilgi içindir; {year} hedef değerini sarı sütuna girin."
+)
+
+
 class _Formats:
     def __init__(self, wb: xlsxwriter.Workbook):
         base = {"font_name": "Calibri", "font_size": 10, "valign": "top"}
@@ -438,8 +451,16 @@ def write_department(
         # instructions
         sheet = wb.add_worksheet(ws.INSTRUCTIONS_SHEET)
         sheet.set_column(0, 0, 120)
-        for i, line in enumerate(INSTRUCTIONS):
-            text = line.format(year=year, unit=dept.name, version=TEMPLATE_VERSION)
+        lines = list(INSTRUCTIONS)
+        if submission is None and previous:  # a new year opened from the last one
+            at = next(i for i, line in enumerate(lines) if line.startswith("5. "))
+            lines.insert(at + 1, CARRIED_INSTRUCTION)
+        if any(d.actual_t2 is not None or d.estimate_t1 is not None for d in inst.indicator_defs):
+            at = next(i for i, line in enumerate(lines) if line.startswith("5. "))
+            lines.insert(at + 1, PAST_YEARS_INSTRUCTION)
+        for i, line in enumerate(lines):
+            text = line.format(year=year, unit=dept.name, version=TEMPLATE_VERSION, year_1=year - 1,
+                               year_2=year - 2)
             sheet.write_string(i, 0, text, f.title if i == 0 else f.para)
             if i and len(text) > 110:  # wrapped text: rows are not re-measured when opened
                 sheet.set_row(i, 14 * (len(text) // 110 + 1))

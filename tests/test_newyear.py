@@ -116,6 +116,10 @@ def test_every_department_gets_a_template(opened, sample_2024):
     assert all(a.amounts == {} and a.off_budget == 0 for a in sub.activities)
     assert [a.previous_total for a in sub.activities] == [a.total for a in last]
     assert result.activities == len(sample_2024.activities)
+    fdb = root / "2025" / "birimler" / "2025_D7-FDB.xlsx"
+    talimat = [c.value for c in openpyxl.load_workbook(fdb)["Talimatlar"]["A"] if c.value]
+    assert any(t.startswith("Geçen yılın faaliyetleri: Faaliyetler sayfasında biriminizin 2024") for t in talimat)
+    assert any(t.startswith("Önceki yıllar: Göstergeler sayfasındaki gri \"2023 Gerçekleşme\"") for t in talimat)
 
 
 def test_template_shows_past_years_read_only_beside_the_input(opened):

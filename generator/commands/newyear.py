@@ -34,7 +34,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     from rich.markup import escape
     from rich.table import Table
 
-    from ..newyear import NewYearError, open_new_year
+    from ..newyear import NewYearError, open_new_year, shown
     from ..overwrite import OverwriteRefused
     from ..turkish import number
 
@@ -56,8 +56,8 @@ def run(args: argparse.Namespace, console: Console) -> int:
     table.add_column("", style="bold")
     table.add_column("")
     if not args.templates_only:
-        table.add_row("kurum.xlsx", str(result.kurum))
-    table.add_row("Birim şablonları", f"{len(result.templates)} dosya, {result.templates[0].parent}"
+        table.add_row("kurum.xlsx", str(shown(result.kurum)))
+    table.add_row("Birim şablonları", f"{len(result.templates)} dosya, {shown(result.templates[0].parent)}"
                   if result.templates else "yok")
     table.add_row("Taşınan plan", f"{number(result.targets)} hedef, {number(result.indicators)} gösterge")
     table.add_row(f"{result.year - 1} Tahmin sütunu",
@@ -67,7 +67,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     if not args.templates_only:
         table.add_row("Temizlenenler", "\n".join(result.cleared))
     if result.backups:
-        table.add_row("Yedekler", f"{len(result.backups)} dosya, {result.backups[0].parent}")
+        table.add_row("Yedekler", f"{len(result.backups)} dosya, {shown(result.backups[0].parent)}")
     console.print(table)
     console.print("[bold]Yapılacaklar:[/]")
     for i, item in enumerate(result.todo, start=1):
