@@ -621,15 +621,7 @@ def _read_institution(book: _Book, findings: list[Finding]) -> Institution:
     cells = _Cells(book, findings)
     inst = Institution(file=book.name)
     values, locs, _ = read_form(cells, ws.INST_PROFILE)
-    p = inst.profile = Profile(
-        name=values.get("ad") or "", year=values.get("yil") or 0, plan_period=values.get("plan_donemi") or "",
-        mayor=values.get("baskan") or "", mayor_title=values.get("baskan_unvani") or "",
-        coordinator_unit=values.get("koordinator") or "", date_text=values.get("tarih") or "",
-        total_budget=values.get("toplam_butce"), activity_count_typed=values.get("faaliyet_sayisi"),
-        address=values.get("adres") or "", phone=values.get("telefon") or "", email=values.get("eposta") or "",
-        mission=values.get("misyon") or "", vision=values.get("vizyon") or "", transfers=values.get("transfer"),
-        src={k: v for k, v in locs.items()},
-    )
+    p = inst.profile = Profile(**ws.attrs_of(ws.INST_PROFILE.fields, values, Profile), src=dict(locs))
 
     def text(spec: ws.TableSheet) -> list[str]:
         return [v["metin"] for _, v, _ in read_table(cells, spec) if "metin" in v]
@@ -640,22 +632,17 @@ def _read_institution(book: _Book, findings: list[Finding]) -> Institution:
     p.values = text(ws.INST_VALUES)
     p.duties = text(ws.INST_DUTIES)
     inst.units_of_measure = text(ws.INST_UNITS)
-    p.team = [TeamMember(v.get("grup", ""), v.get("ad", ""), v.get("unvan") or "")
+    p.team = [TeamMember(**ws.attrs_of(ws.INST_TEAM.columns, v, TeamMember))
               for _, v, _ in read_table(cells, ws.INST_TEAM)]
-    inst.areas = [StrategicArea(v["no"], v["ad"], src=l) for _, v, l in read_table(cells, ws.INST_AREAS)
-                  if {"no", "ad"} <= v.keys()]
-    inst.aims = [Aim(v["kod"], v["alan"], v["ad"], src=l) for _, v, l in read_table(cells, ws.INST_AIMS)
-                 if {"kod", "alan", "ad"} <= v.keys()]
-    inst.targets = [Target(v["kod"], v["amac"], v["ad"], src=l)
-                    for _, v, l in read_table(cells, ws.INST_TARGETS) if {"kod", "amac", "ad"} <= v.keys()]
-    inst.indicator_defs = [IndicatorDef(v["kod"], v["hedef"], v["ad"], v["olcu"], actual_t2=v.get("gerceklesme"),
-                                        estimate_t1=v.get("tahmin"), src=l)
-                           for _, v, l in read_table(cells, ws.INST_INDICATORS)
-                           if {"kod", "hedef", "ad", "olcu"} <= v.keys()]
+    inst.areas = _records(cells, ws.INST_AREAS, StrategicArea)
+    inst.aims = _records(cells, ws.INST_AIMS, Aim)
+    inst.targets = _records(cells, ws.INST_TARGETS, Target)
+    inst.indicator_defs = _records(cells, ws.INST_INDICATORS, IndicatorDef)
     for order, (_, v, l) in enumerate(read_table(cells, ws.INST_DEPARTMENTS)):
         if {"kod", "ad"} <= v.keys():
             aliases = [a.strip() for a in (v.get("diger") or "").split(";") if a.strip()]
-            inst.departments.append(Department(v["kod"], v["ad"], aliases, v.get("tavan"), order, src=l))
+            inst.departments.append(Department(**ws.attrs_of(ws.INST_DEPARTMENTS.columns, v, Department),
+                                               aliases=aliases, order=order, src=l))
     targets = {t.code: t for t in inst.targets}
     if book.has(ws.INST_MATRIX.name):
         header = (book.rows(ws.INST_MATRIX.name)[ws.HEADER_ROW - 1:ws.HEADER_ROW] or [()])[0]
@@ -669,8 +656,7 @@ def _read_institution(book: _Book, findings: list[Finding]) -> Institution:
             continue
         t.responsibility = dict(marks)
         t.src["matris"] = loc
-    inst.policies = [Policy(v["no"], v["metin"], src=l) for _, v, l in read_table(cells, ws.INST_POLICIES)
-                     if {"no", "metin"} <= v.keys()]
+    inst.policies = _records(cells, ws.INST_POLICIES, Policy)
     for _row, key, marks, loc in read_matrix(cells, ws.INST_LAWS):
         areas = sorted(int(m.group()) for col in marks if (m := re.search(r"\d+", col)))
         inst.laws.append(Law(key, areas, src={"ad": loc}))
@@ -681,14 +667,8 @@ def _read_institution(book: _Book, findings: list[Finding]) -> Institution:
         for key, value in v.items():
             if key != "hedef" and value is not None:
                 inst.control_totals.append(ControlTotal(v["hedef"], econ.get(key, key), value, src={"value": l[key]}))
-    inst.acceptances = [
-        Acceptance(v["kural"], v["gerekce"], department=v.get("birim") or "", file=v.get("dosya") or "",
-                   sheet=v.get("sayfa") or "", cell=v.get("hucre") or "", target=v.get("hedef") or "",
-                   activity=v.get("faaliyet") or "", accepted_by=v.get("kabul_eden") or "",
-                   date=v.get("tarih") or "", src=l)
-        for _, v, l in read_table(cells, ws.INST_ACCEPTED) if {"kural", "gerekce"} <= v.keys()]
-    inst.narratives = [Narrative(v["anahtar"], v.get("metin") or "", v["oran"], src=l)
-                       for _, v, l in read_table(cells, ws.INST_NARRATIVES) if {"anahtar", "oran"} <= v.keys()]
+    inst.acceptances = _records(cells, ws.INST_ACCEPTED, Acceptance)
+    inst.narratives = _records(cells, ws.INST_NARRATIVES, Narrative)
     if ws.INST_REVIEW.name in book.sheetnames:  # written by new-year; older workbooks lack it
         inst.reviews = [ReviewItem(v["konu"], v.get("sayfa") or "", v.get("aciklama") or "",
                                    normalize(v.get("durum") or "") == normalize(ws.REVIEWED), src=l)
@@ -700,6 +680,14 @@ def _read_institution(book: _Book, findings: list[Finding]) -> Institution:
         if table is not None and (table.rows or table.source_note):
             inst.info_tables[spec.key] = table
     return inst
+
+
+def _records(cells: _Cells, spec: ws.TableSheet, model: type) -> list:
+    """The rows of a table sheet with every required column filled, as ``model`` objects
+    (columns mapped to attributes by the schema's ``attr``)."""
+    required = {c.key for c in spec.columns if c.required}
+    return [model(**ws.attrs_of(spec.columns, v, model), src=l)
+            for _, v, l in read_table(cells, spec) if required <= v.keys()]
 
 
 def _read_texts(cells: _Cells) -> list[TextBlock]:
@@ -800,17 +788,11 @@ def _read_department(book: _Book, findings: list[Finding]) -> Submission:
     cells.year = values.get("yil") or ""
     for f in findings:
         f.department = f.department or code
-    sub = Submission(
-        file=book.name, department=code, department_name=values.get("ad") or "",
-        year=values.get("yil"), template_version=values.get("surum") or "",
-        prepared_by=values.get("hazirlayan") or "", phone=values.get("telefon") or "",
-        email=values.get("eposta") or "", saved_at=saved_at(book.path),
-        src=dict(locs),
-    )
+    form = ws.DEPT_INFO.fields
+    sub = Submission(file=book.name, **ws.attrs_of(form, values, Submission, "submission."),
+                     saved_at=saved_at(book.path), src=dict(locs))
     sub.unit_costs = UnitCosts(
-        department=code, personnel=values.get("personel") or 0, general_admin=values.get("genel_yonetim") or 0,
-        activity_count_typed=typed.get("faaliyet_sayisi"), target_cost_typed=typed.get("hedef_maliyeti"),
-        total_typed=typed.get("toplam"), src=dict(locs),
+        department=code, **ws.attrs_of(form, {**values, **typed}, UnitCosts, "unit_costs."), src=dict(locs),
         entered=values.get("personel") is not None or values.get("genel_yonetim") is not None,
     )
 
@@ -818,20 +800,15 @@ def _read_department(book: _Book, findings: list[Finding]) -> Submission:
         return {"target": str(raw.get("hedef") or ""), "activity": ""}
 
     for row, v, l in read_table(cells, ws.DEPT_INDICATORS, ind_ctx):
-        sub.indicators.append(Indicator(
-            code=v.get("kod", ""), target_code=v.get("hedef", ""), name=v.get("ad", ""),
-            unit=v.get("olcu", ""), value=v.get("deger"), department=code, row=row, src=l))
+        sub.indicators.append(Indicator(**ws.attrs_of(ws.DEPT_INDICATORS.columns, v, Indicator),
+                                        department=code, row=row, src=l))
 
     def act_ctx(raw: dict) -> dict:
         return {"target": str(raw.get("hedef") or "").strip(), "activity": str(raw.get("kod") or "").strip()}
 
     for row, v, l in read_table(cells, ws.DEPT_ACTIVITIES, act_ctx):
-        amounts = {c: v[f"e{c}"] for c in ECONOMIC_CODES if v.get(f"e{c}") is not None}
-        sub.activities.append(Activity(
-            target_code=v.get("hedef", ""), code=v.get("kod", ""), name=v.get("ad", ""), unit_code=code,
-            explanation=v.get("aciklama") or "", amounts=amounts, off_budget=v.get("butce_disi") or 0,
-            budget_typed=v.get("butce"), total_typed=v.get("toplam"), cost_total_typed=v.get("kaynak_toplam"),
-            previous_total=v.get("onceki"), row=row, src=l))
+        sub.activities.append(Activity(**ws.attrs_of(ws.DEPT_ACTIVITIES.columns, v, Activity),
+                                       unit_code=code, row=row, src=l))
     sub.typed_totals = _typed_totals_row(cells, ws.DEPT_ACTIVITIES, sub)
     if sub.is_blank:  # nothing entered: "not submitted" (merge), not a list of empty cells
         findings[:] = [f for f in findings if f.code != "ZRN-01"]

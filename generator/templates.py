@@ -17,6 +17,7 @@ from .model import (
     ECONOMIC_CODES,
     Activity,
     Department,
+    Indicator,
     Institution,
     Submission,
     Target,
@@ -292,27 +293,24 @@ def institution_rows(inst: Institution) -> dict[str, list[dict]]:
         by_target.setdefault(ct.target_code, {"hedef": ct.target_code})[key] = ct.value
     return {
         "onsoz": [{"metin": t} for t in p.foreword],
-        "ekip": [{"grup": m.group, "ad": m.name, "unvan": m.title} for m in p.team],
+        "ekip": [ws.row_of(ws.INST_TEAM, m) for m in p.team],
         "degerler": [{"metin": t} for t in p.values],
         "gorevler": [{"metin": t} for t in p.duties],
-        "alanlar": [{"no": a.no, "ad": a.name} for a in inst.areas],
-        "amaclar": [{"kod": a.code, "alan": a.area_no, "ad": a.name} for a in inst.aims],
-        "hedefler": [{"kod": t.code, "amac": t.aim_code, "ad": t.name} for t in inst.targets],
-        "gostergeler": [{"kod": i.code, "hedef": i.target_code, "ad": i.name, "olcu": i.unit,
-                         "gerceklesme": i.actual_t2, "tahmin": i.estimate_t1} for i in inst.indicator_defs],
+        "alanlar": [ws.row_of(ws.INST_AREAS, a) for a in inst.areas],
+        "amaclar": [ws.row_of(ws.INST_AIMS, a) for a in inst.aims],
+        "hedefler": [ws.row_of(ws.INST_TARGETS, t) for t in inst.targets],
+        "gostergeler": [ws.row_of(ws.INST_INDICATORS, i) for i in inst.indicator_defs],
         "olcu": [{"metin": u} for u in inst.units_of_measure],
-        "birimler": [{"kod": d.code, "ad": d.name, "diger": "; ".join(d.aliases), "tavan": d.ceiling}
+        "birimler": [{**ws.row_of(ws.INST_DEPARTMENTS, d), "diger": "; ".join(d.aliases)}
                      for d in inst.departments],
-        "politikalar": [{"no": p_.row_no, "metin": p_.text} for p_ in inst.policies],
+        "politikalar": [ws.row_of(ws.INST_POLICIES, p_) for p_ in inst.policies],
         "kontrol": list(by_target.values()),
-        "anlatim": [{"anahtar": n.key, "metin": n.text, "oran": n.value} for n in inst.narratives],
+        "anlatim": [ws.row_of(ws.INST_NARRATIVES, n) for n in inst.narratives],
         "gozden": [{"konu": r.topic, "sayfa": r.sheet, "aciklama": r.todo, "durum": ws.REVIEWED if r.done else None}
                    for r in inst.reviews],
         "metinler": [{"bolum": t.section, "tur": KIND_LABELS.get(t.kind, t.kind), "metin": t.text}
                      for t in inst.texts],
-        "kabul": [{"kural": a.rule, "birim": a.department, "dosya": a.file, "sayfa": a.sheet, "hucre": a.cell,
-                   "hedef": a.target, "faaliyet": a.activity, "gerekce": a.reason, "kabul_eden": a.accepted_by,
-                   "tarih": a.date} for a in inst.acceptances],
+        "kabul": [ws.row_of(ws.INST_ACCEPTED, a) for a in inst.acceptances],
     }
 
 
@@ -323,13 +321,8 @@ def write_institution(inst: Institution, path: str | Path) -> Path:
     year = p.year or dt.date.today().year + 1
     with atomic_path(path) as tmp:
         wb, f = _new_workbook(tmp, year, f"{p.name} {year} Performans Programı — Kurum Verileri")
-        values = {
-            "ad": p.name, "yil": p.year or year, "plan_donemi": p.plan_period, "baskan": p.mayor,
-            "baskan_unvani": p.mayor_title, "koordinator": p.coordinator_unit, "tarih": p.date_text,
-            "toplam_butce": p.total_budget, "faaliyet_sayisi": p.activity_count_typed,
-            "adres": p.address, "telefon": p.phone, "eposta": p.email, "misyon": p.mission,
-            "vizyon": p.vision, "transfer": p.transfers,
-        }
+        values = {fld.key: ws.get_attr(p, fld.attr) for fld in ws.INST_PROFILE.fields if fld.attr}
+        values["yil"] = p.year or year
         _write_form(wb.add_worksheet(ws.INST_PROFILE.name), f, ws.INST_PROFILE, values, {}, protect=False)
         rows = institution_rows(inst)
         units_range = f"='{ws.INST_UNITS.name}'!$A${ws.INST_UNITS.first_data_row}:$A$200"
@@ -410,13 +403,7 @@ def department_targets(inst: Institution, dept_code: str) -> list[Target]:
 
 
 def activity_row(a: Activity) -> dict:
-    row = {"hedef": a.target_code, "kod": a.code, "ad": a.name, "aciklama": a.explanation or None,
-           "butce_disi": a.off_budget, "onceki": a.previous_total,
-           "butce": a.budget_typed, "toplam": a.total_typed, "kaynak_toplam": a.cost_total_typed,
-           "butce__value": a.budget, "toplam__value": a.total, "kaynak_toplam__value": a.total}
-    for code, amount in a.amounts.items():
-        row[f"e{code}"] = amount
-    return row
+    return ws.row_of(ws.DEPT_ACTIVITIES, a)
 
 
 def carried_activity_row(a: Activity) -> dict:
@@ -504,50 +491,34 @@ def write_department(
             return {"gerceklesme": d.actual_t2, "tahmin": d.estimate_t1} if d is not None else {}
 
         if submission is not None:  # pre-filled from an earlier submission: exactly its indicators
-            ind_rows = [{"hedef": i.target_code, "kod": i.code, "ad": i.name, "olcu": i.unit, "deger": i.value,
-                         **past(i.code)} for i in submission.indicators]
+            indicators = submission.indicators
         else:  # blank: the plan's indicators of the targets where the unit is responsible (S)
-            ind_rows = [{"hedef": d.target_code, "kod": d.code, "ad": d.name, "olcu": d.unit, "deger": None,
-                         **past(d.code)}
-                        for t in own_targets for d in inst.indicator_defs if d.target_code == t.code]
+            indicators = [Indicator(d.code, d.target_code, d.name, d.unit, None)
+                          for t in own_targets for d in inst.indicator_defs if d.target_code == t.code]
+        ind_rows = [{**ws.row_of(ws.DEPT_INDICATORS, i), **past(i.code)} for i in indicators]
         _write_table(ind_sheet, f, ws.DEPT_INDICATORS, ind_rows, year,
                      list_ranges=list_ranges, protect=True)
 
         # unit sheet with live formulas
         acts = ws.DEPT_ACTIVITIES
         n_rows = max(len(act_rows) + acts.blank_rows, acts.min_rows)
-        first, last = acts.first_data_row, acts.first_data_row + n_rows - 1
-        sheet_ref = f"'{acts.name}'"
+        last = acts.first_data_row + n_rows - 1
         form = ws.DEPT_INFO
-
-        def cell(key: str) -> str:
-            return f"B{form.row(key)}"
-
-        formulas = {
-            "faaliyet_sayisi": f"=COUNTA({sheet_ref}!{acts.letter('kod')}{first}:{acts.letter('kod')}{last})",
-            "hedef_maliyeti": f"={sheet_ref}!{acts.letter('toplam')}{acts.totals_row}",
-            "toplam": f"={cell('hedef_maliyeti')}+{cell('personel')}+{cell('genel_yonetim')}",
-            "kalan": f"={cell('tavan')}-{cell('toplam')}",
-        }
+        formulas = {fld.key: form.formula(fld.key, acts, last) for fld in form.fields if fld.formula}
         uc = submission.unit_costs if submission else None
         target_cost = sum(a.total for a in activities)
         personnel = uc.personnel if uc else None
         general = uc.general_admin if uc else None
         total_value = target_cost + (personnel or 0) + (general or 0)
-        values = {
-            "kod": dept.code, "ad": dept.name, "yil": year, "surum": TEMPLATE_VERSION,
-            "tavan": dept.ceiling, "personel": personnel, "genel_yonetim": general,
-            "faaliyet_sayisi": uc.activity_count_typed if uc else None,
+        sources = {"submission": submission, "unit_costs": uc}
+        values = {fld.key: ws.get_attr(sources, fld.attr) for fld in form.fields if fld.attr}
+        values.update({  # the unit itself comes from kurum.xlsx, the computed values beside the formulas
+            "kod": dept.code, "ad": dept.name, "yil": year, "surum": TEMPLATE_VERSION, "tavan": dept.ceiling,
             "faaliyet_sayisi__value": len(activities),
-            "hedef_maliyeti": uc.target_cost_typed if uc else None,
             "hedef_maliyeti__value": target_cost,
-            "toplam": uc.total_typed if uc else None,
             "toplam__value": total_value,
             "kalan__value": (dept.ceiling or 0) - total_value,
-            "hazirlayan": submission.prepared_by if submission else None,
-            "telefon": submission.phone if submission else None,
-            "eposta": submission.email if submission else None,
-        }
+        })
         _write_form(info_sheet, f, form, values, formulas, protect=True)
         info_sheet.activate()
         wb.close()
