@@ -10,7 +10,7 @@ from typing import Iterable, Mapping, Optional
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from . import TEMPLATE_VERSION
+from . import TEMPLATE_VERSION, totals
 from . import workbook_schema as ws
 from .atomic import atomic_path
 from .model import (
@@ -506,10 +506,8 @@ def write_department(
         form = ws.DEPT_INFO
         formulas = {fld.key: form.formula(fld.key, acts, last) for fld in form.fields if fld.formula}
         uc = submission.unit_costs if submission else None
-        target_cost = sum(a.total for a in activities)
-        personnel = uc.personnel if uc else None
-        general = uc.general_admin if uc else None
-        total_value = target_cost + (personnel or 0) + (general or 0)
+        target_cost = totals.total(activities)
+        total_value = totals.unit_total(activities, uc)
         sources = {"submission": submission, "unit_costs": uc}
         values = {fld.key: ws.get_attr(sources, fld.attr) for fld in form.fields if fld.attr}
         values.update({  # the unit itself comes from kurum.xlsx, the computed values beside the formulas

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from . import merge, reader
+from . import merge, reader, totals
 from . import workbook_schema as ws
 from .findings import ERROR, WARNING, Finding, Rule, RuleSet, loc_of, sort_findings, sub_loc, where
 from .merge import choose_indicators, code_numbers
@@ -223,25 +223,13 @@ def validate_submission(sub: Submission) -> list[Finding]:
                                indicator=ind.code, first=where(loc_of(used.src, "kod")) or f"{used.row}. satır"))
     # the typed totals row of the activities sheet
     for key, typed in sorted(sub.typed_totals.items(), key=lambda kv: ACT.index(kv[0])):
-        column_sum = _column_sum(sub.activities, key)
+        column_sum = totals.column_total(sub.activities, key)
         if column_sum is not None and typed != column_sum:
             out.append(finding("TOP-06", sub.src.get(f"toplam:{key}"), department=dep, column=_col_title(key),
                                typed=money(typed), computed=money(column_sum), typed_value=typed,
                                computed_value=column_sum))
     out += _unit_figures(sub)
     return sort_findings(out)
-
-
-def _column_sum(activities: list[Activity], key: str) -> Optional[int]:
-    if key.startswith("e") and key[1:] in ECONOMIC_CODES:
-        return sum(a.amounts.get(key[1:], 0) for a in activities)
-    if key == "butce":
-        return sum(a.budget for a in activities)
-    if key == "butce_disi":
-        return sum(a.off_budget for a in activities)
-    if key in ("toplam", "kaynak_toplam"):
-        return sum(a.total for a in activities)
-    return None
 
 
 def _signs(sub: Submission) -> list[Finding]:
@@ -270,15 +258,6 @@ def _signs(sub: Submission) -> list[Finding]:
     return out
 
 
-def unit_target_cost(sub: Submission) -> int:
-    return sum(a.total for a in sub.activities)
-
-
-def unit_total(sub: Submission) -> int:
-    uc = sub.unit_costs
-    return unit_target_cost(sub) + (uc.personnel + uc.general_admin if uc else 0)
-
-
 def _unit_figures(sub: Submission) -> list[Finding]:
     uc = sub.unit_costs
     if uc is None:
@@ -290,7 +269,7 @@ def _unit_figures(sub: Submission) -> list[Finding]:
         out.append(finding("BRM-03", uc.src.get("faaliyet_sayisi"), department=dep,
                            typed=number(uc.activity_count_typed), computed=number(n),
                            typed_value=uc.activity_count_typed, computed_value=n))
-    cost = unit_target_cost(sub)
+    cost = totals.total(sub.activities)
     if uc.target_cost_typed is not None and uc.target_cost_typed != cost:
         out.append(finding("BRM-04", uc.src.get("hedef_maliyeti"), department=dep,
                            typed=money(uc.target_cost_typed), computed=money(cost),
@@ -384,7 +363,7 @@ def _ceilings(program: Program) -> list[Finding]:
         dept = inst.department(sub.department)
         if dept is None or dept.ceiling is None or sub.unit_costs is None:
             continue
-        total = unit_total(sub)
+        total = totals.submission_total(sub)
         if total == dept.ceiling:
             continue
         code = "BRM-01" if total > dept.ceiling else "BRM-02"
@@ -500,14 +479,9 @@ def _control_totals(program: Program) -> list[Finding]:
                 out.append(finding("KOD-02", loc, target=ct.target_code))
             continue
         acts = by_target.get(ct.target_code, [])
-        if ct.column in ECONOMIC_CODES:
-            computed = sum(a.amounts.get(ct.column, 0) for a in acts)
-        elif ct.column == "butce":
-            computed = sum(a.budget for a in acts)
-        elif ct.column == "butce_disi":
-            computed = sum(a.off_budget for a in acts)
-        else:  # toplam, maliyet_toplam
-            computed = sum(a.total for a in acts)
+        computed = totals.column_total(acts, ct.column)
+        if computed is None:  # any other column: the total
+            computed = totals.total(acts)
         if computed != ct.value:
             out.append(finding("TOP-05", loc, target=ct.target_code, column=_control_column(ct.column),
                                typed=money(ct.value), computed=money(computed), typed_value=ct.value,
@@ -519,8 +493,7 @@ def _institution_totals(program: Program) -> list[Finding]:
     out = []
     p = program.institution.profile
     if p.total_budget is not None:
-        computed = sum(a.total for a in program.activities) + sum(
-            uc.personnel + uc.general_admin for uc in program.unit_costs.values())
+        computed = totals.institution_total(program)
         if computed != p.total_budget:
             out.append(finding("BRM-06", p.src.get("toplam_butce"), computed=money(computed),
                                typed=money(p.total_budget), diff=money(abs(computed - p.total_budget)),
