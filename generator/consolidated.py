@@ -37,6 +37,7 @@ from .atomic import atomic_path
 from .findings import ERROR, Finding
 from .model import COOPERATING, ECONOMIC_CODES, RESPONSIBLE, Activity, Program, Target, UnitCosts
 from .turkish import sort_key, title
+from .xlsx_style import GREY_TEXT, LINK, RED, Formats
 
 TEXT, MONEY, COUNT, NUMBER, PERCENT, YEAR = "text", "money", "count", "number", "percent", "year"
 
@@ -358,15 +359,11 @@ FINDING_COLUMNS = (
 # writing
 # ---------------------------------------------------------------------------
 
-class _Formats:
+class _Formats(Formats):
     def __init__(self, wb: xlsxwriter.Workbook):
-        base = {"font_name": "Calibri", "font_size": 10, "valign": "top"}
-
-        def fmt(**kw):
-            return wb.add_format({**base, **kw})
-
-        self.title = fmt(bold=True, font_size=14, font_color="#1F3864")
-        self.note = fmt(italic=True, font_color="#595959")
+        super().__init__(wb)
+        fmt = self.fmt
+        self.note = fmt(italic=True, font_color=GREY_TEXT)
         self.header = fmt(bold=True, text_wrap=True, valign="vcenter")
         self.text = fmt()
         self.money = fmt(num_format="#,##0")
@@ -374,10 +371,10 @@ class _Formats:
         self.number = fmt(num_format="#,##0.###")
         self.percent = fmt(num_format="%0.00")
         self.year = fmt(num_format="0", align="left")
-        self.link = fmt(bold=True, font_color="#0563C1", underline=1)
+        self.link = fmt(bold=True, font_color=LINK, underline=1)
         self.label = fmt(bold=True)
         self.differs = wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
-        self.negative = wb.add_format({"font_color": "#C00000", "bold": True})
+        self.negative = wb.add_format({"font_color": RED, "bold": True})
 
     def of(self, kind: str):
         return {TEXT: self.text, MONEY: self.money, COUNT: self.count, NUMBER: self.number,

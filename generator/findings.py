@@ -23,7 +23,7 @@ from .model import Loc, Submission
 
 CONTEXT = ("department", "target", "activity")  # every message may use these
 # Parameters that identify what a finding is about; kept in ``details`` even when the message does not show them.
-IDENTIFIERS = (*CONTEXT, "indicator", "key")
+IDENTIFIERS = (*CONTEXT, "indicator", "key", "other")  # other: the other unit of a duplicate
 VALUE_SUFFIX = "_value"  # finding(..., typed=money(x), typed_value=x): x goes to Finding.values["typed"]
 
 

@@ -31,6 +31,8 @@ ECONOMIC_CODES: dict[str, str] = {
 
 RESPONSIBLE = "S"  # Sorumlu birim
 COOPERATING = "i"  # İş birliği yapılacak birim
+# kinds of the rows of a general-information table (InfoTable.kinds)
+ROW_DATA, ROW_GROUP, ROW_TOTAL = "data", "group", "total"
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from .backend import FastBook, Formula
 from .findings import ERROR, WARNING, Finding, Rule, RuleSet
 from .model import (
     ECONOMIC_CODES,
+    ROW_DATA,
     Acceptance,
     Activity,
     Aim,
@@ -726,12 +727,12 @@ def _read_info_table(cells: _Cells, spec: ws.InfoSpec) -> Optional[InfoTable]:
         if all(v in (None, "") for v in raw[: len(spec.columns) + 1]):
             continue
         row = r0 + 1
-        kind_label = str(raw[0] or ws.ROW_KIND_LABELS["data"]).strip()
+        kind_label = str(raw[0] or ws.ROW_KIND_LABELS[ROW_DATA]).strip()
         kind = ws.ROW_KINDS.get(kind_label)
         if kind is None:
             cells.add("TIP-04", cells.loc(spec.sheet, row, 0), column=ws.INFO_KIND_HEADER, value=kind_label,
                       expected=" / ".join(ws.ROW_KIND_LABELS.values()))
-            kind = "data"
+            kind = ROW_DATA
         values = []
         for c, (header, ckind) in enumerate(spec.columns, start=1):
             v = cells.convert(spec.sheet, row, c, raw[c], ckind, header, False, {})

@@ -15,6 +15,8 @@ from . import workbook_schema as ws
 from .atomic import atomic_path
 from .model import (
     ECONOMIC_CODES,
+    RESPONSIBLE,
+    ROW_TOTAL,
     Activity,
     Department,
     Indicator,
@@ -24,6 +26,7 @@ from .model import (
 )
 from .narrative import KIND_LABELS, SECTIONS
 from .turkish import sort_key
+from .xlsx_style import GREY_TEXT, NAVY, Formats
 
 INSTRUCTIONS = [
     "PERFORMANS PROGRAMI {year} — {unit} VERİ GİRİŞ ŞABLONU",
@@ -66,17 +69,13 @@ PAST_YEARS_INSTRUCTION = (
 )
 
 
-class _Formats:
+class _Formats(Formats):
     def __init__(self, wb: xlsxwriter.Workbook):
-        base = {"font_name": "Calibri", "font_size": 10, "valign": "top"}
+        super().__init__(wb)
         border = {"border": 1, "border_color": "#BFBFBF"}
-
-        def fmt(**kw):
-            return wb.add_format({**base, **kw})
-
-        self.title = fmt(bold=True, font_size=14, font_color="#1F3864")
-        self.help = fmt(italic=True, font_color="#595959", text_wrap=False)
-        self.header = fmt(bold=True, bg_color="#1F3864", font_color="#FFFFFF", text_wrap=True,
+        fmt = self.fmt
+        self.help = fmt(italic=True, font_color=GREY_TEXT, text_wrap=False)
+        self.header = fmt(bold=True, bg_color=NAVY, font_color="#FFFFFF", text_wrap=True,
                           valign="vcenter", align="center", **border)
         self.label = fmt(bold=True, **border)
         self.text_in = fmt(locked=False, bg_color="#FFF2CC", text_wrap=True, **border)
@@ -89,7 +88,7 @@ class _Formats:
         self.para = fmt(text_wrap=True)
         self.year_in = fmt(locked=False, bg_color="#FFF2CC", num_format="0", align="left", **border)
         self.year_ro = fmt(num_format="0", bg_color="#F2F2F2", align="left", **border)
-        self.mark = fmt(locked=False, align="center", bold=True, font_color="#1F3864")
+        self.mark = fmt(locked=False, align="center", bold=True, font_color=NAVY)
 
     def for_kind(self, kind: str, editable: bool):
         if kind == ws.YEAR:
@@ -385,7 +384,7 @@ def _write_info_table(sheet, f: _Formats, spec: ws.InfoSpec, table) -> None:
         r = ws.HEADER_ROW + i
         sheet.write_string(r, 0, ws.ROW_KIND_LABELS[kind], f.text_in)
         for c, ((_, ckind), value) in enumerate(zip(spec.columns, cells), start=1):
-            fmt = f.total if kind == "total" and ckind == ws.INT else f.for_kind(ckind, True)
+            fmt = f.total if kind == ROW_TOTAL and ckind == ws.INT else f.for_kind(ckind, True)
             _write_value(sheet, r, c, value, fmt)
     sheet.data_validation(ws.HEADER_ROW, 0, ws.HEADER_ROW + len(rows) + 50, 0, {
         "validate": "list", "source": list(ws.ROW_KIND_LABELS.values()),
@@ -430,7 +429,7 @@ def write_department(
         raise KeyError(dept_code)
     year = inst.profile.year
     targets = department_targets(inst, dept_code)
-    own_targets = [t for t in targets if t.responsibility.get(dept_code) == "S"]
+    own_targets = [t for t in targets if t.responsibility.get(dept_code) == RESPONSIBLE]
     with atomic_path(path) as tmp:
         wb, f = _new_workbook(tmp, year, f"{year} Performans Programı — {dept.name}")
         wb.set_custom_property("Birim Kodu", dept.code)

@@ -32,6 +32,9 @@ from .findings import ERROR, WARNING, Finding, Rule, RuleSet, loc_of, sort_findi
 from .merge import choose_indicators, code_numbers
 from .model import (
     ECONOMIC_CODES,
+    ROW_DATA,
+    ROW_GROUP,
+    ROW_TOTAL,
     Activity,
     Indicator,
     IndicatorDef,
@@ -624,7 +627,7 @@ def _info_tables(inst: Institution) -> list[Finding]:
         name = _table_name(table)
         # GNL-01 row sums
         for i, row in enumerate(table.rows):
-            if table.kinds[i] == "group":
+            if table.kinds[i] == ROW_GROUP:
                 continue
             for total_col, parts in spec.row_sums:
                 j = _col_index(table, total_col)
@@ -645,10 +648,10 @@ def _info_tables(inst: Institution) -> list[Finding]:
         numeric = [j for j, (h, kind) in enumerate(spec.columns) if kind == ws.INT and h != "Sıra No"]
         seg_start = 0
         for i, kind in enumerate(table.kinds):
-            if kind != "total":
+            if kind != ROW_TOTAL:
                 continue
-            segment = [r for r in range(seg_start, i) if table.kinds[r] == "data"]
-            above = [r for r in range(0, i) if table.kinds[r] == "data"]
+            segment = [r for r in range(seg_start, i) if table.kinds[r] == ROW_DATA]
+            above = [r for r in range(0, i) if table.kinds[r] == ROW_DATA]
             seg_start = i + 1
             for j in numeric:
                 if j >= len(table.rows[i]):
@@ -687,10 +690,10 @@ def _table_total(table: InfoTable, column: str) -> Optional[tuple[float, Loc]]:
     if j is None:
         return None
     for i in range(len(table.rows) - 1, -1, -1):
-        value = _num(table.rows[i][j]) if table.kinds[i] == "total" and j < len(table.rows[i]) else None
+        value = _num(table.rows[i][j]) if table.kinds[i] == ROW_TOTAL and j < len(table.rows[i]) else None
         if value is not None:
             return value, _cell_loc(table, i, j)
-    cells = [_num(r[j]) for r, k in zip(table.rows, table.kinds) if k == "data" and j < len(r)]
+    cells = [_num(r[j]) for r, k in zip(table.rows, table.kinds) if k == ROW_DATA and j < len(r)]
     values = [v for v in cells if v is not None]
     if not values:
         return None

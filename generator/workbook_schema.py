@@ -26,7 +26,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from .model import ECONOMIC_CODES
+from .model import COOPERATING, ECONOMIC_CODES, RESPONSIBLE, ROW_DATA, ROW_GROUP, ROW_TOTAL
+
+KURUM_FILE = "kurum.xlsx"  # the coordinator's workbook in a year folder
+DEPARTMENTS_DIR = "birimler"  # the department workbooks beside it
 
 TITLE_ROW = 1
 HELP_ROW = 2
@@ -179,7 +182,7 @@ class InfoSpec:
         return f"Tablo {self.no}"
 
 
-ROW_KIND_LABELS = {"data": "Veri", "group": "Grup", "total": "Toplam"}
+ROW_KIND_LABELS = {ROW_DATA: "Veri", ROW_GROUP: "Grup", ROW_TOTAL: "Toplam"}
 ROW_KINDS = {v: k for k, v in ROW_KIND_LABELS.items()}
 
 ECON_COLS = tuple(
@@ -391,7 +394,7 @@ INST_DEPARTMENTS = TableSheet(
 )
 INST_MATRIX = MatrixSheet(
     "matris", "Sorumluluk Matrisi", "Daire Başkanlıkları Hedef Sorumluluk Matrisi",
-    "Hedef Kodu", ("S", "i"),
+    "Hedef Kodu", (RESPONSIBLE, COOPERATING),
     help="S: Sorumlu Daire Başkanlığı, i: İş Birliği Yapılacak Daire Başkanlığı.",
 )
 INST_POLICIES = TableSheet(

@@ -35,9 +35,13 @@ def _const_codes(node: ast.AST | None) -> set[str] | None:
     return None
 
 
-def _assigned(func: ast.AST, name: str) -> list[ast.AST]:
-    return [n.value for n in ast.walk(func) if isinstance(n, ast.Assign)
-            for t in n.targets if isinstance(t, ast.Name) and t.id == name]
+def _assigned(func: ast.AST, name: str, before: int | None = None) -> list[ast.AST]:
+    """Values assigned to ``name`` in ``func``; with ``before``, only the last one above that line."""
+    found = [n for n in ast.walk(func) if isinstance(n, ast.Assign)
+             for t in n.targets if isinstance(t, ast.Name) and t.id == name]
+    if before is not None:
+        found = sorted((n for n in found if n.lineno < before), key=lambda n: n.lineno)[-1:]
+    return [n.value for n in found]
 
 
 def _dict_keys(node: ast.AST) -> set[str] | None:
@@ -92,7 +96,7 @@ def _calls(module: str) -> tuple[list[Call], list[str]]:
                     if k.value.id in (getattr(func, "args", None) and func.args.kwarg and func.args.kwarg.arg,):
                         keys = None
                     else:
-                        found = [_dict_keys(v) for v in _assigned(func, k.value.id)]
+                        found = [_dict_keys(v) for v in _assigned(func, k.value.id, node.lineno)]
                         keys = found[0] if found and all(x == found[0] for x in found) else None
                 if keys is None:
                     params = None
