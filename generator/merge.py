@@ -104,6 +104,7 @@ def choose_indicators(indicators: list[Indicator]) -> dict[str, Indicator]:
     return chosen
 
 
+@RULES.check("BRL-06")
 def not_submitted(sub: Submission, name: str = "") -> Finding:
     """BRL-06: the workbook of a department holds nothing entered."""
     return finding("BRL-06", sub_loc(sub, "kod"), department=sub.department or sub.file,
@@ -156,6 +157,7 @@ def _drop_blank(inst: Institution, submissions: list[Submission], findings: list
     return [s for s in submissions if not s.is_blank], {s.department for s in submissions if s.is_blank}
 
 
+@RULES.check("BRL-02")
 def _one_per_department(submissions: list[Submission], findings: list[Finding]) -> list[Submission]:
     """Step 1: one submission per department: a filled workbook before a blank one, then the
     newest by the workbook's own save time (the file name does not matter), the first by file
@@ -175,6 +177,7 @@ def _one_per_department(submissions: list[Submission], findings: list[Finding]) 
     return kept
 
 
+@RULES.check("BRL-03", "BRL-04", "BRL-05", "KOD-01")
 def _check_headers(inst: Institution, kept: list[Submission], findings: list[Finding]) -> None:
     """Step 3: each workbook's department, year, template version and department name."""
     year = inst.profile.year
@@ -195,6 +198,7 @@ def _check_headers(inst: Institution, kept: list[Submission], findings: list[Fin
                                         name=sub.department_name, expected=dept.name))
 
 
+@RULES.check("BRL-01")
 def _missing_departments(inst: Institution, submitted: set[str], blank: set[str], findings: list[Finding]) -> None:
     """Step 3b: departments of kurum.xlsx without a workbook (BRL-01; a blank one is BRL-06)."""
     for dept in inst.departments:
@@ -202,6 +206,7 @@ def _missing_departments(inst: Institution, submitted: set[str], blank: set[str]
             findings.append(finding("BRL-01", loc_of(dept.src, "kod"), department=dept.code, name=dept.name))
 
 
+@RULES.check("KOD-02", "KOD-03", "KOD-04", "KOD-05", "TEK-04")
 def _merge_indicators(inst: Institution, kept: list[Submission], findings: list[Finding]) -> list[Indicator]:
     """Step 4: indicators: codes, targets, units; one row per indicator code (a row with a
     value wins over a blank one, else the first); the other rows are TEK-04."""
@@ -241,6 +246,7 @@ def _merge_indicators(inst: Institution, kept: list[Submission], findings: list[
     return indicators
 
 
+@RULES.check("KOD-02", "TEK-02", "TEK-03", "YIL-04")
 def _merge_activities(inst: Institution, kept: list[Submission], findings: list[Finding]) -> list[Activity]:
     """Step 5: activities: target codes (KOD-02); rows carried over from last year and left
     without amounts stay out (YIL-04); the same target + code in two workbooks (TEK-02/03)."""

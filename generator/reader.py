@@ -259,6 +259,7 @@ class _FastBook(_GuardedSheets, FastBook):
         return FastBook.cached(self, self.sheet(sheet) or sheet, row, col0)
 
 
+@RULES.check("OKU-01", "OKU-08")
 def _open(path: Path, findings: list[Finding], name: Optional[str] = None):
     """The workbook, or None when it cannot be read (the findings say why); ``name``
     is the file name findings carry when ``path`` is a converted copy (an .ods or
@@ -313,6 +314,7 @@ class _Cells:
         kw.setdefault("department", self.department)
         self.findings.append(finding(code, loc, **kw))
 
+    @RULES.check("OKU-05")
     def input_value(self, sheet: str, row: int, col0: int, raw: Any, ctx: dict) -> Any:
         """An input cell: a formula is replaced by its cached value."""
         if _is_formula(raw):
@@ -323,6 +325,7 @@ class _Cells:
             return cached
         return raw
 
+    @RULES.check("TIP-01", "TIP-02", "TIP-03", "TIP-06", "TIP-07", "ZRN-01")
     def convert(self, sheet: str, row: int, col0: int, raw: Any, kind: str, header: str,
                 required: bool, ctx: dict, loc: Optional[Loc] = None) -> Any:
         """Typed value of an input cell, or None (blank) / _MISSING (invalid)."""
@@ -388,6 +391,7 @@ class _Cells:
             return int(value)
         return value
 
+    @RULES.check("TIP-08", "TIP-09")
     def clean_text(self, text: str, loc: Loc, header: str, ctx: dict) -> str:
         """OOXML escapes decoded, NFC, control characters removed (TIP-08), length checked (TIP-09)."""
         if "_x" in text:
@@ -421,6 +425,7 @@ def _header_key(text: Any) -> str:
     return re.sub(r"\d{4}", "", normalize(str(text or ""))).strip()
 
 
+@RULES.check("OKU-03")
 def _columns(cells: _Cells, spec: ws.TableSheet, rows: list[tuple]) -> Optional[dict[str, int]]:
     header = rows[ws.HEADER_ROW - 1] if len(rows) >= ws.HEADER_ROW else ()
     found = {_header_key(h): i for i, h in enumerate(header) if h not in (None, "")}
@@ -439,6 +444,7 @@ def _columns(cells: _Cells, spec: ws.TableSheet, rows: list[tuple]) -> Optional[
     return cols if ok else None
 
 
+@RULES.check("OKU-02", "OKU-11")
 def _has_sheet(cells: _Cells, name: str) -> bool:
     if cells.book.has(name):
         if cells.book.hidden(name):
@@ -450,6 +456,7 @@ def _has_sheet(cells: _Cells, name: str) -> bool:
     return False
 
 
+@RULES.check("OKU-12", "TIP-04")
 def read_table(cells: _Cells, spec: ws.TableSheet, ctx_of: Optional[Callable[[dict], dict]] = None,
                ) -> list[tuple[int, dict, dict[str, Loc]]]:
     """Rows of a table sheet as (excel row, {key: value}, {key: Loc}).
@@ -524,6 +531,7 @@ def _pattern_hint(pattern: str) -> str:
     }.get(pattern, pattern)
 
 
+@RULES.check("OKU-03")
 def read_form(cells: _Cells, spec: ws.FormSheet) -> tuple[dict, dict[str, Loc], dict[str, Optional[int]]]:
     """Fields of a form sheet: values, locations, typed values of formula fields."""
     values: dict[str, Any] = {}
@@ -555,6 +563,7 @@ def read_form(cells: _Cells, spec: ws.FormSheet) -> tuple[dict, dict[str, Loc], 
     return values, locs, typed
 
 
+@RULES.check("TIP-04", "ZRN-01")
 def read_matrix(cells: _Cells, spec: ws.MatrixSheet) -> list[tuple[int, str, dict[str, str], Loc]]:
     """Rows of a matrix sheet: (row, row key, {column key: mark}, loc of key)."""
     if not _has_sheet(cells, spec.name):
@@ -592,6 +601,7 @@ def read_matrix(cells: _Cells, spec: ws.MatrixSheet) -> list[tuple[int, str, dic
 # kurum.xlsx
 # ---------------------------------------------------------------------------
 
+@RULES.check("OKU-01", "OKU-08")
 def _read_with(path: str | Path, read: Callable[[_Book, list[Finding]], Any],
                name: Optional[str] = None) -> tuple[Any, list[Finding]]:
     """Open a workbook, read it with ``read`` and close it; (None, findings) if it cannot be opened."""
@@ -691,6 +701,7 @@ def _records(cells: _Cells, spec: ws.TableSheet, model: type) -> list:
             for _, v, l in read_table(cells, spec) if required <= v.keys()]
 
 
+@RULES.check("TIP-04")
 def _read_texts(cells: _Cells) -> list[TextBlock]:
     """The narrative blocks of the Metinler sheet; unknown sections and kinds are findings."""
     from .narrative import SECTIONS, kind_of
@@ -713,6 +724,7 @@ def _read_texts(cells: _Cells) -> list[TextBlock]:
     return out
 
 
+@RULES.check("TIP-04")
 def _read_info_table(cells: _Cells, spec: ws.InfoSpec) -> Optional[InfoTable]:
     if not _has_sheet(cells, spec.sheet):
         return None

@@ -63,6 +63,7 @@ def _skip_reason(path: Path) -> Optional[str]:
     return "çalışma kitabı değil (.xlsx, .xlsm, .xls ya da .ods beklenir)"
 
 
+@RULES.check("BRL-08")
 def discover(folder: Path) -> tuple[list[Path], list[Finding]]:
     """Workbooks of ``birimler/`` in file-name order, and a finding for every other entry."""
     if not folder.is_dir():
@@ -86,6 +87,7 @@ class ReadResult:
     readable: dict[str, Path] = field(default_factory=dict)
 
 
+@RULES.check("BRL-07")
 def read_submissions(folder: Path, workdir: Path, reporter=None) -> ReadResult:
     """Read every workbook of ``folder``; converted copies are written under ``workdir``."""
     from .convert import ConversionError, needs_conversion, to_xlsx

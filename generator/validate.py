@@ -179,6 +179,7 @@ def _col_title(key: str) -> str:
 # one workbook
 # ---------------------------------------------------------------------------
 
+@RULES.check("KOD-06", "TEK-01", "TEK-04", "TOP-01", "TOP-02", "TOP-03", "TOP-04", "TOP-06")
 def validate_submission(sub: Submission) -> list[Finding]:
     """Checks of one department workbook that need no kurum.xlsx."""
     out: list[Finding] = []
@@ -235,6 +236,7 @@ def validate_submission(sub: Submission) -> list[Finding]:
     return sort_findings(out)
 
 
+@RULES.check("TIP-02")
 def _signs(sub: Submission) -> list[Finding]:
     """Negative numbers in programs built in code (the reader rejects them in cells)."""
     out = []
@@ -261,6 +263,7 @@ def _signs(sub: Submission) -> list[Finding]:
     return out
 
 
+@RULES.check("BRM-03", "BRM-04", "BRM-05")
 def _unit_figures(sub: Submission) -> list[Finding]:
     uc = sub.unit_costs
     if uc is None:
@@ -317,6 +320,7 @@ _PROGRAM_YEAR = re.compile(r"\b((?:19|20)\d{2})\s*(?:'\w+\s+)?y[ıi]l\w*\b([^.!?
                            r"(performans\s+program|hedef)", re.IGNORECASE)
 
 
+@RULES.check("YIL-01", "YIL-02", "YIL-05", "YIL-06")
 def year_of_plan(inst: Institution) -> list[Finding]:
     """YIL-01/02 the program year within the plan period, YIL-05 foreword and
     narrative naming another program year, YIL-06 carried parts not reviewed."""
@@ -347,6 +351,7 @@ def year_of_plan(inst: Institution) -> list[Finding]:
     return out
 
 
+@RULES.check("YIL-03")
 def folder_year(inst: Institution, folder_name: str) -> list[Finding]:
     """YIL-03: the year inside kurum.xlsx matches its year folder (workbooks/2025)."""
     p = inst.profile
@@ -359,6 +364,7 @@ def _target_loc(t: Target) -> Optional[Loc]:
     return loc_of(t.src, "matris", "kod")
 
 
+@RULES.check("BRM-01", "BRM-02")
 def _ceilings(program: Program) -> list[Finding]:
     out = []
     inst = program.institution
@@ -376,6 +382,7 @@ def _ceilings(program: Program) -> list[Finding]:
     return out
 
 
+@RULES.check("MTR-04")
 def _activity_roles(program: Program, partial: bool) -> list[Finding]:
     """MTR-04: a unit enters activities for a target where it is neither S nor i.
 
@@ -419,6 +426,7 @@ def _unowned_targets(program: Program) -> set[str]:
     return out
 
 
+@RULES.check("GST-03", "GST-04")
 def _indicator_values(program: Program, partial: bool) -> list[Finding]:
     """GST-03 units against the plan, GST-04 indicators without a value."""
     out = []
@@ -467,6 +475,7 @@ def _control_column(column: str) -> str:
         return column
 
 
+@RULES.check("KOD-02", "TOP-05")
 def _control_totals(program: Program) -> list[Finding]:
     out = []
     inst = program.institution
@@ -492,6 +501,7 @@ def _control_totals(program: Program) -> list[Finding]:
     return out
 
 
+@RULES.check("BRM-06", "BRM-07")
 def _institution_totals(program: Program) -> list[Finding]:
     out = []
     p = program.institution.profile
@@ -508,6 +518,7 @@ def _institution_totals(program: Program) -> list[Finding]:
     return out
 
 
+@RULES.check("MTR-01", "MTR-02", "MTR-03", "MTR-05", "MTR-06", "MTR-07")
 def _matrix(program: Program) -> list[Finding]:
     out = []
     inst = program.institution
@@ -549,6 +560,7 @@ def _gaps(numbers: list[int]) -> list[int]:
     return [n for n in range(1, max(present) + 1) if n not in present] if present else []
 
 
+@RULES.check("GST-01", "GST-02", "KOD-07")
 def _numbering(program: Program) -> list[Finding]:
     """KOD-07 activity numbers per target, GST-01 indicator numbers, GST-02 targets without indicators."""
     out = []
@@ -617,6 +629,7 @@ def _col_index(table: InfoTable, header: str) -> Optional[int]:
     return next((j for j, h in enumerate(table.columns) if normalize(h) == key), None)
 
 
+@RULES.check("GNL-01", "GNL-02", "GNL-03")
 def _info_tables(inst: Institution) -> list[Finding]:
     out = []
     for key in sorted(inst.info_tables, key=code_numbers):
@@ -703,6 +716,7 @@ def _table_total(table: InfoTable, column: str) -> Optional[tuple[float, Loc]]:
 NARRATIVE_TABLES = {"egitim": "t5", "eğitim": "t5", "cinsiyet": "t5"}
 
 
+@RULES.check("ANL-01", "ANL-02")
 def _narratives(inst: Institution) -> list[Finding]:
     out = []
     for n in inst.narratives:

@@ -150,6 +150,28 @@ def test_message_placeholders_match_the_parameters(module, line, code, params):
     assert raw <= shown, f"{module}.py:{line} {code}: gösterilmeyen ham değerler {sorted(raw - shown)}"
 
 
+def _check_functions(module: str):
+    """(name, function object, codes its body raises) of every top-level function and method."""
+    tree = ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))
+    mod = importlib.import_module(f"generator.{module}")
+    units = [(n, n.name, getattr(mod, n.name)) for n in tree.body if isinstance(n, ast.FunctionDef)]
+    for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
+        units += [(m, f"{cls.name}.{m.name}", getattr(getattr(mod, cls.name), m.name))
+                  for m in cls.body if isinstance(m, ast.FunctionDef)]
+    calls = ALL[module][0]
+    for node, name, fn in units:
+        raised = {c for call in calls if node.lineno <= call.line <= (node.end_lineno or 0) for c in call.codes}
+        yield name, fn, raised
+
+
+@pytest.mark.parametrize("module", CHECK_MODULES)
+def test_each_check_declares_exactly_the_rules_it_raises(module):
+    """Like frictionless' checks: ``@RULES.check(...)`` on every function that raises findings."""
+    for name, fn, raised in _check_functions(module):
+        declared = set(getattr(fn, "rules", ()))
+        assert declared == raised, f"{module}.{name}: bildirilen {sorted(declared)}, üretilen {sorted(raised)}"
+
+
 def test_catalogue_is_complete_without_imports_of_check_modules():
     """Every module with a RULES set is listed in CHECK_MODULES (found by reading the package)."""
     declaring = sorted(p.stem for p in PACKAGE.glob("*.py")
