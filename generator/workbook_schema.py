@@ -22,6 +22,7 @@ arguments, so a new column is one line here (and its attribute in the model).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any, Optional
@@ -579,12 +580,17 @@ def row_of(spec: TableSheet, obj: Any) -> dict:
     return row
 
 
+@functools.cache
+def _fields(model: type) -> dict[str, dataclasses.Field]:
+    return {f.name: f for f in dataclasses.fields(model)}
+
+
 def attrs_of(columns: tuple[Col, ...] | tuple[Field, ...], values: dict, model: type,
              prefix: str = "") -> dict[str, Any]:
     """Constructor arguments of ``model`` from the values the reader found (keyed by column or
     field key). A value left blank keeps the attribute's default ("" for a required text).
     ``prefix`` selects the fields of one object of a form ("unit_costs.")."""
-    fields = {f.name: f for f in dataclasses.fields(model)}
+    fields = _fields(model)
     out: dict[str, Any] = {}
     for col in columns:
         if not col.attr or not col.attr.startswith(prefix):
