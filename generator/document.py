@@ -146,8 +146,8 @@ def computed_info_rows(table: InfoTable) -> list[list]:
     for raw, kind in zip(table.rows, table.kinds):
         row = list(raw) + [None] * (len(headers) - len(raw))
         if kind == "data":
-            for t, parts in rules.items():
-                vals = [row[p] for p in parts]
+            for t, part_cols in rules.items():
+                vals = [row[p] for p in part_cols]
                 if any(isinstance(v, (int, float)) for v in vals):
                     row[t] = sum(v for v in vals if isinstance(v, (int, float)))
             segment.append(row)
