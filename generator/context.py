@@ -541,18 +541,12 @@ def target(t, acts: list[Activity], defs: list[IndicatorDef], submitted: dict[st
 
 
 def target_card(defs: list[IndicatorDef]) -> list[HedefKarti]:
-    """The optional card data of a target's indicators (none when the workbook gives none)."""
-    out = []
-    for x in defs:
-        card = getattr(x, "card", None)
-        if card is None:
-            continue
-        weight = card.get("agirlik")
-        out.append(HedefKarti(x.code, x.name, percent(weight / 100) if isinstance(weight, (int, float)) else "",
-                              _value(card.get("baslangic")) if not isinstance(card.get("baslangic"), str)
-                              else card["baslangic"],
-                              card.get("yon") or "", card.get("izleme") or "", card.get("kaynak") or ""))
-    return out
+    """The guide's optional target card: the indicators' weight, baseline, direction, monitoring
+    frequency and data source (empty when kurum.xlsx gives none for the target)."""
+    if not any(x.has_card for x in defs):
+        return []
+    return [HedefKarti(x.code, x.name, percent(x.weight / 100) if x.weight is not None else "",
+                       _value(x.baseline), x.direction, x.frequency, x.data_source) for x in defs]
 
 
 def _amount_row(kind: str, name: str, s: Sums, base: int) -> TutarSatiri:

@@ -328,7 +328,8 @@ def write_institution(inst: Institution, path: str | Path) -> Path:
         for spec in ws.INSTITUTION_TABLES:
             sheet = wb.add_worksheet(spec.name)
             _write_table(sheet, f, spec, rows[spec.key], year,
-                         list_ranges={"olcu": units_range, "durum": [ws.REVIEWED], **_text_lists(spec)})
+                         list_ranges={"olcu": units_range, "durum": [ws.REVIEWED], "yon": list(ws.DIRECTIONS),
+                                      **_text_lists(spec)})
             if spec is ws.INST_TEXTS:
                 _write_text_legend(sheet, f)
             if spec is ws.INST_DEPARTMENTS:

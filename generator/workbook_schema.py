@@ -382,8 +382,21 @@ INST_INDICATORS = TableSheet(
         Col("tahmin", "{year_1} Tahmin", NUMBER, width=13, may_be_absent=True, attr="estimate_t1",
             note="Göstergenin geçen yılki (t-1) tahmini; yeni yıl açılırken geçen yılın hedef değeri "
                  "aktarılır, yıl sonu tahminiyle güncelleyin."),
+        # the guide's optional target card (hedef kartı); shown under the target's table when filled
+        Col("agirlik", "Hedefe Etkisi (%)", NUMBER, width=11, may_be_absent=True, attr="weight",
+            note="İsteğe bağlı hedef kartı: göstergenin hedefe etkisi (ağırlığı), yüzde olarak."),
+        Col("baslangic", "Başlangıç Değeri", NUMBER, width=12, may_be_absent=True, attr="baseline",
+            note="İsteğe bağlı hedef kartı: plan dönemi başındaki değer."),
+        Col("yon", "İzleme Yönü", TEXT, width=12, choices="yon", may_be_absent=True, attr="direction",
+            note="İsteğe bağlı hedef kartı: Artış, Azalış ya da Koruma."),
+        Col("siklik", "İzleme Sıklığı", TEXT, width=13, may_be_absent=True, attr="frequency",
+            note="İsteğe bağlı hedef kartı: ör. 6 ay, yıllık."),
+        Col("veri_kaynagi", "Veri Kaynağı", TEXT, width=28, may_be_absent=True, attr="data_source",
+            note="İsteğe bağlı hedef kartı: göstergenin verisinin alındığı kayıt ya da rapor."),
     ),
 )
+DIRECTIONS = ("Artış", "Azalış", "Koruma")  # İzleme Yönü of the target card
+
 INST_DEPARTMENTS = TableSheet(
     "birimler", "Birimler", "Harcama Birimleri",
     (
