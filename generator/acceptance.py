@@ -47,6 +47,7 @@ def where_text(acc: Acceptance) -> str:
     return "(" + ", ".join(p for p in parts if p) + ")" if any(parts) else "(yer belirtilmemiş)"
 
 
+@RULES.check("KBL-01")
 def apply_acceptances(inst: Institution, findings: list[Finding]) -> list[Finding]:
     """Findings with the accepted ones marked, plus a KBL-01 for every acceptance matching nothing."""
     used = [False] * len(inst.acceptances)

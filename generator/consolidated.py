@@ -27,15 +27,17 @@ import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Optional
 
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_range
 
+from . import totals
 from .atomic import atomic_path
 from .findings import ERROR, Finding
 from .model import COOPERATING, ECONOMIC_CODES, RESPONSIBLE, Activity, Program, Target, UnitCosts
 from .turkish import sort_key, title
+from .xlsx_style import GREY_TEXT, LINK, RED, Formats
 
 TEXT, MONEY, COUNT, NUMBER, PERCENT, YEAR = "text", "money", "count", "number", "percent", "year"
 
@@ -74,22 +76,18 @@ class _Index:
         self.target_order = {t.code: i for i, t in enumerate(inst.targets)}
         self.departments = {d.code: d for d in inst.departments}
         self.dept_order = {d.code: i for i, d in enumerate(inst.departments)}
-        self.activities = sorted(program.activities, key=self.activity_key)
+        self.activities = sorted(totals.activities(program), key=self.activity_key)
         self.by_target: dict[str, list[Activity]] = defaultdict(list)
         self.by_unit: dict[str, list[Activity]] = defaultdict(list)
         for a in self.activities:
             self.by_target[a.target_code].append(a)
             self.by_unit[a.unit_code].append(a)
-        self.unit_costs: dict[str, UnitCosts] = dict(program.unit_costs)
-        if not self.unit_costs:  # a program assembled without merge: take the submissions'
-            for s in program.submissions:
-                if s.unit_costs is not None and s.department:
-                    self.unit_costs.setdefault(s.department, s.unit_costs)
+        self.unit_costs: dict[str, UnitCosts] = totals.unit_costs(program)
         # indicator codes per target: the plan's and the submitted ones
         self.indicator_codes: dict[str, set[str]] = defaultdict(set)
         for d in inst.indicator_defs:
             self.indicator_codes[d.target_code].add(d.code)
-        for i in program.indicators:
+        for i in totals.indicators(program):
             self.indicator_codes[i.target_code].add(i.code)
         self.submitted_units = {s.department for s in program.submissions if s.department}
         self.submitted_names: dict[str, str] = {}
@@ -135,15 +133,6 @@ class _Index:
         return sorted((d for d, r in t.responsibility.items() if r == role), key=self.unit_key)
 
 
-def _sum(acts: Iterable[Activity], get: Callable[[Activity], int]) -> int:
-    return sum(get(a) for a in acts)
-
-
-def _econ_sum(acts: Iterable[Activity], code: str) -> int:
-    """The activities' amounts under one economic code."""
-    return sum(a.amounts.get(code, 0) for a in acts)
-
-
 def _targets_rows(ix: _Index) -> list[list]:
     rows = []
     for code in ix.target_codes():
@@ -157,7 +146,7 @@ def _targets_rows(ix: _Index) -> list[list]:
             "; ".join(responsible), "; ".join(ix.unit_name(c) or c for c in responsible),
             "; ".join(cooperating),
             len(ix.indicator_codes.get(code, ())), len(acts),
-            _sum(acts, lambda a: a.budget), _sum(acts, lambda a: a.off_budget), _sum(acts, lambda a: a.total),
+            totals.budget(acts), totals.off_budget(acts), totals.total(acts),
         ])
     return rows
 
@@ -242,7 +231,7 @@ def _unit_rows(ix: _Index) -> list[list]:
         acts = ix.by_unit.get(code, [])
         uc = ix.unit_costs.get(code)
         d = ix.departments.get(code)
-        target_cost = _sum(acts, lambda a: a.total)
+        target_cost = totals.total(acts)
         personnel = uc.personnel if uc else 0
         general = uc.general_admin if uc else 0
         total = target_cost + personnel + general
@@ -281,7 +270,7 @@ def _share(part: int, whole: int) -> float:
 
 
 def _area_rows(ix: _Index) -> list[list]:
-    grand = _sum(ix.activities, lambda a: a.total)
+    grand = totals.total(ix.activities)
     out = []
     area_nos = [a.no for a in ix.inst.areas]
     per_area: dict[Optional[int], list[str]] = defaultdict(list)
@@ -296,11 +285,11 @@ def _area_rows(ix: _Index) -> list[list]:
         area = ix.areas.get(no) if no is not None else None
         aims = {ix.targets[c].aim_code for c in codes if c in ix.targets}
         aims |= {a.code for a in ix.inst.aims if a.area_no == no}
-        total = _sum(acts, lambda a: a.total)
+        total = totals.total(acts)
         out.append([
             no, area.name if area else NOT_IN_PLAN, len(aims), len(codes),
             sum(len(ix.indicator_codes.get(c, ())) for c in codes), len(acts),
-            _sum(acts, lambda a: a.budget), _sum(acts, lambda a: a.off_budget), total, _share(total, grand),
+            totals.budget(acts), totals.off_budget(acts), total, _share(total, grand),
         ])
     return out
 
@@ -315,15 +304,15 @@ AREA_COLUMNS = (
 
 
 def _unit_summary_rows(ix: _Index) -> list[list]:
-    grand = _sum(ix.activities, lambda a: a.total)
+    grand = totals.total(ix.activities)
     rows: list[list[Any]] = []
     for code in ix.unit_codes():
         acts = ix.by_unit.get(code, [])
-        total = _sum(acts, lambda a: a.total)
+        total = totals.total(acts)
         rows.append([
             code, ix.unit_name(code), len(acts),
-            *(_econ_sum(acts, c) for c in ECONOMIC_CODES),
-            _sum(acts, lambda a: a.budget), _sum(acts, lambda a: a.off_budget), total, _share(total, grand),
+            *(totals.economic_total(acts, c) for c in ECONOMIC_CODES),
+            totals.budget(acts), totals.off_budget(acts), total, _share(total, grand),
         ])
     # largest first; equal totals in Turkish alphabetical order of the name
     rows.sort(key=lambda r: (-r[-2], sort_key(r[1] or r[0]), sort_key(r[0])))
@@ -339,10 +328,10 @@ UNIT_SUMMARY_COLUMNS = (
 
 
 def _econ_rows(ix: _Index) -> list[list]:
-    budget = _sum(ix.activities, lambda a: a.budget)
+    budget = totals.budget(ix.activities)
     rows = []
     for code, name in ECONOMIC_CODES.items():
-        amount = _econ_sum(ix.activities, code)
+        amount = totals.economic_total(ix.activities, code)
         count = sum(1 for a in ix.activities if a.amounts.get(code, 0) > 0)
         rows.append([code, name, count, amount, _share(amount, budget)])
     return rows
@@ -370,15 +359,11 @@ FINDING_COLUMNS = (
 # writing
 # ---------------------------------------------------------------------------
 
-class _Formats:
+class _Formats(Formats):
     def __init__(self, wb: xlsxwriter.Workbook):
-        base = {"font_name": "Calibri", "font_size": 10, "valign": "top"}
-
-        def fmt(**kw):
-            return wb.add_format({**base, **kw})
-
-        self.title = fmt(bold=True, font_size=14, font_color="#1F3864")
-        self.note = fmt(italic=True, font_color="#595959")
+        super().__init__(wb)
+        fmt = self.fmt
+        self.note = fmt(italic=True, font_color=GREY_TEXT)
         self.header = fmt(bold=True, text_wrap=True, valign="vcenter")
         self.text = fmt()
         self.money = fmt(num_format="#,##0")
@@ -386,10 +371,10 @@ class _Formats:
         self.number = fmt(num_format="#,##0.###")
         self.percent = fmt(num_format="%0.00")
         self.year = fmt(num_format="0", align="left")
-        self.link = fmt(bold=True, font_color="#0563C1", underline=1)
+        self.link = fmt(bold=True, font_color=LINK, underline=1)
         self.label = fmt(bold=True)
         self.differs = wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
-        self.negative = wb.add_format({"font_color": "#C00000", "bold": True})
+        self.negative = wb.add_format({"font_color": RED, "bold": True})
 
     def of(self, kind: str):
         return {TEXT: self.text, MONEY: self.money, COUNT: self.count, NUMBER: self.number,
@@ -573,8 +558,8 @@ def write_consolidated(program: Program, findings: list[Finding], path: str | Pa
         _head(s, f, "Ekonomik Kodlara Göre Bütçe Kaynak İhtiyacı", "Bütçe dışı kaynaklar ekonomik koda dağıtılmaz.")
         rows = _econ_rows(ix)
         placed = _table(s, f, "tEkonomikKodOzeti", ECON_COLUMNS, rows)
-        off_budget = _sum(ix.activities, lambda a: a.off_budget)
-        budget = _sum(ix.activities, lambda a: a.budget)
+        off_budget = totals.off_budget(ix.activities)
+        budget = totals.budget(ix.activities)
         extra = placed.last_data_row + 3
         for i, (label, value) in enumerate((("Bütçe Dışı Kaynaklar (TL)", off_budget),
                                              ("Genel Toplam (TL)", budget + off_budget))):
@@ -606,7 +591,7 @@ def _write_summary(sheet, f: _Formats, ix: _Index, findings: list[Finding]) -> N
     heading = f"{p.name} {p.year} Yılı Performans Programı — Birleşik Veriler".strip()
     _head(sheet, f, heading, "Birim çalışma kitaplarından birleştirilmiş program verileri.")
     acts = ix.activities
-    target_cost = _sum(acts, lambda a: a.total)
+    target_cost = totals.total(acts)
     unit_rows = _unit_rows(ix)
     errors = sum(1 for x in findings if x.severity == ERROR)
     items: list[tuple[str, Any, str]] = [
@@ -619,8 +604,8 @@ def _write_summary(sheet, f: _Formats, ix: _Index, findings: list[Finding]) -> N
         ("Faaliyet Sayısı", len(acts), COUNT),
         ("Harcama Birimi Sayısı", len(ix.inst.departments), COUNT),
         ("Çalışma Kitabı Gelen Birim Sayısı", len(ix.submitted_units), COUNT),
-        ("Bütçe (TL)", _sum(acts, lambda a: a.budget), MONEY),
-        ("Bütçe Dışı (TL)", _sum(acts, lambda a: a.off_budget), MONEY),
+        ("Bütçe (TL)", totals.budget(acts), MONEY),
+        ("Bütçe Dışı (TL)", totals.off_budget(acts), MONEY),
         ("Hedeflere Yönelik Toplam Kaynak İhtiyacı (TL)", target_cost, MONEY),
         ("Personel Giderleri (TL)", sum(r[5] for r in unit_rows), MONEY),
         ("Genel Yönetim Giderleri (TL)", sum(r[6] for r in unit_rows), MONEY),

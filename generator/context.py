@@ -18,7 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any, Callable, Optional
 
+from . import totals
 from .model import ECONOMIC_CODES, Activity, Indicator, IndicatorDef, InfoTable, Program, UnitCosts
+from .totals import Sums
 from .turkish import number, percent, sort_key, upper
 
 DASH = "–"
@@ -39,26 +41,6 @@ class Numbering:
     def next(self, kind: str) -> int:
         self.counts[kind] = self.counts.get(kind, 0) + 1
         return self.counts[kind]
-
-
-@dataclass
-class Sums:
-    """Budget and off-budget amounts added up from activities."""
-
-    budget: int = 0
-    off: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.budget + self.off
-
-    def add(self, a: Activity) -> None:
-        self.budget += a.budget
-        self.off += a.off_budget
-
-    def merge(self, other: "Sums") -> None:
-        self.budget += other.budget
-        self.off += other.off
 
 
 # ---------------------------------------------------------------------------
@@ -423,22 +405,16 @@ class _Data:
         self.areas = sorted(inst.areas, key=lambda a: a.no)
         self.departments = sorted(inst.departments, key=lambda d: (d.order, sort_key(d.code)))
         self.dept_name = {d.code: d.name for d in inst.departments}
-        acts = program.activities or [a for s in program.submissions for a in s.activities]
-        self.activities = [a for a in acts if inst.target(a.target_code) is not None]
-        inds = program.indicators or [i for s in program.submissions for i in s.indicators]
+        # a program that was never merged: its submissions' records (totals.py)
+        self.activities = [a for a in totals.activities(program) if inst.target(a.target_code) is not None]
         self.submitted: dict[str, Indicator] = {}
-        for ind in inds:
+        for ind in totals.indicators(program):
             self.submitted.setdefault(ind.code, ind)
-        self.unit_costs: dict[str, UnitCosts] = dict(program.unit_costs) or {
-            s.department: s.unit_costs for s in program.submissions if s.unit_costs is not None}
+        self.unit_costs: dict[str, UnitCosts] = totals.unit_costs(program)
         self.units = {d.code: d.name for d in inst.departments}
         for a in self.activities:
             self.units.setdefault(a.unit_code, a.unit_code)
-        self.by_code = {code: 0 for code in ECONOMIC_CODES}
-        for a in self.activities:
-            for code, v in a.amounts.items():
-                if code in self.by_code:
-                    self.by_code[code] += v
+        self.by_code = totals.economic_totals(self.activities)
 
 
 def draft_notes(d: _Data, open_errors) -> TaslakNotlari:
@@ -566,18 +542,12 @@ def target(t, acts: list[Activity], defs: list[IndicatorDef], submitted: dict[st
 
 
 def target_card(defs: list[IndicatorDef]) -> list[HedefKarti]:
-    """The optional card data of a target's indicators (none when the workbook gives none)."""
-    out = []
-    for x in defs:
-        card = getattr(x, "card", None)
-        if card is None:
-            continue
-        weight = card.get("agirlik")
-        out.append(HedefKarti(x.code, x.name, percent(weight / 100) if isinstance(weight, (int, float)) else "",
-                              _value(card.get("baslangic")) if not isinstance(card.get("baslangic"), str)
-                              else card["baslangic"],
-                              card.get("yon") or "", card.get("izleme") or "", card.get("kaynak") or ""))
-    return out
+    """The guide's optional target card: the indicators' weight, baseline, direction, monitoring
+    frequency and data source (empty when kurum.xlsx gives none for the target)."""
+    if not any(x.has_card for x in defs):
+        return []
+    return [HedefKarti(x.code, x.name, percent(x.weight / 100) if x.weight is not None else "",
+                       _value(x.baseline), x.direction, x.frequency, x.data_source) for x in defs]
 
 
 def _amount_row(kind: str, name: str, s: Sums, base: int) -> TutarSatiri:
@@ -618,7 +588,7 @@ def plan(d: _Data, numbering: Numbering) -> PlanBolumu:
         targets_by_aim.setdefault(t.aim_code, []).append(t)
 
     admin = general_admin(d)
-    base = sum(a.total for a in d.activities) + admin.total + transfers(d)
+    base = totals.total(d.activities) + admin.total + transfers(d)
     rows: list[TutarSatiri] = []
     alanlar = []
     plan_sum = Sums()

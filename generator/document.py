@@ -146,8 +146,8 @@ def computed_info_rows(table: InfoTable) -> list[list]:
     for raw, kind in zip(table.rows, table.kinds):
         row = list(raw) + [None] * (len(headers) - len(raw))
         if kind == "data":
-            for t, parts in rules.items():
-                vals = [row[p] for p in parts]
+            for t, part_cols in rules.items():
+                vals = [row[p] for p in part_cols]
                 if any(isinstance(v, (int, float)) for v in vals):
                     row[t] = sum(v for v in vals if isinstance(v, (int, float)))
             segment.append(row)
@@ -281,6 +281,7 @@ def _template_class():
                     jinja_env.autoescape = autoescape
             root = self._render_body(context, jinja_env)
             _fix_tables(root)
+            _fit_columns(root.body, self.docx.styles.element)  # typesetting, before the picture ids
             for elt in root.iter(_WP_DOCPR):  # docxtpl's fix_docpr_ids: picture ids renumbered in order
                 self.docx_ids_index += 1
                 elt.attrib["id"] = str(self.docx_ids_index)
@@ -458,7 +459,6 @@ def render_bytes(program: Program, draft: bool = False, template: Optional[Path]
         tpl.render(ctx, env, autoescape=True)
     except jinja2.TemplateError as exc:
         raise DocumentError(f"Belge şablonu işlenemedi ({source}): {exc}") from exc
-    _fit_columns(tpl.docx.element.body, tpl.docx.styles.element)
     prof = program.institution.profile
     cp = tpl.docx.core_properties
     cp.title = f"{prof.name} {prof.year} Yılı Performans Programı".strip()

@@ -14,16 +14,17 @@ Locations: :class:`~generator.model.Loc` (file, sheet, cell) and the helpers
 from __future__ import annotations
 
 import string
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from typing import Any, Optional
+from typing import Any, Optional, TypeVar
 
 from .model import Loc, Submission
 
+F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT = ("department", "target", "activity")  # every message may use these
 # Parameters that identify what a finding is about; kept in ``details`` even when the message does not show them.
-IDENTIFIERS = (*CONTEXT, "indicator", "key")
+IDENTIFIERS = (*CONTEXT, "indicator", "key", "other")  # other: the other unit of a duplicate
 VALUE_SUFFIX = "_value"  # finding(..., typed=money(x), typed_value=x): x goes to Finding.values["typed"]
 
 
@@ -72,6 +73,17 @@ class RuleSet:
 
     def __len__(self) -> int:
         return len(self._rules)
+
+    def check(self, *codes: str) -> Callable[[F], F]:
+        """Decorator of a check function: the rules it raises (each declared in this set).
+        ``tests/test_rules.py`` holds every check to its list."""
+        for code in codes:
+            self._rules[code]  # an undeclared code fails at import
+
+        def mark(fn: F) -> F:
+            fn.rules = codes  # type: ignore[attr-defined]
+            return fn
+        return mark
 
     def finding(self, code: str, loc: Optional[Loc] = None, *, department: str = "", target: str = "",
                 activity: str = "", **params: Any) -> Finding:

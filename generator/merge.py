@@ -13,7 +13,7 @@ import re
 
 from . import TEMPLATE_VERSION
 from .findings import ERROR, WARNING, Finding, Rule, RuleSet, loc_of, sub_loc, where
-from .model import Activity, Indicator, Institution, Program, Submission, UnitCosts
+from .model import RESPONSIBLE, Activity, Indicator, Institution, Program, Submission
 from .turkish import money, normalize, turkey_time
 
 # --- catalogue ---------------------------------------------------------------
@@ -61,7 +61,7 @@ RULES = RuleSet(
          "Göstergenin ölçü birimi kurum.xlsx Ölçü Birimleri listesinde bulunmuyor. Listeden bir değer "
          "seçin ya da birimi listeye ekleyin."),
     Rule("TEK-02", ERROR,
-         "{target} {activity} faaliyeti \"{first}\" dosyasında da aynen var; bu kayıt yok sayıldı.",
+         "{target} {activity} faaliyeti \"{first}\" dosyasında da aynen var; bu kayıt ({amount} TL) yok sayıldı.",
          "Aynı hedef ve faaliyet kodu, adı ve tutarları aynı olarak iki birimin dosyasında girilmiş. "
          "Çift sayılmaması için yalnızca ilk kayıt (hedefin sorumlu birimininki, yoksa Birimler "
          "sırasına göre ilk birim) kullanılır. Faaliyeti tek birimin dosyasında bırakın."),
@@ -107,6 +107,7 @@ def choose_indicators(indicators: list[Indicator]) -> dict[str, Indicator]:
     return chosen
 
 
+@RULES.check("BRL-06")
 def not_submitted(sub: Submission, name: str = "") -> Finding:
     """BRL-06: the workbook of a department holds nothing entered."""
     return finding("BRL-06", sub_loc(sub, "kod"), department=sub.department or sub.file,
@@ -122,6 +123,7 @@ def saved_label(sub: Submission) -> str:
     return f"kaydedilme {turkey_time(sub.saved_at)}" if sub.saved_at else "kayıt zamanı yok"
 
 
+@RULES.check("KOD-08")
 def _renumber(activities: list[Activity], collisions: dict[str, dict[str, list[Activity]]],
               owner: dict[int, Submission], owner_rank) -> list[Finding]:
     """Targets where two units used the same F codes get program numbers F1…Fn.
@@ -162,12 +164,35 @@ def merge(inst: Institution, submissions: list[Submission], partial: bool = Fals
     departments are then not reported.
     """
     findings: list[Finding] = []
-    year = inst.profile.year
+    kept, blank = _drop_blank(inst, _one_per_department(submissions, findings), findings)
+    _check_headers(inst, kept, findings)
+    if not partial:
+        _missing_departments(inst, {s.department for s in kept}, blank, findings)
     dept_order = department_order(inst)
+    kept.sort(key=lambda s: (dept_order.get(s.department, len(dept_order)), s.department, s.file))
+    indicators = _merge_indicators(inst, kept, findings)
+    activities = _merge_activities(inst, kept, findings)
+    unit_costs = {s.department: s.unit_costs for s in kept if s.department and s.unit_costs is not None}
+    program = Program(institution=inst, submissions=kept, indicators=indicators, activities=activities,
+                      unit_costs=unit_costs)
+    return program, findings
 
-    # 1. one submission per department: a filled workbook before a blank one,
-    #    then the newest by the workbook's own save time (the file name does
-    #    not matter), the first by file name on a tie
+
+def _drop_blank(inst: Institution, submissions: list[Submission], findings: list[Finding],
+                ) -> tuple[list[Submission], set[str]]:
+    """Step 2: a department whose only workbook has nothing entered has not submitted (BRL-06)."""
+    names = {d.code: d.name for d in inst.departments}
+    for sub in submissions:
+        if sub.is_blank:
+            findings.append(not_submitted(sub, names.get(sub.department, sub.department_name)))
+    return [s for s in submissions if not s.is_blank], {s.department for s in submissions if s.is_blank}
+
+
+@RULES.check("BRL-02")
+def _one_per_department(submissions: list[Submission], findings: list[Finding]) -> list[Submission]:
+    """Step 1: one submission per department: a filled workbook before a blank one, then the
+    newest by the workbook's own save time (the file name does not matter), the first by file
+    name on a tie; the others are BRL-02."""
     kept: list[Submission] = []
     first_file: dict[str, Submission] = {}
     for sub in sorted(submissions, key=lambda s: (s.is_blank, newest_first(s))):
@@ -180,17 +205,13 @@ def merge(inst: Institution, submissions: list[Submission], partial: bool = Fals
         if sub.department:
             first_file[sub.department] = sub
         kept.append(sub)
+    return kept
 
-    # a department whose only workbook has nothing entered has not submitted
-    names = {d.code: d.name for d in inst.departments}
-    blank = {s.department for s in kept if s.is_blank}
-    for sub in kept:
-        if sub.is_blank:
-            findings.append(not_submitted(sub, names.get(sub.department, sub.department_name)))
-    kept = [s for s in kept if not s.is_blank]
-    first_file = {code: s for code, s in first_file.items() if not s.is_blank}
 
-    # 2. submission header: department, year, template version, name
+@RULES.check("BRL-03", "BRL-04", "BRL-05", "KOD-01")
+def _check_headers(inst: Institution, kept: list[Submission], findings: list[Finding]) -> None:
+    """Step 3: each workbook's department, year, template version and department name."""
+    year = inst.profile.year
     for sub in kept:
         dept = inst.department(sub.department)
         if sub.department and dept is None:
@@ -206,32 +227,36 @@ def merge(inst: Institution, submissions: list[Submission], partial: bool = Fals
             if normalize(sub.department_name) not in spellings:
                 findings.append(finding("BRL-05", sub_loc(sub, "ad"), department=sub.department,
                                         name=sub.department_name, expected=dept.name))
-    if not partial:
-        for dept in inst.departments:
-            if dept.code not in first_file and dept.code not in blank:
-                findings.append(finding("BRL-01", loc_of(dept.src, "kod"), department=dept.code,
-                                        name=dept.name))
 
-    kept.sort(key=lambda s: (dept_order.get(s.department, len(dept_order)), s.department, s.file))
-    targets = {t.code: t for t in inst.targets}
+
+@RULES.check("BRL-01")
+def _missing_departments(inst: Institution, submitted: set[str], blank: set[str], findings: list[Finding]) -> None:
+    """Step 3b: departments of kurum.xlsx without a workbook (BRL-01; a blank one is BRL-06)."""
+    for dept in inst.departments:
+        if dept.code not in submitted and dept.code not in blank:
+            findings.append(finding("BRL-01", loc_of(dept.src, "kod"), department=dept.code, name=dept.name))
+
+
+@RULES.check("KOD-02", "KOD-03", "KOD-04", "KOD-05", "TEK-04")
+def _merge_indicators(inst: Institution, kept: list[Submission], findings: list[Finding]) -> list[Indicator]:
+    """Step 4: indicators: codes, targets, units; one row per indicator code (a row with a
+    value wins over a blank one, else the first); the other rows are TEK-04."""
+    targets = {t.code for t in inst.targets}
     defs = {d.code: d for d in inst.indicator_defs}
     units = {normalize(u).replace(" ", "") for u in inst.units_of_measure}
-
-    # 3. indicators: codes, targets, units; one row per indicator code (a row
-    #    with a value wins over a blank one, else the first)
     all_inds = [(sub, ind) for sub in kept for ind in sub.indicators]
     for sub, ind in all_inds:
-        ctx = dict(department=sub.department, target=ind.target_code)
+        ind_ctx = dict(department=sub.department, target=ind.target_code)
         d = defs.get(ind.code)
         if ind.target_code and ind.target_code not in targets:
-            findings.append(finding("KOD-02", loc_of(ind.src, "hedef"), **ctx))
+            findings.append(finding("KOD-02", loc_of(ind.src, "hedef"), **ind_ctx))
         if ind.code and d is None:
-            findings.append(finding("KOD-03", loc_of(ind.src, "kod"), indicator=ind.code, **ctx))
+            findings.append(finding("KOD-03", loc_of(ind.src, "kod"), indicator=ind.code, **ind_ctx))
         elif d is not None and ind.target_code and d.target_code != ind.target_code:
             findings.append(finding("KOD-04", loc_of(ind.src, "hedef"), indicator=ind.code,
-                                    expected=d.target_code, **ctx))
+                                    expected=d.target_code, **ind_ctx))
         if ind.unit and units and normalize(ind.unit).replace(" ", "") not in units:
-            findings.append(finding("KOD-05", loc_of(ind.src, "olcu"), unit=ind.unit, **ctx))
+            findings.append(finding("KOD-05", loc_of(ind.src, "olcu"), unit=ind.unit, **ind_ctx))
     # repeats inside one workbook are reported by validate_submission; here
     # the row each workbook keeps competes with the other workbooks
     local = [(sub, ind) for sub in kept for ind in choose_indicators(sub.indicators).values()]
@@ -248,9 +273,16 @@ def merge(inst: Institution, submissions: list[Submission], partial: bool = Fals
         findings.append(finding(
             "TEK-04", loc_of(ind.src, "kod"), department=sub.department, target=ind.target_code,
             indicator=ind.code, first=where(loc_of(first.src, "kod")) or first_sub.file or first_sub.department))
+    indicators.sort(key=lambda i: (code_numbers(i.target_code), code_numbers(i.code)))
+    return indicators
 
-    # 4. activities: target codes; the same target + code in two workbooks;
-    #    rows carried over from last year and left without amounts stay out
+
+@RULES.check("KOD-02", "TEK-02", "YIL-04")
+def _merge_activities(inst: Institution, kept: list[Submission], findings: list[Finding]) -> list[Activity]:
+    """Step 5: activities: target codes (KOD-02); rows carried over from last year and left
+    without amounts stay out (YIL-04); the same target + code in two workbooks (TEK-02/03)."""
+    targets = {t.code: t for t in inst.targets}
+    dept_order = department_order(inst)
     ordered: list[tuple[Submission, Activity]] = []
     for sub in kept:
         for act in sub.activities:
@@ -267,7 +299,7 @@ def merge(inst: Institution, submissions: list[Submission], partial: bool = Fals
         sub, act = item
         t = targets.get(act.target_code)
         role = t.responsibility.get(sub.department) if t else None
-        return (0 if role == "S" else 1, dept_order.get(sub.department, len(dept_order)), sub.file)
+        return (0 if role == RESPONSIBLE else 1, dept_order.get(sub.department, len(dept_order)), sub.file)
 
     # the same target + code in two workbooks: the responsible unit's record
     # comes first, then the Birimler order
@@ -287,7 +319,7 @@ def merge(inst: Institution, submissions: list[Submission], partial: bool = Fals
         for sub, act in items[1:]:
             if sub is first_sub:
                 continue
-            ctx = dict(department=sub.department, target=act.target_code, activity=act.code)
+            act_ctx = dict(department=sub.department, target=act.target_code, activity=act.code)
             diff = activity_diff(first_act, act)
             if diff:
                 # each unit numbers its own activities: a code another unit also used is no error,
@@ -295,7 +327,7 @@ def merge(inst: Institution, submissions: list[Submission], partial: bool = Fals
                 collisions.setdefault(act.target_code, {}).setdefault(sub.department, []).append(act)
             else:
                 findings.append(finding("TEK-02", loc_of(act.src, "kod"), first=first_sub.file or first_sub.department,
-                                        other=first_sub.department, amount=money(act.total), **ctx))
+                                        other=first_sub.department, amount=money(act.total), **act_ctx))
                 dropped.add(id(act))
     activities = [a for _, a in ordered if id(a) not in dropped]
     rank = {id(s): i for i, s in enumerate(kept)}
@@ -303,12 +335,4 @@ def merge(inst: Institution, submissions: list[Submission], partial: bool = Fals
     findings += _renumber(activities, collisions, owner, owner_rank)
     activities.sort(key=lambda a: (code_numbers(a.target_code), code_numbers(a.number or a.code),
                                    rank[id(owner[id(a)])], a.row))
-    indicators.sort(key=lambda i: (code_numbers(i.target_code), code_numbers(i.code)))
-
-    unit_costs: dict[str, UnitCosts] = {}
-    for sub in kept:
-        if sub.department and sub.unit_costs is not None:
-            unit_costs[sub.department] = sub.unit_costs
-    program = Program(institution=inst, submissions=kept, indicators=indicators, activities=activities,
-                      unit_costs=unit_costs)
-    return program, findings
+    return activities

@@ -31,6 +31,8 @@ ECONOMIC_CODES: dict[str, str] = {
 
 RESPONSIBLE = "S"  # Sorumlu birim
 COOPERATING = "i"  # İş birliği yapılacak birim
+# kinds of the rows of a general-information table (InfoTable.kinds)
+ROW_DATA, ROW_GROUP, ROW_TOTAL = "data", "group", "total"
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,18 @@ class IndicatorDef:
     # year t-2 (gerçekleşme) and the estimate or target of year t-1 (tahmin)
     actual_t2: Optional[Number] = None
     estimate_t1: Optional[Number] = None
+    # optional "hedef kartı" data of the guide: weight in the target (%), baseline value,
+    # desired direction, monitoring frequency and data source
+    weight: Optional[Number] = None
+    baseline: Optional[Number] = None
+    direction: str = ""
+    frequency: str = ""
+    data_source: str = ""
+
+    @property
+    def has_card(self) -> bool:
+        return self.weight is not None or self.baseline is not None or bool(
+            self.direction or self.frequency or self.data_source)
 
 
 @dataclass

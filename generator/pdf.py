@@ -111,6 +111,8 @@ try:
     filter_data = uno.Any("[]com.sun.star.beans.PropertyValue", tuple(options))
     doc.storeToURL(uno.systemPathToFileUrl(dst),
                    (pv("FilterName", "writer_pdf_Export"), pv("FilterData", filter_data)))
+    sys.stdout.write("stored\n")
+    sys.stdout.flush()
 finally:
     doc.close(True)
     try:
@@ -273,7 +275,9 @@ def _convert_uno(soffice: str, python: str, docx: Path, out: Path, profile: Path
                               "1" if tagged else "0", "1" if pdfa else "0", str(entries_file)],
                              capture_output=True, text=True, timeout=timeout, env=_clean_env(),
                              preexec_fn=_die_with_parent)
-        if run.returncode != 0 or not out.exists():
+        # a crash while LibreOffice shuts down, after the PDF was stored, does not matter
+        stored = "stored" in (run.stdout or "").split()
+        if not (out.exists() and (run.returncode == 0 or stored)):
             _warn("LibreOffice PDF dönüştürmesi başarısız oldu: "
                   + (run.stderr.strip().splitlines()[-1] if run.stderr.strip() else f"çıkış kodu {run.returncode}"))
             return None
@@ -363,7 +367,7 @@ def _attempt(soffice: str, python: Optional[str], docx: Path, pdf: Path, timeout
             if python is not None:
                 made = tmpdir / "program.pdf"
                 entries = _convert_uno(soffice, python, docx, made, profile, timeout, tagged, pdfa, office)
-                if entries is None:
+                if entries is None:  # LibreOffice sometimes crashes under load: convert_to_pdf tries once more
                     return _RETRY
             else:
                 _warn("LibreOffice için Python-UNO (python3-uno) bulunamadı; içindekiler ve tablo listesinin "

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from . import workbook_schema as ws
 from .findings import Finding, sort_findings
 from .model import Institution, Program, Submission
 from .progress import NullReporter, Reporter
@@ -19,8 +20,7 @@ from .reader import read_department, read_institution
 from .staging import CONVERT_PREFIX, private_tempdir
 from .submissions import DepartmentStatus, ReadResult
 
-KURUM_FILE = "kurum.xlsx"
-DEPARTMENTS_DIR = "birimler"
+KURUM_FILE, DEPARTMENTS_DIR = ws.KURUM_FILE, ws.DEPARTMENTS_DIR
 
 
 @dataclass

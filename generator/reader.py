@@ -30,6 +30,7 @@ from .backend import FastBook, Formula
 from .findings import ERROR, WARNING, Finding, Rule, RuleSet
 from .model import (
     ECONOMIC_CODES,
+    ROW_DATA,
     Acceptance,
     Activity,
     Aim,
@@ -272,6 +273,7 @@ class _FastBook(_GuardedSheets, FastBook):
         return FastBook.cached(self, self.sheet(sheet) or sheet, row, col0)
 
 
+@RULES.check("OKU-01", "OKU-08")
 def _open(path: Path, findings: list[Finding], name: Optional[str] = None):
     """The workbook, or None when it cannot be read (the findings say why); ``name``
     is the file name findings carry when ``path`` is a converted copy (an .ods or
@@ -326,6 +328,7 @@ class _Cells:
         kw.setdefault("department", self.department)
         self.findings.append(finding(code, loc, **kw))
 
+    @RULES.check("OKU-05")
     def input_value(self, sheet: str, row: int, col0: int, raw: Any, ctx: dict) -> Any:
         """An input cell: a formula is replaced by its cached value."""
         if _is_formula(raw):
@@ -336,6 +339,7 @@ class _Cells:
             return cached
         return raw
 
+    @RULES.check("TIP-01", "TIP-02", "TIP-03", "TIP-06", "TIP-07", "ZRN-01")
     def convert(self, sheet: str, row: int, col0: int, raw: Any, kind: str, header: str,
                 required: bool, ctx: dict, loc: Optional[Loc] = None) -> Any:
         """Typed value of an input cell, or None (blank) / _MISSING (invalid)."""
@@ -401,6 +405,7 @@ class _Cells:
             return int(value)
         return value
 
+    @RULES.check("TIP-08", "TIP-09")
     def clean_text(self, text: str, loc: Loc, header: str, ctx: dict) -> str:
         """OOXML escapes decoded, NFC, control characters removed (TIP-08), length checked (TIP-09)."""
         if "_x" in text:
@@ -434,6 +439,7 @@ def _header_key(text: Any) -> str:
     return re.sub(r"\d{4}", "", normalize(str(text or ""))).strip()
 
 
+@RULES.check("OKU-03")
 def _columns(cells: _Cells, spec: ws.TableSheet, rows: list[tuple]) -> Optional[dict[str, int]]:
     header = rows[ws.HEADER_ROW - 1] if len(rows) >= ws.HEADER_ROW else ()
     found = {_header_key(h): i for i, h in enumerate(header) if h not in (None, "")}
@@ -452,6 +458,7 @@ def _columns(cells: _Cells, spec: ws.TableSheet, rows: list[tuple]) -> Optional[
     return cols if ok else None
 
 
+@RULES.check("OKU-02", "OKU-11")
 def _has_sheet(cells: _Cells, name: str) -> bool:
     if cells.book.has(name):
         if cells.book.hidden(name):
@@ -463,6 +470,7 @@ def _has_sheet(cells: _Cells, name: str) -> bool:
     return False
 
 
+@RULES.check("OKU-12", "TIP-04")
 def read_table(cells: _Cells, spec: ws.TableSheet, ctx_of: Optional[Callable[[dict], dict]] = None,
                row_check: Optional[Callable[[_Cells, int, dict], bool]] = None,
                ) -> list[tuple[int, dict, dict[str, Loc]]]:
@@ -541,6 +549,7 @@ def _pattern_hint(pattern: str) -> str:
     }.get(pattern, pattern)
 
 
+@RULES.check("OKU-03")
 def read_form(cells: _Cells, spec: ws.FormSheet) -> tuple[dict, dict[str, Loc], dict[str, Optional[int]]]:
     """Fields of a form sheet: values, locations, typed values of formula fields."""
     values: dict[str, Any] = {}
@@ -572,6 +581,7 @@ def read_form(cells: _Cells, spec: ws.FormSheet) -> tuple[dict, dict[str, Loc], 
     return values, locs, typed
 
 
+@RULES.check("TIP-04", "ZRN-01")
 def read_matrix(cells: _Cells, spec: ws.MatrixSheet) -> list[tuple[int, str, dict[str, str], Loc]]:
     """Rows of a matrix sheet: (row, row key, {column key: mark}, loc of key)."""
     if not _has_sheet(cells, spec.name):
@@ -610,6 +620,7 @@ def read_matrix(cells: _Cells, spec: ws.MatrixSheet) -> list[tuple[int, str, dic
 # kurum.xlsx
 # ---------------------------------------------------------------------------
 
+@RULES.check("OKU-01", "OKU-08")
 def _read_with(path: str | Path, read: Callable[[_Book, list[Finding]], Any],
                name: Optional[str] = None) -> tuple[Any, list[Finding]]:
     """Open a workbook, read it with ``read`` and close it; (None, findings) if it cannot be opened."""
@@ -640,15 +651,7 @@ def _read_institution(book: _Book, findings: list[Finding]) -> Institution:
     cells = _Cells(book, findings)
     inst = Institution(file=book.name)
     values, locs, _ = read_form(cells, ws.INST_PROFILE)
-    p = inst.profile = Profile(
-        name=values.get("ad") or "", year=values.get("yil") or 0, plan_period=values.get("plan_donemi") or "",
-        mayor=values.get("baskan") or "", mayor_title=values.get("baskan_unvani") or "",
-        coordinator_unit=values.get("koordinator") or "", date_text=values.get("tarih") or "",
-        total_budget=values.get("toplam_butce"), activity_count_typed=values.get("faaliyet_sayisi"),
-        address=values.get("adres") or "", phone=values.get("telefon") or "", email=values.get("eposta") or "",
-        mission=values.get("misyon") or "", vision=values.get("vizyon") or "", transfers=values.get("transfer"),
-        src={k: v for k, v in locs.items()},
-    )
+    p = inst.profile = Profile(**ws.attrs_of(ws.INST_PROFILE.fields, values, Profile), src=dict(locs))
 
     def text(spec: ws.TableSheet) -> list[str]:
         return [v["metin"] for _, v, _ in read_table(cells, spec) if "metin" in v]
@@ -659,25 +662,20 @@ def _read_institution(book: _Book, findings: list[Finding]) -> Institution:
     p.values = text(ws.INST_VALUES)
     p.duties = text(ws.INST_DUTIES)
     inst.units_of_measure = text(ws.INST_UNITS)
-    p.team = [TeamMember(v.get("grup", ""), v.get("ad", ""), v.get("unvan") or "")
+    p.team = [TeamMember(**ws.attrs_of(ws.INST_TEAM.columns, v, TeamMember))
               for _, v, _ in read_table(cells, ws.INST_TEAM)]
-    inst.areas = [StrategicArea(v["no"], v["ad"], src=l) for _, v, l in read_table(cells, ws.INST_AREAS)
-                  if {"no", "ad"} <= v.keys()]
-    inst.aims = [Aim(v["kod"], v["alan"], v["ad"], src=l) for _, v, l in read_table(cells, ws.INST_AIMS)
-                 if {"kod", "alan", "ad"} <= v.keys()]
-    inst.targets = [Target(v["kod"], v["amac"], v["ad"], src=l)
-                    for _, v, l in read_table(cells, ws.INST_TARGETS) if {"kod", "amac", "ad"} <= v.keys()]
-    inst.indicator_defs = [IndicatorDef(v["kod"], v["hedef"], v["ad"], v["olcu"], actual_t2=v.get("gerceklesme"),
-                                        estimate_t1=v.get("tahmin"), src=l)
-                           for _, v, l in read_table(cells, ws.INST_INDICATORS)
-                           if {"kod", "hedef", "ad", "olcu"} <= v.keys()]
+    inst.areas = _records(cells, ws.INST_AREAS, StrategicArea)
+    inst.aims = _records(cells, ws.INST_AIMS, Aim)
+    inst.targets = _records(cells, ws.INST_TARGETS, Target)
+    inst.indicator_defs = _records(cells, ws.INST_INDICATORS, IndicatorDef)
     inst.aims = _first_definitions(cells, inst.aims, "Amaç")
     inst.targets = _first_definitions(cells, inst.targets, "Hedef")
     inst.indicator_defs = _first_definitions(cells, inst.indicator_defs, "Gösterge")
     for order, (_, v, l) in enumerate(read_table(cells, ws.INST_DEPARTMENTS)):
         if {"kod", "ad"} <= v.keys():
             aliases = [a.strip() for a in (v.get("diger") or "").split(";") if a.strip()]
-            inst.departments.append(Department(v["kod"], v["ad"], aliases, v.get("tavan"), order, src=l))
+            inst.departments.append(Department(**ws.attrs_of(ws.INST_DEPARTMENTS.columns, v, Department),
+                                               aliases=aliases, order=order, src=l))
     targets = {t.code: t for t in inst.targets}
     if book.has(ws.INST_MATRIX.name):
         header = (book.rows(ws.INST_MATRIX.name)[ws.HEADER_ROW - 1:ws.HEADER_ROW] or [()])[0]
@@ -692,8 +690,7 @@ def _read_institution(book: _Book, findings: list[Finding]) -> Institution:
             continue
         t.responsibility = dict(marks)
         t.src["matris"] = loc
-    inst.policies = [Policy(v["no"], v["metin"], src=l) for _, v, l in read_table(cells, ws.INST_POLICIES)
-                     if {"no", "metin"} <= v.keys()]
+    inst.policies = _records(cells, ws.INST_POLICIES, Policy)
     for _row, key, marks, loc in read_matrix(cells, ws.INST_LAWS):
         areas = sorted(int(m.group()) for col in marks if (m := re.search(r"\d+", col)))
         inst.laws.append(Law(key, areas, src={"ad": loc}))
@@ -704,14 +701,8 @@ def _read_institution(book: _Book, findings: list[Finding]) -> Institution:
         for key, value in v.items():
             if key != "hedef" and value is not None:
                 inst.control_totals.append(ControlTotal(v["hedef"], econ.get(key, key), value, src={"value": l[key]}))
-    inst.acceptances = [
-        Acceptance(v["kural"], v["gerekce"], department=v.get("birim") or "", file=v.get("dosya") or "",
-                   sheet=v.get("sayfa") or "", cell=v.get("hucre") or "", target=v.get("hedef") or "",
-                   activity=v.get("faaliyet") or "", accepted_by=v.get("kabul_eden") or "",
-                   date=v.get("tarih") or "", src=l)
-        for _, v, l in read_table(cells, ws.INST_ACCEPTED) if {"kural", "gerekce"} <= v.keys()]
-    inst.narratives = [Narrative(v["anahtar"], v.get("metin") or "", v["oran"], src=l)
-                       for _, v, l in read_table(cells, ws.INST_NARRATIVES) if {"anahtar", "oran"} <= v.keys()]
+    inst.acceptances = _records(cells, ws.INST_ACCEPTED, Acceptance)
+    inst.narratives = _records(cells, ws.INST_NARRATIVES, Narrative)
     if ws.INST_REVIEW.name in book.sheetnames:  # written by new-year; older workbooks lack it
         inst.reviews = [ReviewItem(v["konu"], v.get("sayfa") or "", v.get("aciklama") or "",
                                    normalize(v.get("durum") or "") == normalize(ws.REVIEWED), src=l)
@@ -725,6 +716,15 @@ def _read_institution(book: _Book, findings: list[Finding]) -> Institution:
     return inst
 
 
+def _records(cells: _Cells, spec: ws.TableSheet, model: type) -> list:
+    """The rows of a table sheet with every required column filled, as ``model`` objects
+    (columns mapped to attributes by the schema's ``attr``)."""
+    required = {c.key for c in spec.columns if c.required}
+    return [model(**ws.attrs_of(spec.columns, v, model), src=l)
+            for _, v, l in read_table(cells, spec) if required <= v.keys()]
+
+
+@RULES.check("TIP-04")
 def _read_texts(cells: _Cells) -> list[TextBlock]:
     """The narrative blocks of the Metinler sheet; unknown sections and kinds are findings."""
     from .narrative import SECTIONS, kind_of
@@ -747,6 +747,7 @@ def _read_texts(cells: _Cells) -> list[TextBlock]:
     return out
 
 
+@RULES.check("TEK-05")
 def _first_definitions(cells: _Cells, items: list, kind: str) -> list:
     """The first definition of each code; a repeated one is reported (TEK-05) and left out."""
     seen: dict[str, Any] = {}
@@ -764,6 +765,7 @@ def _first_definitions(cells: _Cells, items: list, kind: str) -> list:
     return out
 
 
+@RULES.check("TIP-04")
 def _read_info_table(cells: _Cells, spec: ws.InfoSpec) -> Optional[InfoTable]:
     if not _has_sheet(cells, spec.sheet):
         return None
@@ -778,12 +780,12 @@ def _read_info_table(cells: _Cells, spec: ws.InfoSpec) -> Optional[InfoTable]:
         if all(v in (None, "") for v in raw[: len(spec.columns) + 1]):
             continue
         row = r0 + 1
-        kind_label = str(raw[0] or ws.ROW_KIND_LABELS["data"]).strip()
+        kind_label = str(raw[0] or ws.ROW_KIND_LABELS[ROW_DATA]).strip()
         kind = ws.ROW_KINDS.get(kind_label)
         if kind is None:
             cells.add("TIP-04", cells.loc(spec.sheet, row, 0), column=ws.INFO_KIND_HEADER, value=kind_label,
                       expected=" / ".join(ws.ROW_KIND_LABELS.values()))
-            kind = "data"
+            kind = ROW_DATA
         values = []
         for c, (header, ckind) in enumerate(spec.columns, start=1):
             v = cells.convert(spec.sheet, row, c, raw[c], ckind, header, False, {})
@@ -840,17 +842,11 @@ def _read_department(book: _Book, findings: list[Finding]) -> Submission:
     cells.year = values.get("yil") or ""
     for f in findings:
         f.department = f.department or code
-    sub = Submission(
-        file=book.name, department=code, department_name=values.get("ad") or "",
-        year=values.get("yil"), template_version=values.get("surum") or "",
-        prepared_by=values.get("hazirlayan") or "", phone=values.get("telefon") or "",
-        email=values.get("eposta") or "", saved_at=saved_at(book.path),
-        src=dict(locs),
-    )
+    form = ws.DEPT_INFO.fields
+    sub = Submission(file=book.name, **ws.attrs_of(form, values, Submission, "submission."),
+                     saved_at=saved_at(book.path), src=dict(locs))
     sub.unit_costs = UnitCosts(
-        department=code, personnel=values.get("personel") or 0, general_admin=values.get("genel_yonetim") or 0,
-        activity_count_typed=typed.get("faaliyet_sayisi"), target_cost_typed=typed.get("hedef_maliyeti"),
-        total_typed=typed.get("toplam"), src=dict(locs),
+        department=code, **ws.attrs_of(form, {**values, **typed}, UnitCosts, "unit_costs."), src=dict(locs),
         entered=values.get("personel") is not None or values.get("genel_yonetim") is not None,
     )
 
@@ -858,21 +854,16 @@ def _read_department(book: _Book, findings: list[Finding]) -> Submission:
         return {"target": str(raw.get("hedef") or ""), "activity": ""}
 
     for row, v, l in read_table(cells, ws.DEPT_INDICATORS, ind_ctx):
-        sub.indicators.append(Indicator(
-            code=v.get("kod", ""), target_code=v.get("hedef", ""), name=v.get("ad", ""),
-            unit=v.get("olcu", ""), value=v.get("deger"), department=code, row=row, src=l))
+        sub.indicators.append(Indicator(**ws.attrs_of(ws.DEPT_INDICATORS.columns, v, Indicator),
+                                        department=code, row=row, src=l))
 
     def act_ctx(raw: dict) -> dict:
         return {"target": str(raw.get("hedef") or "").strip(), "activity": str(raw.get("kod") or "").strip()}
 
     for row, v, l in read_table(cells, ws.DEPT_ACTIVITIES, act_ctx, _activity_row_check):
         _amount_in_explanation(cells, v, l, act_ctx(v))
-        amounts = {c: v[f"e{c}"] for c in ECONOMIC_CODES if v.get(f"e{c}") is not None}
-        sub.activities.append(Activity(
-            target_code=v.get("hedef", ""), code=v.get("kod", ""), name=v.get("ad", ""), unit_code=code,
-            explanation=v.get("aciklama") or "", amounts=amounts, off_budget=v.get("butce_disi") or 0,
-            budget_typed=v.get("butce"), total_typed=v.get("toplam"), cost_total_typed=v.get("kaynak_toplam"),
-            previous_total=v.get("onceki"), row=row, src=l))
+        sub.activities.append(Activity(**ws.attrs_of(ws.DEPT_ACTIVITIES.columns, v, Activity),
+                                       unit_code=code, row=row, src=l))
     sub.typed_totals = _typed_totals_row(cells, ws.DEPT_ACTIVITIES, sub)
     if sub.is_blank:  # nothing entered: "not submitted" (merge), not a list of empty cells
         findings[:] = [f for f in findings if f.code != "ZRN-01"]
@@ -884,6 +875,7 @@ _ACTIVITY_CODE = re.compile(r"\s*F\d+\s*")
 _AMOUNT_TEXT = re.compile(r"\s*(?:\d{1,3}(?:[.\s]\d{3})+|\d{4,})(?:,\d{1,2})?\s*(?:TL|₺|TRY)?\.?\s*", re.I)
 
 
+@RULES.check("TIP-10")
 def _activity_row_check(cells: _Cells, row: int, raw: dict) -> bool:
     """A row of Faaliyetler shifted by one column gets one finding and is left out."""
     def matches(pattern: re.Pattern, key: str) -> bool:
@@ -902,6 +894,7 @@ def _activity_row_check(cells: _Cells, row: int, raw: dict) -> bool:
     return False
 
 
+@RULES.check("TIP-11")
 def _amount_in_explanation(cells: _Cells, values: dict, locs: dict, ctx: dict) -> None:
     """TIP-11: Açıklama holds what looks like an amount (it would be printed, never counted)."""
     text = values.get("aciklama")

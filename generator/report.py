@@ -17,6 +17,7 @@ from typing import Optional
 
 import xlsxwriter
 
+from . import workbook_schema as ws
 from .atomic import atomic_path, write_bytes
 from .catalogue import catalogue, rule
 from .findings import ERROR, WARNING, Finding, sort_findings
@@ -24,9 +25,9 @@ from .merge import department_order
 from .model import Program
 from .submissions import ACCEPTED, BLANK, FAILING, MISSING, OK, WARNED, DepartmentStatus, saved_text
 from .turkish import sort_key
+from .xlsx_style import LINK, NAVY, RED, Formats
 
-KURUM_FILE = "kurum.xlsx"
-DEPARTMENTS_DIR = "birimler"
+KURUM_FILE, DEPARTMENTS_DIR = ws.KURUM_FILE, ws.DEPARTMENTS_DIR
 INSTITUTION_SHEET = "Kurum"  # findings without a department
 SEVERITY_LABEL = {ERROR: "Hata", WARNING: "Uyarı"}
 FINDING_COLUMNS = (("Önem", 8), ("Kural", 9), ("Birim", 11), ("Dosya", 26), ("Sayfa", 18), ("Hücre", 8),
@@ -136,21 +137,19 @@ def source_link(f: Finding, program: Program, outdir: Path, workbooks: Optional[
     return f"external:{Path(rel).as_posix()}#'{sheet}'!{f.cell}"
 
 
-class _Formats:
+class _Formats(Formats):
     def __init__(self, wb: xlsxwriter.Workbook):
-        base = {"font_name": "Calibri", "font_size": 10, "valign": "top"}
-        self.title = wb.add_format({**base, "bold": True, "font_size": 14, "font_color": "#1F3864"})
-        self.header = wb.add_format({**base, "bold": True, "bg_color": "#1F3864", "font_color": "#FFFFFF",
-                                     "text_wrap": True, "border": 1})
-        self.text = wb.add_format({**base, "text_wrap": True})
-        self.plain = wb.add_format(base)
-        self.number = wb.add_format({**base, "num_format": "#,##0"})
-        self.error = wb.add_format({**base, "font_color": "#C00000", "bold": True})
-        self.warning = wb.add_format({**base, "font_color": "#9C5700", "bold": True})
-        self.link = wb.add_format({**base, "font_color": "#0563C1", "underline": 1})
-        self.bold = wb.add_format({**base, "bold": True})
-        self.state = {st: wb.add_format({**base, "bold": True, "font_color": color})
-                      for st, color in STATE_COLORS.items()}
+        super().__init__(wb)
+        fmt = self.fmt
+        self.header = fmt(bold=True, bg_color=NAVY, font_color="#FFFFFF", text_wrap=True, border=1)
+        self.text = fmt(text_wrap=True)
+        self.plain = fmt()
+        self.number = fmt(num_format="#,##0")
+        self.error = fmt(font_color=RED, bold=True)
+        self.warning = fmt(font_color="#9C5700", bold=True)
+        self.link = fmt(font_color=LINK, underline=1)
+        self.bold = fmt(bold=True)
+        self.state = {st: fmt(bold=True, font_color=color) for st, color in STATE_COLORS.items()}
 
 
 def _write_workbook(program: Program, findings: list[Finding], path: Path, workbooks: Optional[Path],

@@ -185,6 +185,7 @@ def _ole_streams(path: Path) -> bytes:
     return path.read_bytes().replace(b"\x00", b"").lower()
 
 
+@RULES.check("OKU-01", "OKU-06", "OKU-07", "OKU-08")
 def _classify(path: Path, v: Verdict) -> Optional[bytes]:
     """Kind of file from its first bytes; the bytes of the head when it is a zip."""
     loc = Loc(path.name, "")
@@ -401,6 +402,7 @@ def _n(value: int) -> str:
     return number(value)
 
 
+@RULES.check("GUV-01", "OKU-01", "OKU-06", "OKU-07", "OKU-08", "OKU-09", "OKU-10")
 def _check_package(path: Path, v: Verdict) -> None:
     loc = Loc(path.name, "")
     try:
@@ -544,6 +546,7 @@ def _describe_number(text: bytes) -> Optional[str]:
     return None
 
 
+@RULES.check("TIP-05")
 def _bad_numbers(data: bytes, sheet: str, file: str, v: Verdict) -> Optional[bytes]:
     """Drop the values of numeric cells that no backend can hold, with a finding for each cell."""
     found = False

@@ -67,6 +67,7 @@ def _skip_reason(path: Path) -> Optional[str]:
     return "çalışma kitabı değil (.xlsx, .xlsm, .xls ya da .ods beklenir)"
 
 
+@RULES.check("BRL-08")
 def discover(folder: Path) -> tuple[list[Path], list[Finding]]:
     """Workbooks of ``birimler/`` in file-name order, and a finding for every other entry."""
     if not folder.is_dir():
@@ -90,6 +91,7 @@ class ReadResult:
     readable: dict[str, Path] = field(default_factory=dict)
 
 
+@RULES.check("BRL-07")
 def read_submissions(folder: Path, workdir: Path, reporter=None) -> ReadResult:
     """Read every workbook of ``folder``; converted copies are written under ``workdir``."""
     from .convert import ConversionError, needs_conversion, to_xlsx
@@ -233,6 +235,7 @@ def not_submitted(rows: list[DepartmentStatus]) -> set[str]:
     return {r.code for r in rows if not r.submitted}
 
 
+@RULES.check("BRL-07", "OKU-13")
 def converted_for_check(path: Path, kind: str, workdir: Path) -> tuple[Optional[Path], list[Finding]]:
     """``check`` on an .xls or .ods (told by its content): the .xlsx LibreOffice made of it, with a
     warning to send .xlsx (OKU-13); (None, [BRL-07]) when it cannot be converted."""

@@ -20,7 +20,10 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from . import TEMPLATE_VERSION
+from . import workbook_schema as ws
 from .model import (
+    COOPERATING,
+    RESPONSIBLE,
     Activity,
     Aim,
     Department,
@@ -139,15 +142,15 @@ def synthetic_institution(scale: int = 1, year: int = 2024, seed: int = 1) -> In
     # responsibility: one responsible unit per target among the first 34, a few cooperating ones
     for j, t in enumerate(inst.targets):
         responsible = base[(j * 5) % len(base)].code
-        t.responsibility = {responsible: "S"}
+        t.responsibility = {responsible: RESPONSIBLE}
         for d in rnd.sample(base, 3):
-            t.responsibility.setdefault(d.code, "i")
+            t.responsibility.setdefault(d.code, COOPERATING)
     # copies cooperate on the targets of the unit they copy
     for i in range(len(base), n_units):
         original = base[i % len(base)].code
         for t in inst.targets:
             if original in t.responsibility:
-                t.responsibility[inst.departments[i].code] = "i"
+                t.responsibility[inst.departments[i].code] = COOPERATING
 
     inst.policies = [Policy(f"{264 + i}.1.", f"Mahalli idare politika metni {i + 1}.") for i in range(6)]
     inst.laws = [Law(f"{5000 + i * 17} sayılı Kanun", sorted(rnd.sample(range(1, 8), 2))) for i in range(25)]
@@ -185,7 +188,7 @@ def synthetic_submissions(inst: Institution, scale: int = 1, seed: int = 1) -> l
                          template_version=TEMPLATE_VERSION, prepared_by="Veli KAYA, Uzman",
                          phone="0266 000 00 00")
         for t in inst.targets:
-            if t.responsibility.get(dept.code) == "S":
+            if t.responsibility.get(dept.code) == RESPONSIBLE:
                 for d in defs_of.get(t.code, []):
                     value = rnd.choice([rnd.randint(1, 500), round(rnd.uniform(1, 100), 1), 100])
                     if "%" in d.unit:
@@ -252,8 +255,8 @@ def write_synthetic_workbooks(folder: str | Path, scale: int = 1, year: int = 20
 
     folder = Path(folder)
     inst, subs = synthetic_program(scale, year, seed)
-    write_institution(inst, folder / "kurum.xlsx")
-    outdir = folder / "birimler"
+    write_institution(inst, folder / ws.KURUM_FILE)
+    outdir = folder / ws.DEPARTMENTS_DIR
     for i, sub in enumerate(subs):
         dept = inst.department(sub.department)
         assert dept is not None  # the synthetic submissions are made for the institution's departments

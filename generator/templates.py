@@ -10,19 +10,23 @@ from typing import Iterable, Mapping, Optional
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from . import TEMPLATE_VERSION
+from . import TEMPLATE_VERSION, totals
 from . import workbook_schema as ws
 from .atomic import atomic_path
 from .model import (
     ECONOMIC_CODES,
+    RESPONSIBLE,
+    ROW_TOTAL,
     Activity,
     Department,
+    Indicator,
     Institution,
     Submission,
     Target,
 )
 from .narrative import KIND_LABELS, SECTIONS
 from .turkish import sort_key
+from .xlsx_style import GREY_TEXT, NAVY, Formats
 
 INSTRUCTIONS = [
     "PERFORMANS PROGRAMI {year} — {unit} VERİ GİRİŞ ŞABLONU",
@@ -65,17 +69,13 @@ PAST_YEARS_INSTRUCTION = (
 )
 
 
-class _Formats:
+class _Formats(Formats):
     def __init__(self, wb: xlsxwriter.Workbook):
-        base = {"font_name": "Calibri", "font_size": 10, "valign": "top"}
+        super().__init__(wb)
         border = {"border": 1, "border_color": "#BFBFBF"}
-
-        def fmt(**kw):
-            return wb.add_format({**base, **kw})
-
-        self.title = fmt(bold=True, font_size=14, font_color="#1F3864")
-        self.help = fmt(italic=True, font_color="#595959", text_wrap=False)
-        self.header = fmt(bold=True, bg_color="#1F3864", font_color="#FFFFFF", text_wrap=True,
+        fmt = self.fmt
+        self.help = fmt(italic=True, font_color=GREY_TEXT, text_wrap=False)
+        self.header = fmt(bold=True, bg_color=NAVY, font_color="#FFFFFF", text_wrap=True,
                           valign="vcenter", align="center", **border)
         self.label = fmt(bold=True, **border)
         self.text_in = fmt(locked=False, bg_color="#FFF2CC", text_wrap=True, **border)
@@ -88,7 +88,7 @@ class _Formats:
         self.para = fmt(text_wrap=True)
         self.year_in = fmt(locked=False, bg_color="#FFF2CC", num_format="0", align="left", **border)
         self.year_ro = fmt(num_format="0", bg_color="#F2F2F2", align="left", **border)
-        self.mark = fmt(locked=False, align="center", bold=True, font_color="#1F3864")
+        self.mark = fmt(locked=False, align="center", bold=True, font_color=NAVY)
 
     def for_kind(self, kind: str, editable: bool):
         if kind == ws.YEAR:
@@ -292,27 +292,24 @@ def institution_rows(inst: Institution) -> dict[str, list[dict]]:
         by_target.setdefault(ct.target_code, {"hedef": ct.target_code})[key] = ct.value
     return {
         "onsoz": [{"metin": t} for t in p.foreword],
-        "ekip": [{"grup": m.group, "ad": m.name, "unvan": m.title} for m in p.team],
+        "ekip": [ws.row_of(ws.INST_TEAM, m) for m in p.team],
         "degerler": [{"metin": t} for t in p.values],
         "gorevler": [{"metin": t} for t in p.duties],
-        "alanlar": [{"no": a.no, "ad": a.name} for a in inst.areas],
-        "amaclar": [{"kod": a.code, "alan": a.area_no, "ad": a.name} for a in inst.aims],
-        "hedefler": [{"kod": t.code, "amac": t.aim_code, "ad": t.name} for t in inst.targets],
-        "gostergeler": [{"kod": i.code, "hedef": i.target_code, "ad": i.name, "olcu": i.unit,
-                         "gerceklesme": i.actual_t2, "tahmin": i.estimate_t1} for i in inst.indicator_defs],
+        "alanlar": [ws.row_of(ws.INST_AREAS, a) for a in inst.areas],
+        "amaclar": [ws.row_of(ws.INST_AIMS, a) for a in inst.aims],
+        "hedefler": [ws.row_of(ws.INST_TARGETS, t) for t in inst.targets],
+        "gostergeler": [ws.row_of(ws.INST_INDICATORS, i) for i in inst.indicator_defs],
         "olcu": [{"metin": u} for u in inst.units_of_measure],
-        "birimler": [{"kod": d.code, "ad": d.name, "diger": "; ".join(d.aliases), "tavan": d.ceiling}
+        "birimler": [{**ws.row_of(ws.INST_DEPARTMENTS, d), "diger": "; ".join(d.aliases)}
                      for d in inst.departments],
-        "politikalar": [{"no": p_.row_no, "metin": p_.text} for p_ in inst.policies],
+        "politikalar": [ws.row_of(ws.INST_POLICIES, p_) for p_ in inst.policies],
         "kontrol": list(by_target.values()),
-        "anlatim": [{"anahtar": n.key, "metin": n.text, "oran": n.value} for n in inst.narratives],
+        "anlatim": [ws.row_of(ws.INST_NARRATIVES, n) for n in inst.narratives],
         "gozden": [{"konu": r.topic, "sayfa": r.sheet, "aciklama": r.todo, "durum": ws.REVIEWED if r.done else None}
                    for r in inst.reviews],
         "metinler": [{"bolum": t.section, "tur": KIND_LABELS.get(t.kind, t.kind), "metin": t.text}
                      for t in inst.texts],
-        "kabul": [{"kural": a.rule, "birim": a.department, "dosya": a.file, "sayfa": a.sheet, "hucre": a.cell,
-                   "hedef": a.target, "faaliyet": a.activity, "gerekce": a.reason, "kabul_eden": a.accepted_by,
-                   "tarih": a.date} for a in inst.acceptances],
+        "kabul": [ws.row_of(ws.INST_ACCEPTED, a) for a in inst.acceptances],
     }
 
 
@@ -323,20 +320,16 @@ def write_institution(inst: Institution, path: str | Path) -> Path:
     year = p.year or dt.date.today().year + 1
     with atomic_path(path) as tmp:
         wb, f = _new_workbook(tmp, year, f"{p.name} {year} Performans Programı — Kurum Verileri")
-        values = {
-            "ad": p.name, "yil": p.year or year, "plan_donemi": p.plan_period, "baskan": p.mayor,
-            "baskan_unvani": p.mayor_title, "koordinator": p.coordinator_unit, "tarih": p.date_text,
-            "toplam_butce": p.total_budget, "faaliyet_sayisi": p.activity_count_typed,
-            "adres": p.address, "telefon": p.phone, "eposta": p.email, "misyon": p.mission,
-            "vizyon": p.vision, "transfer": p.transfers,
-        }
+        values = {fld.key: ws.get_attr(p, fld.attr) for fld in ws.INST_PROFILE.fields if fld.attr}
+        values["yil"] = p.year or year
         _write_form(wb.add_worksheet(ws.INST_PROFILE.name), f, ws.INST_PROFILE, values, {}, protect=False)
         rows = institution_rows(inst)
         units_range = f"='{ws.INST_UNITS.name}'!$A${ws.INST_UNITS.first_data_row}:$A$200"
         for spec in ws.INSTITUTION_TABLES:
             sheet = wb.add_worksheet(spec.name)
             _write_table(sheet, f, spec, rows[spec.key], year,
-                         list_ranges={"olcu": units_range, "durum": [ws.REVIEWED], **_text_lists(spec)})
+                         list_ranges={"olcu": units_range, "durum": [ws.REVIEWED], "yon": list(ws.DIRECTIONS),
+                                      **_text_lists(spec)})
             if spec is ws.INST_TEXTS:
                 _write_text_legend(sheet, f)
             if spec is ws.INST_DEPARTMENTS:
@@ -392,7 +385,7 @@ def _write_info_table(sheet, f: _Formats, spec: ws.InfoSpec, table) -> None:
         r = ws.HEADER_ROW + i
         sheet.write_string(r, 0, ws.ROW_KIND_LABELS[kind], f.text_in)
         for c, ((_, ckind), value) in enumerate(zip(spec.columns, cells), start=1):
-            fmt = f.total if kind == "total" and ckind == ws.INT else f.for_kind(ckind, True)
+            fmt = f.total if kind == ROW_TOTAL and ckind == ws.INT else f.for_kind(ckind, True)
             _write_value(sheet, r, c, value, fmt)
     sheet.data_validation(ws.HEADER_ROW, 0, ws.HEADER_ROW + len(rows) + 50, 0, {
         "validate": "list", "source": list(ws.ROW_KIND_LABELS.values()),
@@ -410,13 +403,7 @@ def department_targets(inst: Institution, dept_code: str) -> list[Target]:
 
 
 def activity_row(a: Activity) -> dict:
-    row = {"hedef": a.target_code, "kod": a.code, "ad": a.name, "aciklama": a.explanation or None,
-           "butce_disi": a.off_budget, "onceki": a.previous_total,
-           "butce": a.budget_typed, "toplam": a.total_typed, "kaynak_toplam": a.cost_total_typed,
-           "butce__value": a.budget, "toplam__value": a.total, "kaynak_toplam__value": a.total}
-    for code, amount in a.amounts.items():
-        row[f"e{code}"] = amount
-    return row
+    return ws.row_of(ws.DEPT_ACTIVITIES, a)
 
 
 def carried_activity_row(a: Activity) -> dict:
@@ -443,7 +430,7 @@ def write_department(
         raise KeyError(dept_code)
     year = inst.profile.year
     targets = department_targets(inst, dept_code)
-    own_targets = [t for t in targets if t.responsibility.get(dept_code) == "S"]
+    own_targets = [t for t in targets if t.responsibility.get(dept_code) == RESPONSIBLE]
     with atomic_path(path) as tmp:
         wb, f = _new_workbook(tmp, year, f"{year} Performans Programı — {dept.name}")
         wb.set_custom_property("Birim Kodu", dept.code)
@@ -504,50 +491,32 @@ def write_department(
             return {"gerceklesme": d.actual_t2, "tahmin": d.estimate_t1} if d is not None else {}
 
         if submission is not None:  # pre-filled from an earlier submission: exactly its indicators
-            ind_rows = [{"hedef": i.target_code, "kod": i.code, "ad": i.name, "olcu": i.unit, "deger": i.value,
-                         **past(i.code)} for i in submission.indicators]
+            indicators = submission.indicators
         else:  # blank: the plan's indicators of the targets where the unit is responsible (S)
-            ind_rows = [{"hedef": d.target_code, "kod": d.code, "ad": d.name, "olcu": d.unit, "deger": None,
-                         **past(d.code)}
-                        for t in own_targets for d in inst.indicator_defs if d.target_code == t.code]
+            indicators = [Indicator(d.code, d.target_code, d.name, d.unit, None)
+                          for t in own_targets for d in inst.indicator_defs if d.target_code == t.code]
+        ind_rows = [{**ws.row_of(ws.DEPT_INDICATORS, i), **past(i.code)} for i in indicators]
         _write_table(ind_sheet, f, ws.DEPT_INDICATORS, ind_rows, year,
                      list_ranges=list_ranges, protect=True)
 
         # unit sheet with live formulas
         acts = ws.DEPT_ACTIVITIES
         n_rows = max(len(act_rows) + acts.blank_rows, acts.min_rows)
-        first, last = acts.first_data_row, acts.first_data_row + n_rows - 1
-        sheet_ref = f"'{acts.name}'"
+        last = acts.first_data_row + n_rows - 1
         form = ws.DEPT_INFO
-
-        def cell(key: str) -> str:
-            return f"B{form.row(key)}"
-
-        formulas = {
-            "faaliyet_sayisi": f"=COUNTA({sheet_ref}!{acts.letter('kod')}{first}:{acts.letter('kod')}{last})",
-            "hedef_maliyeti": f"={sheet_ref}!{acts.letter('toplam')}{acts.totals_row}",
-            "toplam": f"={cell('hedef_maliyeti')}+{cell('personel')}+{cell('genel_yonetim')}",
-            "kalan": f"={cell('tavan')}-{cell('toplam')}",
-        }
+        formulas = {fld.key: form.formula(fld.key, acts, last) for fld in form.fields if fld.formula}
         uc = submission.unit_costs if submission else None
-        target_cost = sum(a.total for a in activities)
-        personnel = uc.personnel if uc else None
-        general = uc.general_admin if uc else None
-        total_value = target_cost + (personnel or 0) + (general or 0)
-        values = {
-            "kod": dept.code, "ad": dept.name, "yil": year, "surum": TEMPLATE_VERSION,
-            "tavan": dept.ceiling, "personel": personnel, "genel_yonetim": general,
-            "faaliyet_sayisi": uc.activity_count_typed if uc else None,
+        target_cost = totals.total(activities)
+        total_value = totals.unit_total(activities, uc)
+        sources = {"submission": submission, "unit_costs": uc}
+        values = {fld.key: ws.get_attr(sources, fld.attr) for fld in form.fields if fld.attr}
+        values.update({  # the unit itself comes from kurum.xlsx, the computed values beside the formulas
+            "kod": dept.code, "ad": dept.name, "yil": year, "surum": TEMPLATE_VERSION, "tavan": dept.ceiling,
             "faaliyet_sayisi__value": len(activities),
-            "hedef_maliyeti": uc.target_cost_typed if uc else None,
             "hedef_maliyeti__value": target_cost,
-            "toplam": uc.total_typed if uc else None,
             "toplam__value": total_value,
             "kalan__value": (dept.ceiling or 0) - total_value,
-            "hazirlayan": submission.prepared_by if submission else None,
-            "telefon": submission.phone if submission else None,
-            "eposta": submission.email if submission else None,
-        }
+        })
         _write_form(info_sheet, f, form, values, formulas, protect=True)
         info_sheet.activate()
         wb.close()

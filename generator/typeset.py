@@ -25,6 +25,7 @@ import copy
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 from typing import Any, Optional
 
 from lxml import etree
@@ -39,6 +40,8 @@ def _q(tag: str) -> str:
 W_TBL, W_TR, W_TC, W_P, W_R, W_T = _q("tbl"), _q("tr"), _q("tc"), _q("p"), _q("r"), _q("t")
 W_TBLPR, W_TRPR, W_TCPR, W_PPR, W_RPR = _q("tblPr"), _q("trPr"), _q("tcPr"), _q("pPr"), _q("rPr")
 W_VAL, W_W = _q("val"), _q("w")
+W_PSTYLE, W_SZ, W_B = _q("pStyle"), _q("sz"), _q("b")
+W_GRIDSPAN, W_VMERGE, W_TEXTDIR, W_TCW = _q("gridSpan"), _q("vMerge"), _q("textDirection"), _q("tcW")
 
 CELL_PAD = 70 + 70 + 40  # left and right cell margins of the table style, borders and rounding (twips)
 PORTRAIT_MIN_FONT_PT = 7.0  # the smallest font a table is set in before it goes landscape
@@ -82,10 +85,17 @@ def _advances(bold: bool) -> tuple[dict[int, float], float]:
     return widths, widths.get(ord("M"), 0.83)
 
 
+@lru_cache(maxsize=2)
+def _char_advances(bold: bool) -> tuple[dict[str, float], float]:
+    widths, missing = _advances(bold)
+    return {chr(cp): w for cp, w in widths.items()}, missing
+
+
+@lru_cache(maxsize=65536)
 def text_width(text: str, size_pt: float, bold: bool = False) -> int:
     """Width of ``text`` on one line in twips (1/20 pt)."""
-    widths, missing = _advances(bold)
-    em = sum(widths.get(ord(c), missing) for c in text)
+    widths, missing = _char_advances(bold)
+    em = sum(map(widths.get, text, repeat(missing)))
     return int(em * size_pt * 20 * FIT_SLACK + 0.999)
 
 
@@ -142,22 +152,29 @@ class _Styles:
     def font(self, p) -> tuple[float, bool]:
         """Size (pt) and weight of paragraph ``p`` (its style, overridden by its first run)."""
         sid: Optional[str] = None
-        ppr = p.find(W_PPR)
-        if ppr is not None:
-            ps = ppr.find(_q("pStyle"))
-            if ps is not None:
-                sid = ps.get(W_VAL)
+        run = None
+        for child in p:  # pPr comes first, then the runs
+            tag = child.tag
+            if tag == W_PPR:
+                for el in child:
+                    if el.tag == W_PSTYLE:
+                        sid = el.get(W_VAL)
+                        break
+            elif tag == W_R:
+                run = child
+                break
         size = self.size.get(sid, self.default_size) if sid is not None else self.default_size
         bold = self.bold.get(sid, False) if sid is not None else False
-        r = p.find(W_R)
-        rpr = r.find(W_RPR) if r is not None else None
-        if rpr is not None:
-            sz = rpr.find(_q("sz"))
-            if sz is not None:
-                size = int(sz.get(W_VAL)) / 2
-            b = rpr.find(_q("b"))
-            if b is not None:
-                bold = b.get(W_VAL, "1") not in ("0", "false")
+        if run is not None:
+            for rpr in run:
+                if rpr.tag != W_RPR:
+                    continue
+                for el in rpr:
+                    if el.tag == W_SZ:
+                        size = int(el.get(W_VAL)) / 2
+                    elif el.tag == W_B:
+                        bold = el.get(W_VAL, "1") not in ("0", "false")
+                break
         return size, bold
 
 
@@ -175,7 +192,8 @@ class _Cell:
     span: int
     rotated: bool
     vmerge: Optional[str]  # "restart", "continue" or None
-    text: str
+    tcw: Any  # its <w:tcW> element, or None
+    paras: list  # its paragraphs
 
 
 @dataclass
@@ -185,15 +203,26 @@ class _Row:
     cells: list[_Cell]
 
 
-def _cell_props(tc) -> tuple[int, bool, Optional[str]]:
-    pr = tc.find(W_TCPR)
-    if pr is None:
-        return 1, False, None
-    span_el = pr.find(_q("gridSpan"))
-    span = int(span_el.get(W_VAL)) if span_el is not None else 1
-    vm = pr.find(_q("vMerge"))
-    vmerge = None if vm is None else ("restart" if vm.get(W_VAL) == "restart" else "continue")
-    return span, pr.find(_q("textDirection")) is not None, vmerge
+def _cell_props(tc) -> tuple[int, bool, Optional[str], Any, list]:
+    """gridSpan, rotated text, vMerge, the tcW element and the paragraphs of a cell (one walk)."""
+    span, rotated, vmerge, tcw = 1, False, None, None
+    paras = []
+    for child in tc:
+        tag = child.tag
+        if tag == W_P:
+            paras.append(child)
+        elif tag == W_TCPR:
+            for el in child:
+                tag = el.tag
+                if tag == W_TCW:
+                    tcw = el
+                elif tag == W_GRIDSPAN:
+                    span = int(el.get(W_VAL))
+                elif tag == W_VMERGE:
+                    vmerge = "restart" if el.get(W_VAL) == "restart" else "continue"
+                elif tag == W_TEXTDIR:
+                    rotated = True
+    return span, rotated, vmerge, tcw, paras
 
 
 @dataclass
@@ -215,24 +244,26 @@ def _measure_table(rows: list[_Row], ncols: int, styles: _Styles) -> list[_Measu
             if c.span != 1 or c.rotated or c.col >= ncols:
                 continue
             m = cols[c.col]
-            for p in c.tc.iter(W_P):
-                text = "".join(t.text or "" for t in p.iter(W_T)).strip()
+            for p in c.paras:
+                text = "".join(p.itertext(W_T, with_tail=False)).strip()
                 if not text:
                     continue
                 size, bold = styles.font(p)
-                number = bool(_NUMBER.fullmatch(text))
-                words = text.split()
-                longest = max(text_width(w, size, bold) for w in words) if len(words) > 1 else text_width(
-                    text, size, bold)
-                if not (number or row.header) and len(words) == 1:
+                number = _NUMBER.fullmatch(text) is not None
+                whole = text_width(text, size, bold)
+                if " " in text:
+                    longest = max(text_width(w, size, bold) for w in text.split())
+                else:
+                    longest = whole
+                if not (number or row.header):
                     longest = min(longest, TEXT_WORD_CAP)
-                elif not (number or row.header):
-                    longest = min(longest, TEXT_WORD_CAP)
-                whole = text_width(text, size, bold) if len(words) > 1 else longest
-                m.need = max(m.need, longest)
-                m.line = max(m.line, whole)
+                if longest > m.need:
+                    m.need = longest
+                if whole > m.line:
+                    m.line = whole
                 if not row.header:
-                    m.body_line = max(m.body_line, whole)
+                    if whole > m.body_line:
+                        m.body_line = whole
                     m.seen = True
                     m.total += whole
                     m.count += 1
@@ -324,13 +355,14 @@ def _apply_widths(tbl, rows: list[_Row], widths: list[int], total: int) -> None:
         grid.remove(gc)
     for w in widths:
         etree.SubElement(grid, _q("gridCol")).set(W_W, str(w))
+    texts = [str(w) for w in widths]
+    dxa = _q("type")
     for row in rows:
         for c in row.cells:
-            pr = c.tc.find(W_TCPR)
-            tcw = pr.find(_q("tcW")) if pr is not None else None
+            tcw = c.tcw
             if tcw is not None:
-                tcw.set(W_W, str(sum(widths[c.col:c.col + c.span])))
-                tcw.set(_q("type"), "dxa")
+                tcw.set(W_W, texts[c.col] if c.span == 1 else str(sum(widths[c.col:c.col + c.span])))
+                tcw.set(dxa, "dxa")
 
 
 def _read_rows(tbl) -> list[_Row]:
@@ -340,16 +372,15 @@ def _read_rows(tbl) -> list[_Row]:
         header = trpr is not None and trpr.find(_q("tblHeader")) is not None
         cells, col = [], 0
         for tc in tr.iterchildren(W_TC):
-            span, rotated, vmerge = _cell_props(tc)
-            cells.append(_Cell(tc, col, span, rotated, vmerge, ""))
+            span, rotated, vmerge, tcw, paras = _cell_props(tc)
+            cells.append(_Cell(tc, col, span, rotated, vmerge, tcw, paras))
             col += span
         rows.append(_Row(tr, header, cells))
     return rows
 
 
 def _row_text(row: _Row) -> list[str]:
-    return [" ".join("".join(t.text or "" for t in p.iter(W_T)).strip() for p in c.tc.iter(W_P)).strip()
-            for c in row.cells]
+    return [" ".join(_paragraph_text(p) for p in c.paras).strip() for c in row.cells]
 
 
 # ---------------------------------------------------------------------------
@@ -490,7 +521,7 @@ def _keep_rows_together(rows: list[_Row], ncols: int) -> None:
 # ---------------------------------------------------------------------------
 
 def _paragraph_text(p) -> str:
-    return "".join(t.text or "" for t in p.iter(W_T)).strip()
+    return "".join(p.itertext(W_T, with_tail=False)).strip()
 
 
 def _caption_before(tbl, caption_styles: set[str]) -> str:
@@ -513,9 +544,9 @@ def _caption_before(tbl, caption_styles: set[str]) -> str:
 
 
 def _alt_text(tbl, rows: list[_Row], ncols: int, title_hint: str) -> None:
-    texts = [_row_text(r) for r in rows]
+    texts = [_row_text(r) if (i < 3 or r.header) else [] for i, r in enumerate(rows)]
     title = title_hint
-    lead = [t for r, t in zip(rows, texts) if len(r.cells) == 1 and t and t[0]]
+    lead = [t for r, t in zip(rows[:3], texts) if len(r.cells) == 1 and t and t[0]]
     if not title:
         title = " – ".join(t[0] for t in lead[:2]) if lead else ""
     headers: list[str] = []

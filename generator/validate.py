@@ -26,12 +26,15 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from . import merge, reader
+from . import merge, reader, totals
 from . import workbook_schema as ws
 from .findings import ERROR, WARNING, Finding, Rule, RuleSet, loc_of, sort_findings, sub_loc, where
 from .merge import choose_indicators, code_numbers
 from .model import (
     ECONOMIC_CODES,
+    ROW_DATA,
+    ROW_GROUP,
+    ROW_TOTAL,
     Activity,
     Indicator,
     IndicatorDef,
@@ -189,6 +192,7 @@ def _col_title(key: str) -> str:
 # one workbook
 # ---------------------------------------------------------------------------
 
+@RULES.check("KOD-06", "TEK-01", "TEK-04", "TOP-01", "TOP-02", "TOP-03", "TOP-04", "TOP-06")
 def validate_submission(sub: Submission) -> list[Finding]:
     """Checks of one department workbook that need no kurum.xlsx."""
     out: list[Finding] = []
@@ -236,7 +240,7 @@ def validate_submission(sub: Submission) -> list[Finding]:
                                indicator=ind.code, first=where(loc_of(used.src, "kod")) or f"{used.row}. satır"))
     # the typed totals row of the activities sheet
     for key, typed in sorted(sub.typed_totals.items(), key=lambda kv: ACT.index(kv[0])):
-        column_sum = _column_sum(sub.activities, key)
+        column_sum = totals.column_total(sub.activities, key)
         if column_sum is not None and typed != column_sum:
             out.append(finding("TOP-06", sub.src.get(f"toplam:{key}"), department=dep, column=_col_title(key),
                                typed=money(typed), computed=money(column_sum), typed_value=typed,
@@ -245,18 +249,7 @@ def validate_submission(sub: Submission) -> list[Finding]:
     return sort_findings(out)
 
 
-def _column_sum(activities: list[Activity], key: str) -> Optional[int]:
-    if key.startswith("e") and key[1:] in ECONOMIC_CODES:
-        return sum(a.amounts.get(key[1:], 0) for a in activities)
-    if key == "butce":
-        return sum(a.budget for a in activities)
-    if key == "butce_disi":
-        return sum(a.off_budget for a in activities)
-    if key in ("toplam", "kaynak_toplam"):
-        return sum(a.total for a in activities)
-    return None
-
-
+@RULES.check("TIP-02")
 def _signs(sub: Submission) -> list[Finding]:
     """Negative numbers in programs built in code (the reader rejects them in cells)."""
     out = []
@@ -283,15 +276,7 @@ def _signs(sub: Submission) -> list[Finding]:
     return out
 
 
-def unit_target_cost(sub: Submission) -> int:
-    return sum(a.total for a in sub.activities)
-
-
-def unit_total(sub: Submission) -> int:
-    uc = sub.unit_costs
-    return unit_target_cost(sub) + (uc.personnel + uc.general_admin if uc else 0)
-
-
+@RULES.check("BRM-03", "BRM-04", "BRM-05")
 def _unit_figures(sub: Submission) -> list[Finding]:
     uc = sub.unit_costs
     if uc is None:
@@ -303,7 +288,7 @@ def _unit_figures(sub: Submission) -> list[Finding]:
         out.append(finding("BRM-03", uc.src.get("faaliyet_sayisi"), department=dep,
                            typed=number(uc.activity_count_typed), computed=number(n),
                            typed_value=uc.activity_count_typed, computed_value=n))
-    cost = unit_target_cost(sub)
+    cost = totals.total(sub.activities)
     if uc.target_cost_typed is not None and uc.target_cost_typed != cost:
         out.append(finding("BRM-04", uc.src.get("hedef_maliyeti"), department=dep,
                            typed=money(uc.target_cost_typed), computed=money(cost),
@@ -348,6 +333,7 @@ _PROGRAM_YEAR = re.compile(r"\b((?:19|20)\d{2})\s*(?:'\w+\s+)?y[ıi]l\w*\b([^.!?
                            r"(performans\s+program|hedef)", re.IGNORECASE)
 
 
+@RULES.check("YIL-01", "YIL-02", "YIL-05", "YIL-06")
 def year_of_plan(inst: Institution) -> list[Finding]:
     """YIL-01/02 the program year within the plan period, YIL-05 foreword and
     narrative naming another program year, YIL-06 carried parts not reviewed."""
@@ -378,6 +364,7 @@ def year_of_plan(inst: Institution) -> list[Finding]:
     return out
 
 
+@RULES.check("YIL-03")
 def folder_year(inst: Institution, folder_name: str) -> list[Finding]:
     """YIL-03: the year inside kurum.xlsx matches its year folder (workbooks/2025)."""
     p = inst.profile
@@ -390,6 +377,7 @@ def _target_loc(t: Target) -> Optional[Loc]:
     return loc_of(t.src, "matris", "kod")
 
 
+@RULES.check("BRM-01", "BRM-02")
 def _ceilings(program: Program) -> list[Finding]:
     """BRM-01 / BRM-02: a unit's budget need against its ceiling.
 
@@ -417,6 +405,7 @@ def _ceilings(program: Program) -> list[Finding]:
     return out
 
 
+@RULES.check("MTR-04")
 def _activity_roles(program: Program, partial: bool) -> list[Finding]:
     """MTR-04: a unit enters activities for a target where it is neither S nor i.
 
@@ -460,6 +449,7 @@ def _unowned_targets(program: Program) -> set[str]:
     return out
 
 
+@RULES.check("GST-03", "GST-04", "GST-05")
 def _indicator_values(program: Program, partial: bool) -> list[Finding]:
     """GST-03 units against the plan, GST-04 indicators without a value."""
     out = []
@@ -517,6 +507,7 @@ def _control_column(column: str) -> str:
         return column
 
 
+@RULES.check("KOD-02", "TOP-05")
 def _control_totals(program: Program) -> list[Finding]:
     out = []
     inst = program.institution
@@ -532,14 +523,9 @@ def _control_totals(program: Program) -> list[Finding]:
                 out.append(finding("KOD-02", loc, target=ct.target_code))
             continue
         acts = by_target.get(ct.target_code, [])
-        if ct.column in ECONOMIC_CODES:
-            computed = sum(a.amounts.get(ct.column, 0) for a in acts)
-        elif ct.column == "butce":
-            computed = sum(a.budget for a in acts)
-        elif ct.column == "butce_disi":
-            computed = sum(a.off_budget for a in acts)
-        else:  # toplam, maliyet_toplam
-            computed = sum(a.total for a in acts)
+        computed = totals.column_total(acts, ct.column)
+        if computed is None:  # any other column: the total
+            computed = totals.total(acts)
         if computed != ct.value:
             out.append(finding("TOP-05", loc, target=ct.target_code, column=_control_column(ct.column),
                                typed=money(ct.value), computed=money(computed), typed_value=ct.value,
@@ -547,12 +533,12 @@ def _control_totals(program: Program) -> list[Finding]:
     return out
 
 
+@RULES.check("BRM-06", "BRM-07")
 def _institution_totals(program: Program) -> list[Finding]:
     out = []
     p = program.institution.profile
     if p.total_budget is not None:
-        computed = sum(a.total for a in program.activities) + sum(
-            uc.personnel + uc.general_admin for uc in program.unit_costs.values())
+        computed = totals.institution_total(program)
         if computed != p.total_budget:
             out.append(finding("BRM-06", p.src.get("toplam_butce"), computed=money(computed),
                                typed=money(p.total_budget), diff=money(abs(computed - p.total_budget)),
@@ -564,6 +550,7 @@ def _institution_totals(program: Program) -> list[Finding]:
     return out
 
 
+@RULES.check("MTR-01", "MTR-02", "MTR-03", "MTR-05", "MTR-06", "MTR-07", "MTR-08")
 def _matrix(program: Program) -> list[Finding]:
     out = []
     inst = program.institution
@@ -637,6 +624,7 @@ def _gaps(numbers: list[int]) -> list[int]:
     return [n for n in range(1, max(present) + 1) if n not in present] if present else []
 
 
+@RULES.check("GST-01", "GST-02", "KOD-07")
 def _numbering(program: Program) -> list[Finding]:
     """KOD-07 activity numbers per target, GST-01 indicator numbers, GST-02 targets without indicators."""
     out = []
@@ -707,6 +695,7 @@ def _col_index(table: InfoTable, header: str) -> Optional[int]:
     return next((j for j, h in enumerate(table.columns) if normalize(h) == key), None)
 
 
+@RULES.check("GNL-01", "GNL-02", "GNL-03")
 def _info_tables(inst: Institution) -> list[Finding]:
     out = []
     for key in sorted(inst.info_tables, key=code_numbers):
@@ -717,7 +706,7 @@ def _info_tables(inst: Institution) -> list[Finding]:
         name = _table_name(table)
         # GNL-01 row sums
         for i, row in enumerate(table.rows):
-            if table.kinds[i] == "group":
+            if table.kinds[i] == ROW_GROUP:
                 continue
             for total_col, parts in spec.row_sums:
                 j = _col_index(table, total_col)
@@ -738,10 +727,10 @@ def _info_tables(inst: Institution) -> list[Finding]:
         numeric = [j for j, (h, kind) in enumerate(spec.columns) if kind == ws.INT and h != "Sıra No"]
         seg_start = 0
         for i, kind in enumerate(table.kinds):
-            if kind != "total":
+            if kind != ROW_TOTAL:
                 continue
-            segment = [r for r in range(seg_start, i) if table.kinds[r] == "data"]
-            above = [r for r in range(0, i) if table.kinds[r] == "data"]
+            segment = [r for r in range(seg_start, i) if table.kinds[r] == ROW_DATA]
+            above = [r for r in range(0, i) if table.kinds[r] == ROW_DATA]
             seg_start = i + 1
             for j in numeric:
                 if j >= len(table.rows[i]):
@@ -780,10 +769,10 @@ def _table_total(table: InfoTable, column: str) -> Optional[tuple[float, Loc]]:
     if j is None:
         return None
     for i in range(len(table.rows) - 1, -1, -1):
-        value = _num(table.rows[i][j]) if table.kinds[i] == "total" and j < len(table.rows[i]) else None
+        value = _num(table.rows[i][j]) if table.kinds[i] == ROW_TOTAL and j < len(table.rows[i]) else None
         if value is not None:
             return value, _cell_loc(table, i, j)
-    cells = [_num(r[j]) for r, k in zip(table.rows, table.kinds) if k == "data" and j < len(r)]
+    cells = [_num(r[j]) for r, k in zip(table.rows, table.kinds) if k == ROW_DATA and j < len(r)]
     values = [v for v in cells if v is not None]
     if not values:
         return None
@@ -795,6 +784,7 @@ NARRATIVE_TABLES = {"egitim": "t5", "eğitim": "t5", "cinsiyet": "t5"}
 OTHER_POPULATIONS = {"yonetici", "yönetici"}
 
 
+@RULES.check("ANL-01", "ANL-02")
 def _narratives(inst: Institution) -> list[Finding]:
     out = []
     for n in inst.narratives:

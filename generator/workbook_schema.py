@@ -10,14 +10,27 @@ Layout conventions (Excel rows are 1-based):
   row 4 the live totals row for sheets with ``totals=True``,
   data rows after that.
 Form sheets hold one field per row: label in column A, value in column B.
+
+Each column (:class:`Col`) and form field (:class:`Field`) also says which
+model attribute it holds (``attr``; for a formula column the number typed over
+the formula, ``computed`` the value the formula gives), its kind, formula,
+validation (``required``, ``pattern``, ``choices``) and hint (``note``).
+:func:`row_of` turns a model object into a row for the writer,
+:func:`attrs_of` a row the reader found into the object's constructor
+arguments, so a new column is one line here (and its attribute in the model).
 """
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
-from .model import ECONOMIC_CODES
+from .model import COOPERATING, ECONOMIC_CODES, RESPONSIBLE, ROW_DATA, ROW_GROUP, ROW_TOTAL
+
+KURUM_FILE = "kurum.xlsx"  # the coordinator's workbook in a year folder
+DEPARTMENTS_DIR = "birimler"  # the department workbooks beside it
 
 TITLE_ROW = 1
 HELP_ROW = 2
@@ -43,6 +56,10 @@ class Col:
     # input, so it does not make a row non-empty; older workbooks may lack it
     reference: bool = False
     may_be_absent: bool = False  # added later: a workbook without the column is read without a finding
+    # the model attribute: the input value, or for a FORMULA column the number typed over the
+    # formula; "amounts[03]" is item "03" of the dict attribute ``amounts``
+    attr: Optional[str] = None
+    computed: Optional[str] = None  # FORMULA: the model attribute the formula computes
 
     def title(self, year: int | str = "") -> str:
         """The header for a program year; {year_1} and {year_2} are the years before it."""
@@ -99,9 +116,13 @@ class Field:
     kind: str = TEXT
     required: bool = False
     editable: bool = True
-    formula: Optional[str] = None  # may reference other fields as {f:key}
+    # {f:key} the value cell of another field; {range:key} and {total:key} the data range and the
+    # totals-row cell of a column of the form's ``source`` table sheet
+    formula: Optional[str] = None
     note: str = ""
     optional: bool = False  # added later: a workbook without this row is still read without a finding
+    attr: Optional[str] = None  # "submission.email", "unit_costs.personnel", "profile.name"
+    computed: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +139,19 @@ class FormSheet:
 
     def field(self, key: str) -> Field:
         return next(f for f in self.fields if f.key == key)
+
+    def formula(self, key: str, source: Optional[TableSheet] = None, last_row: int = 0) -> str:
+        """The Excel formula of a field: {f:key} → B<row>; with the ``source`` table sheet
+        {range:key} → its data cells of that column (up to ``last_row``), {total:key} → its totals cell."""
+        text = self.field(key).formula or ""
+        text = re.sub(r"\{f:(\w+)\}", lambda m: f"B{self.row(m.group(1))}", text)
+        if source is not None:
+            ref = f"'{source.name}'!"
+            text = re.sub(r"\{range:(\w+)\}", lambda m: f"{ref}{source.letter(m.group(1))}{source.first_data_row}:"
+                          f"{source.letter(m.group(1))}{last_row}", text)
+            text = re.sub(r"\{total:(\w+)\}", lambda m: f"{ref}{source.letter(m.group(1))}{source.totals_row}",
+                          text)
+        return text
 
 
 @dataclass(frozen=True)
@@ -149,11 +183,11 @@ class InfoSpec:
         return f"Tablo {self.no}"
 
 
-ROW_KIND_LABELS = {"data": "Veri", "group": "Grup", "total": "Toplam"}
+ROW_KIND_LABELS = {ROW_DATA: "Veri", ROW_GROUP: "Grup", ROW_TOTAL: "Toplam"}
 ROW_KINDS = {v: k for k, v in ROW_KIND_LABELS.items()}
 
 ECON_COLS = tuple(
-    Col(f"e{code}", f"{code} {name}", MONEY, width=15,
+    Col(f"e{code}", f"{code} {name}", MONEY, width=15, attr=f"amounts[{code}]",
         note=f"{code} ekonomik kodlu giderler için bütçe kaynak ihtiyacı (TL, tam sayı).")
     for code, name in ECONOMIC_CODES.items()
 )
@@ -168,24 +202,27 @@ DEPT_INFO = FormSheet(
     title="Harcama Birimi Bilgileri",
     help="Sarı hücreleri doldurun. Gri hücreler otomatik hesaplanır.",
     fields=(
-        Field("kod", "Birim Kodu", CODE, required=True, editable=False),
-        Field("ad", "Birim Adı", TEXT, required=True, editable=False),
-        Field("yil", "Program Yılı", YEAR, required=True, editable=False),
-        Field("surum", "Şablon Sürümü", TEXT, required=True, editable=False),
+        Field("kod", "Birim Kodu", CODE, required=True, editable=False, attr="submission.department"),
+        Field("ad", "Birim Adı", TEXT, required=True, editable=False, attr="submission.department_name"),
+        Field("yil", "Program Yılı", YEAR, required=True, editable=False, attr="submission.year"),
+        Field("surum", "Şablon Sürümü", TEXT, required=True, editable=False, attr="submission.template_version"),
         Field("tavan", "Bütçe Tavanı (TL)", MONEY, editable=False,
               note="Strateji Geliştirme Dairesi Başkanlığınca bildirilen tavan."),
-        Field("personel", "Personel Gideri (TL)", MONEY, required=True,
+        Field("personel", "Personel Gideri (TL)", MONEY, required=True, attr="unit_costs.personnel",
               note="Birimin personel giderleri (faaliyetlere dağıtılmayan)."),
-        Field("genel_yonetim", "Genel Yönetim Gideri (TL)", MONEY, required=True,
+        Field("genel_yonetim", "Genel Yönetim Gideri (TL)", MONEY, required=True, attr="unit_costs.general_admin",
               note="Birimin faaliyetlere dağıtılmayan genel yönetim giderleri."),
-        Field("faaliyet_sayisi", "Faaliyet Sayısı", FORMULA, editable=False),
-        Field("hedef_maliyeti", "Hedeflere Yönelik Faaliyet Maliyeti (TL)", FORMULA, editable=False),
-        Field("toplam", "Birim Toplam Kaynak İhtiyacı (TL)", FORMULA, editable=False),
-        Field("kalan", "Tavana Göre Kalan (TL)", FORMULA, editable=False),
-        Field("hazirlayan", "Hazırlayan (Ad Soyad, Unvan)", TEXT,
+        Field("faaliyet_sayisi", "Faaliyet Sayısı", FORMULA, editable=False,
+              attr="unit_costs.activity_count_typed", formula="=COUNTA({range:kod})"),
+        Field("hedef_maliyeti", "Hedeflere Yönelik Faaliyet Maliyeti (TL)", FORMULA, editable=False,
+              attr="unit_costs.target_cost_typed", formula="={total:toplam}"),
+        Field("toplam", "Birim Toplam Kaynak İhtiyacı (TL)", FORMULA, editable=False,
+              attr="unit_costs.total_typed", formula="={f:hedef_maliyeti}+{f:personel}+{f:genel_yonetim}"),
+        Field("kalan", "Tavana Göre Kalan (TL)", FORMULA, editable=False, formula="={f:tavan}-{f:toplam}"),
+        Field("hazirlayan", "Hazırlayan (Ad Soyad, Unvan)", TEXT, attr="submission.prepared_by",
               note="Çalışma kitabını dolduran kişi; bulgular için kendisine ulaşılır."),
-        Field("telefon", "Hazırlayan Telefon", TEXT, optional=True),
-        Field("eposta", "Hazırlayan E-posta", TEXT, optional=True),
+        Field("telefon", "Hazırlayan Telefon", TEXT, optional=True, attr="submission.phone"),
+        Field("eposta", "Hazırlayan E-posta", TEXT, optional=True, attr="submission.email"),
     ),
 )
 
@@ -207,12 +244,13 @@ DEPT_INDICATORS = TableSheet(
     title="Performans Göstergeleri",
     help="Sorumlu olduğunuz hedeflerin göstergeleri için {year} yılı hedef değerlerini girin.",
     columns=(
-        Col("hedef", "Hedef Kodu", CODE, width=11, required=True, editable=False, pattern=r"H\d+\.\d+"),
+        Col("hedef", "Hedef Kodu", CODE, width=11, required=True, editable=False, pattern=r"H\d+\.\d+",
+            attr="target_code"),
         Col("kod", "Gösterge Kodu", CODE, width=13, required=True, editable=False,
-            pattern=r"PG\d+\.\d+\.\d+"),
-        Col("ad", "Performans Göstergesi", TEXT, width=70, required=True, editable=False),
-        Col("olcu", "Ölçü Birimi", TEXT, width=12, required=True, choices="olcu"),
-        Col("deger", "{year} Hedef Değeri", NUMBER, width=14, required=True,
+            pattern=r"PG\d+\.\d+\.\d+", attr="code"),
+        Col("ad", "Performans Göstergesi", TEXT, width=70, required=True, editable=False, attr="name"),
+        Col("olcu", "Ölçü Birimi", TEXT, width=12, required=True, choices="olcu", attr="unit"),
+        Col("deger", "{year} Hedef Değeri", NUMBER, width=14, required=True, attr="value",
             note="Göstergenin program yılı için hedeflenen değeri."),
         Col("gerceklesme", "{year_2} Gerçekleşme", NUMBER, width=13, editable=False, reference=True,
             note="Bilgi için: göstergenin iki yıl önceki gerçekleşme değeri (kurum.xlsx)."),
@@ -234,23 +272,24 @@ DEPT_ACTIVITIES = TableSheet(
     min_rows=60,
     columns=(
         Col("hedef", "Hedef Kodu", CODE, width=10, required=True, choices="hedefler",
-            pattern=r"H\d+\.\d+", note="Listeden seçin: birimin ilgili olduğu hedefler."),
-        Col("kod", "Faaliyet Kodu", CODE, width=9, required=True, pattern=r"F\d+",
+            pattern=r"H\d+\.\d+", note="Listeden seçin: birimin ilgili olduğu hedefler.", attr="target_code"),
+        Col("kod", "Faaliyet Kodu", CODE, width=9, required=True, pattern=r"F\d+", attr="code",
             note="Hedef içinde sıra numarası: F1, F2, ..."),
-        Col("ad", "Faaliyet Adı", TEXT, width=60, required=True),
-        Col("aciklama", "Açıklama", TEXT, width=40,
+        Col("ad", "Faaliyet Adı", TEXT, width=60, required=True, attr="name"),
+        Col("aciklama", "Açıklama", TEXT, width=40, attr="explanation",
             note="İsteğe bağlı: Faaliyet Maliyetleri Tablosunda faaliyetin altında gösterilir."),
         *ECON_COLS,
-        Col("butce", "Bütçe (TL)", FORMULA, width=15, editable=False, formula=_ECON_SUM),
-        Col("butce_disi", "Bütçe Dışı (TL)", MONEY, width=15,
+        Col("butce", "Bütçe (TL)", FORMULA, width=15, editable=False, formula=_ECON_SUM,
+            attr="budget_typed", computed="budget"),
+        Col("butce_disi", "Bütçe Dışı (TL)", MONEY, width=15, attr="off_budget",
             note="Bütçe dışı kaynaklar (döner sermaye, dış kaynak vb.)."),
         Col("toplam", "Toplam (TL)", FORMULA, width=15, editable=False,
-            formula="={c:butce}{r}+{c:butce_disi}{r}"),
+            formula="={c:butce}{r}+{c:butce_disi}{r}", attr="total_typed", computed="total"),
         Col("kaynak_toplam", "Toplam Kaynak İhtiyacı (TL)", FORMULA, width=16, editable=False,
-            formula="={c:butce}{r}+{c:butce_disi}{r}",
+            formula="={c:butce}{r}+{c:butce_disi}{r}", attr="cost_total_typed", computed="total",
             note="Faaliyet Maliyetleri Tablosundaki toplam."),
         Col("onceki", "{year_1} Toplam Kaynak İhtiyacı (TL, bilgi)", MONEY, width=17, editable=False,
-            reference=True,
+            reference=True, attr="previous_total",
             note="Bilgi için: geçen yılın programından aktarılan faaliyetin geçen yılki toplamı. "
                  "Bu yıl yapılmayacak faaliyetin Faaliyet Kodu ve Adı hücrelerini silin."),
     ),
@@ -270,24 +309,25 @@ INST_PROFILE = FormSheet(
     title="Kurum Bilgileri",
     help="Performans programının kapak, önsöz ve genel bilgilerinde kullanılır.",
     fields=(
-        Field("ad", "Kurum Adı", TEXT, required=True),
-        Field("yil", "Program Yılı", YEAR, required=True),
-        Field("plan_donemi", "Stratejik Plan Dönemi", TEXT, required=True,
+        Field("ad", "Kurum Adı", TEXT, attr="name", required=True),
+        Field("yil", "Program Yılı", YEAR, attr="year", required=True),
+        Field("plan_donemi", "Stratejik Plan Dönemi", TEXT, attr="plan_period", required=True,
               note="Başlangıç ve bitiş yılı, örneğin 2022-2024. Program yılı bu dönemin içinde olmalıdır."),
-        Field("baskan", "Belediye Başkanı", TEXT, required=True),
-        Field("baskan_unvani", "Başkanın Unvanı", TEXT),
-        Field("koordinator", "Koordinatör Birim", TEXT),
-        Field("tarih", "Hazırlanma Tarihi (metin)", TEXT),
-        Field("toplam_butce", "İdare Toplam Bütçesi (TL)", MONEY,
+        Field("baskan", "Belediye Başkanı", TEXT, attr="mayor", required=True),
+        Field("baskan_unvani", "Başkanın Unvanı", TEXT, attr="mayor_title"),
+        Field("koordinator", "Koordinatör Birim", TEXT, attr="coordinator_unit"),
+        Field("tarih", "Hazırlanma Tarihi (metin)", TEXT, attr="date_text"),
+        Field("toplam_butce", "İdare Toplam Bütçesi (TL)", MONEY, attr="total_budget",
               note="Birim toplamlarının karşılaştırılacağı idare toplamı."),
-        Field("faaliyet_sayisi", "Toplam Faaliyet Sayısı (kontrol)", INT,
+        Field("faaliyet_sayisi", "Toplam Faaliyet Sayısı (kontrol)", INT, attr="activity_count_typed",
               note="Boş bırakılabilir; doluysa faaliyet sayısıyla karşılaştırılır."),
-        Field("adres", "Adres", TEXT),
-        Field("telefon", "Telefon / Faks", TEXT),
-        Field("eposta", "E-posta", TEXT),
-        Field("misyon", "Misyon", TEXT),
-        Field("vizyon", "Vizyon", TEXT),
+        Field("adres", "Adres", TEXT, attr="address"),
+        Field("telefon", "Telefon / Faks", TEXT, attr="phone"),
+        Field("eposta", "E-posta", TEXT, attr="email"),
+        Field("misyon", "Misyon", TEXT, attr="mission"),
+        Field("vizyon", "Vizyon", TEXT, attr="vision"),
         Field("transfer", "Diğer İdarelere Transfer Edilecek Kaynaklar (TL)", MONEY, optional=True,
+              attr="transfers",
               note="İdare Performans ve Toplam Kaynak İhtiyacı tablolarında ayrı satır olarak gösterilir."),
     ),
 )
@@ -304,64 +344,78 @@ INST_UNITS = _single("olcu", "Ölçü Birimleri", "Ölçü Birimleri", "Ölçü 
 INST_TEAM = TableSheet(
     "ekip", "Hazırlama Ekibi", "Hazırlama Ekibi",
     (
-        Col("grup", "Grup", TEXT, width=28, required=True),
-        Col("ad", "Ad Soyad", TEXT, width=30, required=True),
-        Col("unvan", "Unvan", TEXT, width=50),
+        Col("grup", "Grup", TEXT, width=28, required=True, attr="group"),
+        Col("ad", "Ad Soyad", TEXT, width=30, required=True, attr="name"),
+        Col("unvan", "Unvan", TEXT, width=50, attr="title"),
     ),
 )
 INST_AREAS = TableSheet(
     "alanlar", "Stratejik Alanlar", "Stratejik Alanlar",
-    (Col("no", "Alan No", INT, width=8, required=True), Col("ad", "Stratejik Alan", TEXT, width=60, required=True)),
+    (Col("no", "Alan No", INT, width=8, required=True, attr="no"),
+     Col("ad", "Stratejik Alan", TEXT, width=60, required=True, attr="name")),
 )
 INST_AIMS = TableSheet(
     "amaclar", "Amaçlar", "Stratejik Amaçlar",
     (
-        Col("kod", "Amaç Kodu", CODE, width=10, required=True, pattern=r"A\d+"),
-        Col("alan", "Alan No", INT, width=8, required=True),
-        Col("ad", "Amaç", TEXT, width=100, required=True),
+        Col("kod", "Amaç Kodu", CODE, width=10, required=True, pattern=r"A\d+", attr="code"),
+        Col("alan", "Alan No", INT, width=8, required=True, attr="area_no"),
+        Col("ad", "Amaç", TEXT, width=100, required=True, attr="name"),
     ),
 )
 INST_TARGETS = TableSheet(
     "hedefler", "Hedefler", "Performans Hedefleri",
     (
-        Col("kod", "Hedef Kodu", CODE, width=10, required=True, pattern=r"H\d+\.\d+"),
-        Col("amac", "Amaç Kodu", CODE, width=10, required=True, pattern=r"A\d+"),
-        Col("ad", "Performans Hedefi", TEXT, width=100, required=True),
+        Col("kod", "Hedef Kodu", CODE, width=10, required=True, pattern=r"H\d+\.\d+", attr="code"),
+        Col("amac", "Amaç Kodu", CODE, width=10, required=True, pattern=r"A\d+", attr="aim_code"),
+        Col("ad", "Performans Hedefi", TEXT, width=100, required=True, attr="name"),
     ),
 )
 INST_INDICATORS = TableSheet(
     "gostergeler", "Göstergeler", "Performans Göstergeleri",
     (
-        Col("kod", "Gösterge Kodu", CODE, width=13, required=True, pattern=r"PG\d+\.\d+\.\d+"),
-        Col("hedef", "Hedef Kodu", CODE, width=10, required=True, pattern=r"H\d+\.\d+"),
-        Col("ad", "Performans Göstergesi", TEXT, width=80, required=True),
-        Col("olcu", "Ölçü Birimi", TEXT, width=12, required=True, choices="olcu"),
-        Col("gerceklesme", "{year_2} Gerçekleşme", NUMBER, width=13, may_be_absent=True,
+        Col("kod", "Gösterge Kodu", CODE, width=13, required=True, pattern=r"PG\d+\.\d+\.\d+", attr="code"),
+        Col("hedef", "Hedef Kodu", CODE, width=10, required=True, pattern=r"H\d+\.\d+", attr="target_code"),
+        Col("ad", "Performans Göstergesi", TEXT, width=80, required=True, attr="name"),
+        Col("olcu", "Ölçü Birimi", TEXT, width=12, required=True, choices="olcu", attr="unit"),
+        Col("gerceklesme", "{year_2} Gerçekleşme", NUMBER, width=13, may_be_absent=True, attr="actual_t2",
             note="Göstergenin iki yıl önceki (t-2) gerçekleşme değeri; programda gösterilir."),
-        Col("tahmin", "{year_1} Tahmin", NUMBER, width=13, may_be_absent=True,
+        Col("tahmin", "{year_1} Tahmin", NUMBER, width=13, may_be_absent=True, attr="estimate_t1",
             note="Göstergenin geçen yılki (t-1) tahmini; yeni yıl açılırken geçen yılın hedef değeri "
                  "aktarılır, yıl sonu tahminiyle güncelleyin."),
+        # the guide's optional target card (hedef kartı); shown under the target's table when filled
+        Col("agirlik", "Hedefe Etkisi (%)", NUMBER, width=11, may_be_absent=True, attr="weight",
+            note="İsteğe bağlı hedef kartı: göstergenin hedefe etkisi (ağırlığı), yüzde olarak."),
+        Col("baslangic", "Başlangıç Değeri", NUMBER, width=12, may_be_absent=True, attr="baseline",
+            note="İsteğe bağlı hedef kartı: plan dönemi başındaki değer."),
+        Col("yon", "İzleme Yönü", TEXT, width=12, choices="yon", may_be_absent=True, attr="direction",
+            note="İsteğe bağlı hedef kartı: Artış, Azalış ya da Koruma."),
+        Col("siklik", "İzleme Sıklığı", TEXT, width=13, may_be_absent=True, attr="frequency",
+            note="İsteğe bağlı hedef kartı: ör. 6 ay, yıllık."),
+        Col("veri_kaynagi", "Veri Kaynağı", TEXT, width=28, may_be_absent=True, attr="data_source",
+            note="İsteğe bağlı hedef kartı: göstergenin verisinin alındığı kayıt ya da rapor."),
     ),
 )
+DIRECTIONS = ("Artış", "Azalış", "Koruma")  # İzleme Yönü of the target card
+
 INST_DEPARTMENTS = TableSheet(
     "birimler", "Birimler", "Harcama Birimleri",
     (
-        Col("kod", "Birim Kodu", CODE, width=11, required=True, pattern=r"D\d+-\w+"),
-        Col("ad", "Birim Adı", TEXT, width=55, required=True),
-        Col("diger", "Diğer Yazılışlar (; ile ayırın)", TEXT, width=60),
-        Col("tavan", "Bütçe Tavanı (TL)", MONEY, width=18),
+        Col("kod", "Birim Kodu", CODE, width=11, required=True, pattern=r"D\d+-\w+", attr="code"),
+        Col("ad", "Birim Adı", TEXT, width=55, required=True, attr="name"),
+        Col("diger", "Diğer Yazılışlar (; ile ayırın)", TEXT, width=60),  # Department.aliases, "; "-joined
+        Col("tavan", "Bütçe Tavanı (TL)", MONEY, width=18, attr="ceiling"),
     ),
 )
 INST_MATRIX = MatrixSheet(
     "matris", "Sorumluluk Matrisi", "Daire Başkanlıkları Hedef Sorumluluk Matrisi",
-    "Hedef Kodu", ("S", "i"),
+    "Hedef Kodu", (RESPONSIBLE, COOPERATING),
     help="S: Sorumlu Daire Başkanlığı, i: İş Birliği Yapılacak Daire Başkanlığı.",
 )
 INST_POLICIES = TableSheet(
     "politikalar", "Politikalar", "Temel Politika ve Öncelikler",
     (
-        Col("no", "Satır No", TEXT, width=10, required=True),
-        Col("metin", "Mahalli İdare Politikaları", TEXT, width=110, required=True),
+        Col("no", "Satır No", TEXT, width=10, required=True, attr="row_no"),
+        Col("metin", "Mahalli İdare Politikaları", TEXT, width=110, required=True, attr="text"),
     ),
 )
 INST_LAWS = MatrixSheet(
@@ -390,9 +444,9 @@ INST_NARRATIVES = TableSheet(
     "anlatim", "Anlatım Oranları", "Metinde Belirtilen Oranlar",
     help="Metinde yazılı yüzdeler; tablolardan hesaplananlarla karşılaştırılır.",
     columns=(
-        Col("anahtar", "Anahtar", CODE, width=24, required=True),
-        Col("metin", "Metin", TEXT, width=80),
-        Col("oran", "Oran (%)", NUMBER, width=10, required=True),
+        Col("anahtar", "Anahtar", CODE, width=24, required=True, attr="key"),
+        Col("metin", "Metin", TEXT, width=80, attr="text"),
+        Col("oran", "Oran (%)", NUMBER, width=10, required=True, attr="value"),
     ),
 )
 
@@ -435,16 +489,16 @@ INST_ACCEPTED = TableSheet(
         "boş bırakılan alan her değere uyar) ve gerekçe. Kabul edilen hatalar belgeyi taslak yapmaz."
     ),
     columns=(
-        Col("kural", "Kural Kodu", CODE, width=11, required=True, pattern=r"[A-ZÇĞİÖŞÜ]{3}-\d{2}"),
-        Col("birim", "Birim Kodu", CODE, width=11),
-        Col("dosya", "Dosya", TEXT, width=24),
-        Col("sayfa", "Sayfa", TEXT, width=14),
-        Col("hucre", "Hücre", TEXT, width=8),
-        Col("hedef", "Hedef Kodu", CODE, width=10),
-        Col("faaliyet", "Faaliyet Kodu", CODE, width=10),
-        Col("gerekce", "Gerekçe", TEXT, width=60, required=True),
-        Col("kabul_eden", "Kabul Eden", TEXT, width=24),
-        Col("tarih", "Tarih", TEXT, width=12),
+        Col("kural", "Kural Kodu", CODE, width=11, required=True, pattern=r"[A-ZÇĞİÖŞÜ]{3}-\d{2}", attr="rule"),
+        Col("birim", "Birim Kodu", CODE, width=11, attr="department"),
+        Col("dosya", "Dosya", TEXT, width=24, attr="file"),
+        Col("sayfa", "Sayfa", TEXT, width=14, attr="sheet"),
+        Col("hucre", "Hücre", TEXT, width=8, attr="cell"),
+        Col("hedef", "Hedef Kodu", CODE, width=10, attr="target"),
+        Col("faaliyet", "Faaliyet Kodu", CODE, width=10, attr="activity"),
+        Col("gerekce", "Gerekçe", TEXT, width=60, required=True, attr="reason"),
+        Col("kabul_eden", "Kabul Eden", TEXT, width=24, attr="accepted_by"),
+        Col("tarih", "Tarih", TEXT, width=12, attr="date"),
     ),
 )
 
@@ -506,3 +560,64 @@ def get_column_letter(col: int) -> str:
 def cell_ref(row: int, col0: int) -> str:
     """Excel reference from a 1-based row and 0-based column."""
     return f"{get_column_letter(col0 + 1)}{row}"
+
+
+# --------------------------------------------------------------------------
+# model <-> rows, driven by ``attr`` / ``computed``
+# --------------------------------------------------------------------------
+_ITEM = re.compile(r"(\w+)\[(\w+)\]")
+
+
+def get_attr(obj: Any, attr: str) -> Any:
+    """``obj.a``, ``obj.a.b`` or ``obj.a[key]`` (a missing dict item is None; ``obj`` may be a
+    dict of objects: ``{"submission": sub}`` and ``"submission.email"``)."""
+    for part in attr.split("."):
+        m = _ITEM.fullmatch(part)
+        if m:
+            return (getattr(obj, m.group(1)) or {}).get(m.group(2))
+        obj = obj.get(part) if isinstance(obj, dict) else getattr(obj, part)
+        if obj is None:
+            return None
+    return obj
+
+
+def row_of(spec: TableSheet, obj: Any) -> dict:
+    """A model object as a row of ``spec`` for the writer: every column with an ``attr``; a
+    formula column gets the typed number (if any) and, as ``<key>__value``, the computed one."""
+    row: dict[str, Any] = {}
+    for col in spec.columns:
+        if col.attr:
+            row[col.key] = get_attr(obj, col.attr)
+        if col.computed:
+            row[f"{col.key}__value"] = get_attr(obj, col.computed)
+    return row
+
+
+@functools.cache
+def _fields(model: type) -> dict[str, dataclasses.Field]:
+    return {f.name: f for f in dataclasses.fields(model)}
+
+
+def attrs_of(columns: tuple[Col, ...] | tuple[Field, ...], values: dict, model: type,
+             prefix: str = "") -> dict[str, Any]:
+    """Constructor arguments of ``model`` from the values the reader found (keyed by column or
+    field key). A value left blank keeps the attribute's default ("" for a required text).
+    ``prefix`` selects the fields of one object of a form ("unit_costs.")."""
+    fields = _fields(model)
+    out: dict[str, Any] = {}
+    for col in columns:
+        if not col.attr or not col.attr.startswith(prefix):
+            continue
+        attr = col.attr[len(prefix):]
+        value = values.get(col.key)
+        m = _ITEM.fullmatch(attr)
+        if m:
+            items = out.setdefault(m.group(1), {})
+            if value is not None:
+                items[m.group(2)] = value
+            continue
+        f = fields[attr]
+        if value is None and (f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING):
+            continue
+        out[attr] = "" if value is None and f.type == "str" else value
+    return out

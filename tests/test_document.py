@@ -615,3 +615,29 @@ def test_transfers_to_other_administrations_from_kurum(tmp_path):
     wb.save(path)
     back, findings = read_institution(path)
     assert findings == [] and back.profile.transfers is None
+
+
+def test_target_card_when_kurum_gives_it(tmp_path):
+    """The guide's optional hedef kartı: weight, baseline, direction, frequency, data source per indicator."""
+    from generator.reader import read_institution
+    from generator.templates import write_institution
+    from tests.factory import small_institution
+
+    inst = small_institution()
+    pg = inst.indicator_defs[0]
+    pg.weight, pg.baseline, pg.direction, pg.frequency, pg.data_source = 60, 12.5, "Artış", "6 ay", "Yol envanteri"
+    back, findings = read_institution(write_institution(inst, tmp_path / "kurum.xlsx"))
+    assert findings == []
+    assert (back.indicator_defs[0].weight, back.indicator_defs[0].direction) == (60, "Artış")
+
+    def mutate(i, subs):
+        i.indicator_defs[:] = back.indicator_defs
+
+    d = open_doc(render_bytes(program(mutate), strict=True))
+    t = rows_text(table_after(d, "H1.1 Yolları yapmak.", 1))
+    assert t[0] == ["HEDEF KARTI"]
+    assert t[2] == ["PG1.1.1 Yapılan yol uzunluğu", "%60,00", "12,5", "Artış", "6 ay", "Yol envanteri"]
+    # no card data: no card (H1.2 goes straight to its cost table)
+    assert rows_text(table_after(d, "H1.2 Köprüleri onarmak.", 1))[0][0].startswith("FAALİYET MALİYETLERİ")
+    assert "HEDEF KARTI" not in [p.text for t in open_doc(render_bytes(program())).tables for r in t.rows
+                                 for p in r.cells[0].paragraphs]

@@ -165,7 +165,8 @@ def test_same_activity_in_two_workbooks_is_taken_once(tmp_path):
     f = one(findings, "TEK-02")
     assert (f.file, f.sheet, f.cell, f.department, f.target, f.activity) == (
         "2024_D2-ÇDB.xlsx", "Faaliyetler", "B7", CDB, "H1.2", "F1")
-    assert f.message == "H1.2 F1 faaliyeti \"2024_D1-FDB.xlsx\" dosyasında da aynen var; bu kayıt yok sayıldı."
+    assert f.message == ("H1.2 F1 faaliyeti \"2024_D1-FDB.xlsx\" dosyasında da aynen var; "
+                         "bu kayıt (60.000 TL) yok sayıldı.")
     assert [a.unit_code for a in program.activities if a.key == ("H1.2", "F1")] == [FDB]
 
 

@@ -604,3 +604,32 @@ def test_migrations_match_the_models(tmp_path):
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
     dbmod.upgrade(engine)  # idempotent on an up-to-date database
+
+
+def test_demo_opens_the_year_after_the_sample_with_new_year_templates(tmp_path):
+    """scripts/serve.sh on a fresh clone: the next year opened from the sample
+    by the new-year step, accounts that log in, templates with last year's activities."""
+    from generator.portal import create_app
+    from generator.portal.config import PortalConfig
+    from generator.portal.demo import DEMO_DEPARTMENT, setup_demo
+    from generator.reader import read_department
+
+    cfg = PortalConfig(data_dir=tmp_path / "veri", testing=True, argon2_time_cost=1, argon2_memory_kib=8192)
+    app = create_app(cfg)
+    accounts = setup_demo(_db(app), cfg, progress=lambda _msg: None)
+    assert svc.open_year(_db(app)).year == 2025
+    assert len(svc.departments(_db(app), 2025)) == 34
+    assert {a.role for a in accounts} == {"koordinator", "izleyici", "birim"}
+    dept_user = next(a for a in accounts if a.department == DEMO_DEPARTMENT)
+    client = login(app, dept_user.username, dept_user.password)
+    resp = client.get(f"/birim/{DEMO_DEPARTMENT}/sablon")
+    assert resp.status_code == 200 and f"2025_{DEMO_DEPARTMENT}.xlsx" in resp.headers["Content-Disposition"]
+    path = tmp_path / "sablon.xlsx"
+    path.write_bytes(resp.data)
+    sub, _ = read_department(path)
+    assert sub.year == 2025 and sub.department == DEMO_DEPARTMENT
+    assert sub.activities  # carried over from 2024, amounts to be filled
+    coord = next(a for a in accounts if a.role == "koordinator")
+    assert login(app, coord.username, coord.password).get("/panel").status_code == 200
+    # nothing sits in the folder the build reads until the coordinator approves
+    assert list((cfg.year_dir(2025) / "birimler").iterdir()) == []

@@ -35,9 +35,13 @@ def _const_codes(node: ast.AST | None) -> set[str] | None:
     return None
 
 
-def _assigned(func: ast.AST, name: str) -> list[ast.AST]:
-    return [n.value for n in ast.walk(func) if isinstance(n, ast.Assign)
-            for t in n.targets if isinstance(t, ast.Name) and t.id == name]
+def _assigned(func: ast.AST, name: str, before: int | None = None) -> list[ast.AST]:
+    """Values assigned to ``name`` in ``func``; with ``before``, only the last one above that line."""
+    found = [n for n in ast.walk(func) if isinstance(n, ast.Assign)
+             for t in n.targets if isinstance(t, ast.Name) and t.id == name]
+    if before is not None:
+        found = sorted((n for n in found if n.lineno < before), key=lambda n: n.lineno)[-1:]
+    return [n.value for n in found]
 
 
 def _dict_keys(node: ast.AST) -> set[str] | None:
@@ -92,7 +96,7 @@ def _calls(module: str) -> tuple[list[Call], list[str]]:
                     if k.value.id in (getattr(func, "args", None) and func.args.kwarg and func.args.kwarg.arg,):
                         keys = None
                     else:
-                        found = [_dict_keys(v) for v in _assigned(func, k.value.id)]
+                        found = [_dict_keys(v) for v in _assigned(func, k.value.id, node.lineno)]
                         keys = found[0] if found and all(x == found[0] for x in found) else None
                 if keys is None:
                     params = None
@@ -144,6 +148,28 @@ def test_message_placeholders_match_the_parameters(module, line, code, params):
     assert not missing, f"{module}.py:{line} {code}: şablonun istediği ama verilmeyen {sorted(missing)}"
     assert not unused, f"{module}.py:{line} {code}: şablonda olmayan parametreler {sorted(unused)}"
     assert raw <= shown, f"{module}.py:{line} {code}: gösterilmeyen ham değerler {sorted(raw - shown)}"
+
+
+def _check_functions(module: str):
+    """(name, function object, codes its body raises) of every top-level function and method."""
+    tree = ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))
+    mod = importlib.import_module(f"generator.{module}")
+    units = [(n, n.name, getattr(mod, n.name)) for n in tree.body if isinstance(n, ast.FunctionDef)]
+    for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
+        units += [(m, f"{cls.name}.{m.name}", getattr(getattr(mod, cls.name), m.name))
+                  for m in cls.body if isinstance(m, ast.FunctionDef)]
+    calls = ALL[module][0]
+    for node, name, fn in units:
+        raised = {c for call in calls if node.lineno <= call.line <= (node.end_lineno or 0) for c in call.codes}
+        yield name, fn, raised
+
+
+@pytest.mark.parametrize("module", CHECK_MODULES)
+def test_each_check_declares_exactly_the_rules_it_raises(module):
+    """Like frictionless' checks: ``@RULES.check(...)`` on every function that raises findings."""
+    for name, fn, raised in _check_functions(module):
+        declared = set(getattr(fn, "rules", ()))
+        assert declared == raised, f"{module}.{name}: bildirilen {sorted(declared)}, üretilen {sorted(raised)}"
 
 
 def test_catalogue_is_complete_without_imports_of_check_modules():

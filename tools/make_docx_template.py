@@ -964,6 +964,22 @@ def build(doc) -> None:
     b.p("{{ hedef.kod }} {{ hedef.ad }}", "Heading5")
     b.table(performance_target_table(W))
     b.p("", "Bosluk")
+    # HEDEF KARTI (optional: only when kurum.xlsx gives card data for the target's indicators)
+    b.tag("{%p if hedef.kart %}")
+    wk2 = [W - tw(1.8) - tw(2.0) - tw(1.8) - tw(1.8) - tw(3.4), tw(1.8), tw(2.0), tw(1.8), tw(1.8), tw(3.4)]
+    b.table(table(wk2, [
+        row(cell("HEDEF KARTI", "TabloBaslik", w=W, span=6, fill=HEAD_FILL), header=True),
+        row(*(cell(t, "TabloOrta", w=wk2[i], fill=SUBGROUP_FILL) for i, t in enumerate((
+            "Performans Göstergesi", "Hedefe Etkisi (%)", "Başlangıç Değeri", "İzleme Yönü", "İzleme Sıklığı",
+            "Veri Kaynağı"))), header=True),
+        tag_row("{%tr for kart in hedef.kart %}", 6, wk2),
+        row(cell("{{ kart.kod }} {{ kart.ad }}", w=wk2[0]), cell("{{ kart.agirlik }}", "TabloOrta", w=wk2[1]),
+            cell("{{ kart.baslangic }}", "TabloOrta", w=wk2[2]), cell("{{ kart.yon }}", "TabloOrta", w=wk2[3]),
+            cell("{{ kart.izleme }}", "TabloOrta", w=wk2[4]), cell("{{ kart.kaynak }}", w=wk2[5])),
+        tag_row("{%tr endfor %}", 6, wk2),
+    ]))
+    b.p("", "Bosluk")
+    b.tag("{%p endif %}")
     # FAALİYET MALİYETLERİ TABLOSU (one column per economic code used)
     wc = [tw(4.6), tw(3.0), TAG_W, tw(2.3), TAG_W, tw(2.3)]
     wc[3] = W - (wc[0] + wc[1] + wc[2] + wc[4] + wc[5])

@@ -34,7 +34,8 @@ def main() -> int:
         app = create_app(cfg)
         db = app.extensions["portal_db"]()
         accounts = setup_demo(db, cfg, passwords={u: PASSWORD for u in
-                                                  ("koordinator", "izleyici", "birim.fdb", "birim.bhm")})
+                                                  ("koordinator", "izleyici", "birim.fdb", "birim.bhm")},
+                              with_sample=True)  # the sample year itself: a dashboard with data
         dept_user = next(a.username for a in accounts if a.department == DEMO_DEPARTMENT)
         server = LiveServer(app)
         (tmp / "indir").mkdir()

@@ -1,6 +1,9 @@
-"""The demo year: on a fresh data directory the portal starts with the sample
-year (workbooks/<year>), every sample department approved except the demo
-department's, and one account per role whose passwords are printed once."""
+"""The demo year: on a fresh data directory the portal opens the year after the
+sample (workbooks/2024 → 2025) with the generator's new-year step (plan
+carried over, each department's template pre-filled with last year's
+activities), and creates one account per role whose passwords are printed
+once. ``with_sample=True`` instead registers the sample year itself with every
+sample department approved except the demo department's (screenshots)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,19 +33,36 @@ def sample_folder() -> Optional[Path]:
 
 
 def setup_demo(db: Session, cfg: PortalConfig, folder: Optional[Path] = None,
-               passwords: Optional[dict[str, str]] = None, progress=print) -> list[DemoAccount]:
+               passwords: Optional[dict[str, str]] = None, progress=print,
+               with_sample: bool = False) -> list[DemoAccount]:
     """Create the demo year from ``folder`` (default: the newest sample year)."""
     folder = folder or sample_folder()
     if folder is None or not (folder / KURUM_FILE).exists():
         raise svc.PortalError("Örnek yıl klasörü (workbooks/<yıl>/kurum.xlsx) bulunamadı.")
-    year = svc.create_year(db, cfg, folder / KURUM_FILE)
-    depts = {d.code: d for d in svc.departments(db, year.year)}
-    files = department_files(folder / DEPARTMENTS_DIR)
-    progress(f"Örnek {year.year} yılı hazırlanıyor: {len(files)} birim çalışma kitabı denetleniyor…")
-    for path in files:
-        code = path.stem.split("_", 1)[-1]
-        if code in depts and code != DEMO_DEPARTMENT:
-            svc.import_approved(db, cfg, depts[code], path, None)
+    if with_sample:
+        year = svc.create_year(db, cfg, folder / KURUM_FILE)
+        depts = {d.code: d for d in svc.departments(db, year.year)}
+        files = department_files(folder / DEPARTMENTS_DIR)
+        progress(f"Örnek {year.year} yılı hazırlanıyor: {len(files)} birim çalışma kitabı denetleniyor…")
+        for path in files:
+            code = path.stem.split("_", 1)[-1]
+            if code in depts and code != DEMO_DEPARTMENT:
+                svc.import_approved(db, cfg, depts[code], path, None)
+    else:
+        from ..newyear import NewYearError, open_new_year
+        from ..reader import read_institution
+
+        inst, _ = read_institution(folder / KURUM_FILE)
+        if inst is None or not inst.profile.year:
+            raise svc.PortalError(f"{folder / KURUM_FILE} okunamadı.")
+        new = inst.profile.year + 1
+        progress(f"Örnek {inst.profile.year} yılından {new} program yılı açılıyor (şablonlar hazırlanıyor)…")
+        try:  # the new year's kurum.xlsx and templates go to the portal's source folder of that year
+            result = open_new_year(new, cfg.source_dir(new).parent, source=folder)
+        except NewYearError as exc:
+            raise svc.PortalError(str(exc)) from None
+        year = svc.create_year(db, cfg, result.kurum)
+        depts = {d.code: d for d in svc.departments(db, year.year)}
     passwords = passwords or {}
     demo_dept = DEMO_DEPARTMENT if DEMO_DEPARTMENT in depts else next(iter(depts))
     other_dept = next(c for c in depts if c != demo_dept)

@@ -118,6 +118,9 @@ def template_file(cfg: PortalConfig, year: int, code: str) -> Path:
     from ..reader import read_institution
     from ..templates import write_department
 
+    opened = cfg.source_dir(year) / DEPARTMENTS_DIR / f"{year}_{code}.xlsx"
+    if opened.is_file():  # written by the new-year step, with last year's activities
+        return opened
     path = cfg.templates_dir(year) / f"{year}_{code}.xlsx"
     kurum = source_kurum(cfg, year)
     if not path.exists() or path.stat().st_mtime < kurum.stat().st_mtime:
