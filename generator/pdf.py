@@ -196,13 +196,13 @@ def _stop(proc: subprocess.Popen) -> None:
             continue
 
 
-def _listen(soffice: str, profile: Path, pipe: str) -> subprocess.Popen:
+def _listen(soffice: str, profile: Path, pipe: str, die_with_parent: bool = True) -> subprocess.Popen:
     """soffice, headless with a private profile, waiting for a UNO client on ``pipe``."""
     return subprocess.Popen(
         [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--nologo",
          "--norestore", "--nodefault", "--nolockcheck", f"--accept=pipe,name={pipe};urp;"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, env=_clean_env(),
-        preexec_fn=_die_with_parent)
+        preexec_fn=_die_with_parent if die_with_parent else None)
 
 
 class Office:
@@ -234,7 +234,9 @@ class Office:
                 return  # convert_to_pdf warns and falls back as without an Office
             self.soffice, self.python = soffice, python
             try:
-                self.proc = _listen(soffice, self.profile, self.pipe)
+                # started from a thread: PR_SET_PDEATHSIG would fire when this thread ends, so the
+                # early LibreOffice is ended by close() (every exit path of build) instead
+                self.proc = _listen(soffice, self.profile, self.pipe, die_with_parent=False)
             except OSError:
                 self.proc = None
 
