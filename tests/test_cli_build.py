@@ -22,7 +22,8 @@ def test_clean_build_writes_every_output(tmp_path, capsys):
     names = sorted(p.name for p in out.iterdir())
     assert names == ["2024_birlesik.xlsx", "2024_dogrulama.json", "2024_dogrulama.xlsx", "2024_geri_bildirim",
                      "2024_performans_programi.docx"]
-    assert sorted(p.name for p in (out / "2024_geri_bildirim").iterdir()) == ["D1-FDB.xlsx", "D2-ÇDB.xlsx"]
+    # feedback only for units with findings: D1-FDB uses its ceiling within 10 % (no BRM-02 since #15)
+    assert sorted(p.name for p in (out / "2024_geri_bildirim").iterdir()) == ["D2-ÇDB.xlsx"]
     report = json.loads((out / "2024_dogrulama.json").read_text(encoding="utf-8"))
     assert report["ozet"]["hata"] == 0
     printed = capsys.readouterr().out
