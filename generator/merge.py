@@ -93,7 +93,7 @@ def activity_diff(a: Activity, b: Activity) -> list[str]:
     if normalize(a.name) != normalize(b.name):
         diff.append("ad")
     if {k: v for k, v in a.amounts.items() if v} != {k: v for k, v in b.amounts.items() if v} \
-            or a.off_budget != b.off_budget:
+            or {k: v for k, v in a.off_amounts.items() if v} != {k: v for k, v in b.off_amounts.items() if v}:
         diff.append("tutarlar")
     return diff
 

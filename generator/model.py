@@ -17,6 +17,15 @@ from typing import Optional, Union
 Number = Union[int, float]
 
 # The nine first-level economic codes of the analytical budget classification.
+# the kinds of bütçe dışı kaynak in the guide's Faaliyet Maliyetleri Tablosu; an amount whose kind is
+# not given (an older workbook's single column, the published sample) counts as OFF_BUDGET_UNSPECIFIED
+OFF_BUDGET_KINDS: dict[str, str] = {
+    "doner": "Döner Sermaye",
+    "yurt_ici": "Diğer Yurt İçi",
+    "yurt_disi": "Yurt Dışı",
+}
+OFF_BUDGET_UNSPECIFIED = "yurt_ici"
+
 ECONOMIC_CODES: dict[str, str] = {
     "01": "Personel Giderleri",
     "02": "Sosyal Güvenlik Kurumlarına Devlet Primi Giderleri",
@@ -141,10 +150,12 @@ class Activity:
     unit_code: str  # responsible spending unit, e.g. "D29-İDS"
     explanation: str = ""
     amounts: dict[str, int] = field(default_factory=dict)  # economic code -> TL (budget)
-    off_budget: int = 0  # bütçe dışı kaynak
+    # bütçe dışı kaynak by kind (OFF_BUDGET_KINDS) -> TL; off_budget is their sum
+    off_amounts: dict[str, int] = field(default_factory=dict)
     budget_typed: Optional[int] = None  # "Bütçe" typed over its formula
     total_typed: Optional[int] = None  # "Toplam" of the performance target table, typed
     cost_total_typed: Optional[int] = None  # "Toplam Kaynak İhtiyacı" of the cost table, typed
+    off_budget_typed: Optional[int] = None  # "Bütçe Dışı" typed over its formula
     row: int = 0
     src: dict[str, Loc] = field(default_factory=dict)
     # a row carried over from last year's program: last year's total, shown for reference
@@ -156,9 +167,10 @@ class Activity:
     def entered(self) -> bool:
         """Something was entered: an amount, or a name in a row not carried over
         from last year (a carried row counts once an amount is typed into it)."""
-        if self.amounts or self.off_budget:
+        if self.amounts or self.off_amounts:
             return True
-        if any(v is not None for v in (self.budget_typed, self.total_typed, self.cost_total_typed)):
+        if any(v is not None for v in (self.budget_typed, self.total_typed, self.cost_total_typed,
+                                       self.off_budget_typed)):
             return True
         return bool(self.name.strip()) and self.previous_total is None
 
@@ -170,6 +182,11 @@ class Activity:
     @property
     def budget(self) -> int:
         return sum(self.amounts.values())
+
+    @property
+    def off_budget(self) -> int:
+        """Bütçe dışı kaynak: the sum of its kinds."""
+        return sum(self.off_amounts.values())
 
     @property
     def total(self) -> int:

@@ -30,6 +30,7 @@ from .backend import FastBook, Formula
 from .findings import ERROR, WARNING, Finding, Rule, RuleSet
 from .model import (
     ECONOMIC_CODES,
+    OFF_BUDGET_UNSPECIFIED,
     ROW_DATA,
     Acceptance,
     Activity,
@@ -862,8 +863,8 @@ def _read_department(book: _Book, findings: list[Finding]) -> Submission:
 
     for row, v, l in read_table(cells, ws.DEPT_ACTIVITIES, act_ctx, _activity_row_check):
         _amount_in_explanation(cells, v, l, act_ctx(v))
-        sub.activities.append(Activity(**ws.attrs_of(ws.DEPT_ACTIVITIES.columns, v, Activity),
-                                       unit_code=code, row=row, src=l))
+        sub.activities.append(_unspecified_off_budget(
+            Activity(**ws.attrs_of(ws.DEPT_ACTIVITIES.columns, v, Activity), unit_code=code, row=row, src=l)))
     sub.typed_totals = _typed_totals_row(cells, ws.DEPT_ACTIVITIES, sub)
     if sub.is_blank:  # nothing entered: "not submitted" (merge), not a list of empty cells
         findings[:] = [f for f in findings if f.code != "ZRN-01"]
@@ -900,6 +901,18 @@ def _amount_in_explanation(cells: _Cells, values: dict, locs: dict, ctx: dict) -
     text = values.get("aciklama")
     if isinstance(text, str) and _AMOUNT_TEXT.fullmatch(text) and "aciklama" in locs:
         cells.add("TIP-11", locs["aciklama"], value=text, **ctx)
+
+
+def _unspecified_off_budget(a: Activity) -> Activity:
+    """A Bütçe Dışı number with no kind given (an older workbook's single input column, or a
+    number typed over the formula beside empty kind cells) is an amount of unspecified kind:
+    it counts as Diğer Yurt İçi, read from (and located at) the Bütçe Dışı cell."""
+    if a.off_budget_typed is not None and not a.off_amounts:
+        a.off_amounts[OFF_BUDGET_UNSPECIFIED] = a.off_budget_typed
+        if "butce_disi" in a.src:
+            a.src[f"bd_{OFF_BUDGET_UNSPECIFIED}"] = a.src["butce_disi"]
+        a.off_budget_typed = None
+    return a
 
 
 def _typed_totals_row(cells: _Cells, spec: ws.TableSheet, sub: Submission) -> dict[str, int]:

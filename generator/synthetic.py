@@ -23,6 +23,7 @@ from . import TEMPLATE_VERSION
 from . import workbook_schema as ws
 from .model import (
     COOPERATING,
+    OFF_BUDGET_KINDS,
     RESPONSIBLE,
     Activity,
     Aim,
@@ -210,7 +211,9 @@ def synthetic_submissions(inst: Institution, scale: int = 1, seed: int = 1) -> l
             sub.activities.append(Activity(
                 t.code, f"F{next_code[t.code]}",
                 f"{rnd.choice(_PLACES)} ilçesinde {rnd.choice(_OBJECTS)} {rnd.choice(_VERBS)}.",
-                dept.code, rnd.choice(["", "", "", "Çok yıllı proje; ikinci etap."]), amounts, off_budget))
+                dept.code, rnd.choice(["", "", "", "Çok yıllı proje; ikinci etap."]), amounts,
+                # the kind follows the activity number (no extra draw: the random stream stays as it was)
+                {list(OFF_BUDGET_KINDS)[next_code[t.code] % 3]: off_budget} if off_budget else {}))
         personnel = rnd.randint(10, 200) * 1_000_000
         general = rnd.randint(1, 50) * 500_000
         sub.unit_costs = UnitCosts(dept.code, personnel=personnel, general_admin=general)

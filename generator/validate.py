@@ -32,6 +32,7 @@ from .findings import ERROR, WARNING, Finding, Rule, RuleSet, loc_of, sort_findi
 from .merge import choose_indicators, code_numbers
 from .model import (
     ECONOMIC_CODES,
+    OFF_BUDGET_KINDS,
     ROW_DATA,
     ROW_GROUP,
     ROW_TOTAL,
@@ -80,6 +81,10 @@ RULES = RuleSet(
          "hesaplanan toplamla uyuşmuyor."),
     Rule("TOP-06", ERROR, "Toplam satırında \"{column}\" {typed} TL yazılmış; satırların toplamı {computed} TL.",
          "Faaliyetler sayfasının toplam satırındaki formülün üzerine farklı bir sayı yazılmış."),
+    Rule("TOP-07", ERROR, "Bütçe Dışı {typed} TL yazılmış; Döner Sermaye, Diğer Yurt İçi ve Yurt Dışı "
+         "toplamı {computed} TL.",
+         "Bütçe Dışı sütunu formülünün üzerine farklı bir sayı yazılmış. Programda türlerin toplamı "
+         "kullanılır; formülü geri yükleyin ya da tutarları düzeltin."),
     Rule("BRM-01", ERROR, "Birimin bütçe ihtiyacı (bütçe dışı kaynaklar hariç) {total} TL; bütçe tavanını "
          "({ceiling} TL) {diff} TL aşıyor.",
          "Faaliyetlerin bütçe tutarları, personel ve genel yönetim giderlerinin toplamı birimin bütçe "
@@ -192,7 +197,7 @@ def _col_title(key: str) -> str:
 # one workbook
 # ---------------------------------------------------------------------------
 
-@RULES.check("KOD-06", "TEK-01", "TEK-04", "TOP-01", "TOP-02", "TOP-03", "TOP-04", "TOP-06")
+@RULES.check("KOD-06", "TEK-01", "TEK-04", "TOP-01", "TOP-02", "TOP-03", "TOP-04", "TOP-06", "TOP-07")
 def validate_submission(sub: Submission) -> list[Finding]:
     """Checks of one department workbook that need no kurum.xlsx."""
     out: list[Finding] = []
@@ -217,6 +222,10 @@ def validate_submission(sub: Submission) -> list[Finding]:
             out.append(finding("TOP-01", loc_of(a.src, "butce"), typed=money(a.budget_typed),
                                computed=money(budget), typed_value=a.budget_typed, computed_value=budget,
                                **ctx))
+        if a.off_budget_typed is not None and a.off_budget_typed != a.off_budget:
+            out.append(finding("TOP-07", loc_of(a.src, "butce_disi"), typed=money(a.off_budget_typed),
+                               computed=money(a.off_budget), typed_value=a.off_budget_typed,
+                               computed_value=a.off_budget, **ctx))
         shown_budget = a.budget_typed if a.budget_typed is not None else budget
         if a.total_typed is not None and a.total_typed != shown_budget + a.off_budget:
             computed = shown_budget + a.off_budget
@@ -259,9 +268,11 @@ def _signs(sub: Submission) -> list[Finding]:
             if v < 0:
                 header = _col_title(f"e{code}") if code in ECONOMIC_CODES else code
                 out.append(finding("TIP-02", loc_of(a.src, f"e{code}"), column=header, value=v, **ctx))
-        if a.off_budget < 0:
-            out.append(finding("TIP-02", loc_of(a.src, "butce_disi"), column=_col_title("butce_disi"),
-                               value=a.off_budget, **ctx))
+        for kind, v in a.off_amounts.items():
+            if v < 0:
+                out.append(finding("TIP-02", loc_of(a.src, f"bd_{kind}", "butce_disi"),
+                                   column=_col_title(f"bd_{kind}") if kind in OFF_BUDGET_KINDS else kind,
+                                   value=v, **ctx))
     uc = sub.unit_costs
     if uc is not None:
         for key, v in (("personel", uc.personnel), ("genel_yonetim", uc.general_admin)):

@@ -92,7 +92,7 @@ def small_submissions(inst: Institution) -> list[Submission]:
     fdb.activities = [
         Activity("H1.1", "F1", "Asfalt yapılması & <bakım>", "D1-FDB", "Açıklama satırı",
                  {"03": 200_000, "06": 300_000}),
-        Activity("H1.2", "F1", "Köprü onarımı", "D1-FDB", "", {"06": 50_000}, off_budget=10_000,
+        Activity("H1.2", "F1", "Köprü onarımı", "D1-FDB", "", {"06": 50_000}, off_amounts={"doner": 10_000},
                  total_typed=70_000),
     ]
     fdb.unit_costs = UnitCosts("D1-FDB", personnel=20_000, general_admin=5_000)

@@ -160,7 +160,8 @@ def test_unit_of_measure_not_in_the_list(tmp_path):
 def test_same_activity_in_two_workbooks_is_taken_once(tmp_path):
     inst = clean_institution()
     subs = clean_submissions(inst)
-    subs[1].activities.append(Activity("H1.2", "F1", "Köprü onarımı", CDB, "", {"06": 50_000}, off_budget=10_000))
+    subs[1].activities.append(Activity("H1.2", "F1", "Köprü onarımı", CDB, "", {"06": 50_000},
+                                       off_amounts={"doner": 10_000}))
     program, findings = check_year(year(tmp_path, inst, subs))
     f = one(findings, "TEK-02")
     assert (f.file, f.sheet, f.cell, f.department, f.target, f.activity) == (

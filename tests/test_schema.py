@@ -90,9 +90,11 @@ def test_row_and_back_give_the_same_object(spec, model):
 
 
 def test_formula_columns_carry_typed_and_computed_values():
-    a = Activity("H1.1", "F1", "Ad", "D1-FDB", amounts={"03": 100, "06": 50}, off_budget=7, total_typed=999)
+    a = Activity("H1.1", "F1", "Ad", "D1-FDB", amounts={"03": 100, "06": 50}, off_amounts={"doner": 7},
+                 total_typed=999)
     row = ws.row_of(ws.DEPT_ACTIVITIES, a)
-    assert (row["e03"], row["e06"], row["e01"], row["butce_disi"]) == (100, 50, None, 7)
+    assert (row["e03"], row["e06"], row["e01"], row["bd_doner"], row["bd_yurt_disi"]) == (100, 50, None, 7, None)
+    assert (row["butce_disi"], row["butce_disi__value"]) == (None, 7)  # Bütçe Dışı: the kinds' live sum
     assert (row["toplam"], row["toplam__value"], row["butce"], row["butce__value"]) == (999, 157, None, 150)
 
 

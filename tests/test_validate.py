@@ -91,7 +91,7 @@ def test_factory_program_has_exactly_its_deliberate_errors(tmp_path):
         ("BRL-01", "kurum.xlsx", "A6", IDB, "", ""),  # no workbook for D3-İDB
         ("BRM-03", "2024_D2-ÇDB.xlsx", "B11", CDB, "", ""),  # activity count 5, two activities
         ("BRM-06", "kurum.xlsx", "B11", "", "", ""),  # 1.000.000 vs 686.003
-        ("TOP-02", "2024_D1-FDB.xlsx", "P6", FDB, "H1.2", "F1"),  # 70.000 vs 60.000
+        ("TOP-02", "2024_D1-FDB.xlsx", "S6", FDB, "H1.2", "F1"),  # 70.000 vs 60.000
     ])
     top = one(findings, "TOP-02")
     assert top.message == "Toplam 70.000 TL yazılmış; Bütçe + Bütçe Dışı = 60.000 TL."
@@ -119,10 +119,10 @@ def test_cost_table_total_and_both_tables_disagree(tmp_path):
     subs[0].activities[0].total_typed = 500_000  # performance table agrees with the parts
     _, findings = run(tmp_path, inst, subs)
     f = one(findings, "TOP-03")
-    assert where(f) == ("2024_D1-FDB.xlsx", "Faaliyetler", "Q5", FDB, "H1.1", "F1")
+    assert where(f) == ("2024_D1-FDB.xlsx", "Faaliyetler", "T5", FDB, "H1.1", "F1")
     assert f.values["typed"] == 600_000 and f.values["computed"] == 500_000
     f = one(findings, "TOP-04")
-    assert where(f) == ("2024_D1-FDB.xlsx", "Faaliyetler", "Q5", FDB, "H1.1", "F1")
+    assert where(f) == ("2024_D1-FDB.xlsx", "Faaliyetler", "T5", FDB, "H1.1", "F1")
     assert "500.000" in f.message and "600.000" in f.message
     assert hits(findings, "TOP-02") == []
 
@@ -152,7 +152,7 @@ def test_negative_amounts_and_unknown_economic_code_in_code():
     def loc(cell: str) -> Loc:
         return Loc("x.xlsx", "Faaliyetler", cell)
 
-    sub.activities = [Activity("H1.1", "F1", "A", FDB, "", {"03": -5, "10": 7}, off_budget=-1,
+    sub.activities = [Activity("H1.1", "F1", "A", FDB, "", {"03": -5, "10": 7}, off_amounts={"yurt_disi": -1},
                                src={"e03": loc("G5"), "kod": loc("B5"), "butce_disi": loc("O5")})]
     findings = validate_submission(sub)
     assert sorted((f.code, f.cell, f.activity) for f in findings) == [

@@ -57,6 +57,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 
 from generator import TEMPLATE_VERSION
 from generator.model import (
+    OFF_BUDGET_UNSPECIFIED,
     RESPONSIBLE,
     Activity,
     Aim,
@@ -1169,14 +1170,15 @@ class _Parser:
             src = {}
             if p:
                 src.update(name=self.loc(p.line), budget_typed=self.loc(p.line), total_typed=self.loc(p.line),
-                           off_budget=self.loc(p.line))
+                           off_amounts=self.loc(p.line))
             if c:
                 src.update(unit_code=self.loc(c.line), amounts=self.loc(c.line), cost_total_typed=self.loc(c.line))
             amounts = {k: v for k, v in (c.amounts.items() if c else []) if v}
             out.append(Activity(
                 target_code=target, code=code, name=p.name if p else c.name, unit_code=unit_code,
                 explanation=c.explanation if c else "", amounts=amounts,
-                off_budget=(p.off_budget or 0) if p else 0,
+                # the program publishes one Bütçe Dışı number per activity: its kind is not known
+                off_amounts={OFF_BUDGET_UNSPECIFIED: p.off_budget} if p and p.off_budget else {},
                 budget_typed=p.budget if p else None, total_typed=p.total if p else None,
                 cost_total_typed=c.total if c else None, row=p.line if p else c.line, src=src))
         return out
