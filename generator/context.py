@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Callable, Optional
 
 from . import totals
-from .model import ECONOMIC_CODES, Activity, Indicator, IndicatorDef, InfoTable, Program, UnitCosts
+from .model import ECONOMIC_CODES, OFF_BUDGET_KINDS, Activity, Indicator, IndicatorDef, InfoTable, Program, UnitCosts
 from .totals import Sums
 from .turkish import number, percent, sort_key, upper
 
@@ -147,6 +147,7 @@ class Faaliyet(_Named):
     toplam: str
     kod_tutarlari: list[str]
     aciklama: str
+    bd_tutarlari: list[str] = field(default_factory=list)  # by kind and their sum, when the target has any
 
 
 @dataclass
@@ -163,6 +164,14 @@ class Hedef(_Named):
     kod_sayisi: int
     sutun_sayisi: int
     kart: list[HedefKarti] = field(default_factory=list)
+    # bütçe dışı kaynak columns of the cost table (kinds and their sum), only when an activity has any
+    bd_basliklar: list[str] = field(default_factory=list)
+    bd_toplamlari: list[str] = field(default_factory=list)
+    bd_ek: str = ""  # added to the cost table's column group title
+
+    @property
+    def bd_sayisi(self) -> int:
+        return len(self.bd_basliklar)
 
 
 @dataclass
@@ -528,17 +537,25 @@ def target(t, acts: list[Activity], defs: list[IndicatorDef], submitted: dict[st
         gostergeler.append(Gosterge(ind.code, ind.name, ind.unit, _value(ind.value)))
     codes = cost_codes(acts)
     code_totals = {c: 0 for c in codes}
+    # the guide's bütçe dışı kaynak columns (by kind, then their sum), shown when the target has any
+    kinds = list(OFF_BUDGET_KINDS) if any(a.off_budget for a in acts) else []
     faaliyetler = []
     for a in acts:
         for c in codes:
             code_totals[c] += a.amounts.get(c, 0)
+        off = [money(a.off_amounts.get(k, 0)) for k in kinds] + ([money(a.off_budget)] if kinds else [])
         faaliyetler.append(Faaliyet(a.number or a.code, a.name, dept_name.get(a.unit_code, a.unit_code),
                                     money(a.budget),
                                     money(a.off_budget), money(a.total),
-                                    [money(a.amounts.get(c, 0)) for c in codes], (a.explanation or "").strip()))
+                                    [money(a.amounts.get(c, 0)) for c in codes], (a.explanation or "").strip(),
+                                    bd_tutarlari=off))
+    off_totals = [money(sum(a.off_amounts.get(k, 0) for a in acts)) for k in kinds] + \
+        ([money(s.off)] if kinds else [])
+    headers = [f"Bütçe Dışı: {OFF_BUDGET_KINDS[k]}" for k in kinds] + (["Bütçe Dışı Toplam"] if kinds else [])
     return Hedef(t.code, t.name, gostergeler, faaliyetler, money(s.budget), money(s.off), money(s.total),
                  [f"{c} {ECONOMIC_CODES[c]}" for c in codes], [money(code_totals[c]) for c in codes],
-                 len(codes), len(codes) + 3, kart=target_card(defs))
+                 len(codes), len(codes) + len(headers) + 3, kart=target_card(defs),
+                 bd_basliklar=headers, bd_toplamlari=off_totals, bd_ek=" ve Bütçe Dışı Kaynak" if kinds else "")
 
 
 def target_card(defs: list[IndicatorDef]) -> list[HedefKarti]:

@@ -980,30 +980,37 @@ def build(doc) -> None:
     ]))
     b.p("", "Bosluk")
     b.tag("{%p endif %}")
-    # FAALİYET MALİYETLERİ TABLOSU (one column per economic code used)
-    wc = [tw(4.6), tw(3.0), TAG_W, tw(2.3), TAG_W, tw(2.3)]
-    wc[3] = W - (wc[0] + wc[1] + wc[2] + wc[4] + wc[5])
+    # FAALİYET MALİYETLERİ TABLOSU (one column per economic code used; when the target has bütçe dışı
+    # kaynak, one per kind and their sum after them)
+    wc = [tw(4.6), tw(3.0), TAG_W, tw(2.3), TAG_W, TAG_W, tw(2.3), TAG_W, tw(2.3)]
+    wc[3] = W - (sum(wc) - wc[3])
     nc = len(wc)
     b.table(table(wc, [
         row(cell("FAALİYET MALİYETLERİ TABLOSU{% colspan hedef.sutun_sayisi %}", "TabloBaslik", w=W, span=nc,
                  fill=HEAD_FILL), header=True),
         row(cell("Faaliyet Adı", "TabloOrta", w=wc[0], fill=SUBGROUP_FILL, vmerge="restart"),
             cell("Sorumlu Harcama Birimi", "TabloOrta", w=wc[1], fill=SUBGROUP_FILL, vmerge="restart"),
-            cell("Ekonomik Kod {{ yil }} (TL){% colspan hedef.kod_sayisi + 1 %}", "TabloOrta",
-                 w=sum(wc[2:]), span=4, fill=SUBGROUP_FILL), header=True),
+            cell("Ekonomik Kod{{ hedef.bd_ek }} {{ yil }} (TL){% colspan hedef.kod_sayisi + hedef.bd_sayisi + 1 %}",
+                 "TabloOrta", w=sum(wc[2:]), span=nc - 2, fill=SUBGROUP_FILL), header=True),
         row(cell("", "TabloOrta", w=wc[0], fill=SUBGROUP_FILL, vmerge="continue"),
             cell("", "TabloOrta", w=wc[1], fill=SUBGROUP_FILL, vmerge="continue"),
             cell("{%tc for kod in hedef.kodlar %}", "SablonKomutu", w=wc[2], fill=SUBGROUP_FILL),
             cell("{{ kod }}", "TabloOrta", w=wc[3], fill=SUBGROUP_FILL),
             cell("{%tc endfor %}", "SablonKomutu", w=wc[4], fill=SUBGROUP_FILL),
-            cell("Toplam Kaynak İhtiyacı", "TabloOrta", w=wc[5], fill=SUBGROUP_FILL), header=True),
+            cell("{%tc for baslik in hedef.bd_basliklar %}", "SablonKomutu", w=wc[5], fill=SUBGROUP_FILL),
+            cell("{{ baslik }}", "TabloOrta", w=wc[6], fill=SUBGROUP_FILL),
+            cell("{%tc endfor %}", "SablonKomutu", w=wc[7], fill=SUBGROUP_FILL),
+            cell("Toplam Kaynak İhtiyacı", "TabloOrta", w=wc[8], fill=SUBGROUP_FILL), header=True),
         tag_row("{%tr for faaliyet in hedef.faaliyetler %}", nc, wc),
         row(cell("{{ faaliyet.kod }} {{ faaliyet.ad }}", w=wc[0]),
             cell("{{ faaliyet.birim }}", w=wc[1]),
             cell("{%tc for tutar in faaliyet.kod_tutarlari %}", "SablonKomutu", w=wc[2]),
             cell("{{ tutar }}", "TabloSayi", w=wc[3]),
             cell("{%tc endfor %}", "SablonKomutu", w=wc[4]),
-            cell("{{ faaliyet.butce }}", "TabloSayi", w=wc[5])),
+            cell("{%tc for tutar in faaliyet.bd_tutarlari %}", "SablonKomutu", w=wc[5]),
+            cell("{{ tutar }}", "TabloSayi", w=wc[6]),
+            cell("{%tc endfor %}", "SablonKomutu", w=wc[7]),
+            cell("{{ faaliyet.toplam }}", "TabloSayi", w=wc[8])),
         tag_row("{%tr if faaliyet.aciklama %}", nc, wc),
         row(cell("{{ faaliyet.aciklama }}{% colspan hedef.sutun_sayisi %}", "TabloNot", w=W, span=nc)),
         tag_row("{%tr endif %}", nc, wc),
@@ -1012,7 +1019,10 @@ def build(doc) -> None:
             cell("{%tc for tutar in hedef.kod_toplamlari %}", "SablonKomutu", w=wc[2], fill=TOTAL_FILL),
             cell("{{ tutar }}", "TabloToplamSayi", w=wc[3], fill=TOTAL_FILL),
             cell("{%tc endfor %}", "SablonKomutu", w=wc[4], fill=TOTAL_FILL),
-            cell("{{ hedef.butce }}", "TabloToplamSayi", w=wc[5], fill=TOTAL_FILL)),
+            cell("{%tc for tutar in hedef.bd_toplamlari %}", "SablonKomutu", w=wc[5], fill=TOTAL_FILL),
+            cell("{{ tutar }}", "TabloToplamSayi", w=wc[6], fill=TOTAL_FILL),
+            cell("{%tc endfor %}", "SablonKomutu", w=wc[7], fill=TOTAL_FILL),
+            cell("{{ hedef.toplam }}", "TabloToplamSayi", w=wc[8], fill=TOTAL_FILL)),
     ], auto_width=True))
     b.tag("{%p endfor %}")
     b.tag("{%p endfor %}")
