@@ -35,7 +35,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_range
 from . import totals
 from .atomic import atomic_path
 from .findings import ERROR, Finding
-from .model import COOPERATING, ECONOMIC_CODES, RESPONSIBLE, Activity, Program, Target, UnitCosts
+from .model import COOPERATING, ECONOMIC_CODES, OFF_BUDGET_KINDS, RESPONSIBLE, Activity, Program, Target, UnitCosts
 from .turkish import sort_key, title
 from .xlsx_style import GREY_TEXT, LINK, RED, Formats
 
@@ -197,8 +197,8 @@ def _activity_rows(ix: _Index) -> list[list]:
             area_no, area_name, aim_code, a.target_code, t.name if t else NOT_IN_PLAN,
             a.code, a.name, a.explanation, a.unit_code, ix.unit_name(a.unit_code),
             *(a.amounts.get(code, 0) for code in ECONOMIC_CODES),
-            a.budget, a.off_budget, a.total,
-            a.budget_typed, a.total_typed, a.cost_total_typed,
+            a.budget, *(a.off_amounts.get(kind, 0) for kind in OFF_BUDGET_KINDS), a.off_budget, a.total,
+            a.budget_typed, a.off_budget_typed, a.total_typed, a.cost_total_typed,
             loc.file if loc else "", a.row or None,
         ])
     return rows
@@ -210,9 +210,12 @@ ACTIVITY_COLUMNS = (
     Column("Faaliyet Kodu", TEXT, 9), Column("Faaliyet Adı", TEXT, 60), Column("Açıklama", TEXT, 30),
     Column("Sorumlu Birim Kodu", TEXT, 12), Column("Sorumlu Birim", TEXT, 36),
     *(Column(ECON_HEADERS[code], MONEY, 15, True) for code in ECONOMIC_CODES),
-    Column("Bütçe (TL)", MONEY, 16, True), Column("Bütçe Dışı (TL)", MONEY, 15, True),
+    Column("Bütçe (TL)", MONEY, 16, True),
+    *(Column(f"Bütçe Dışı: {name} (TL)", MONEY, 15, True) for name in OFF_BUDGET_KINDS.values()),
+    Column("Bütçe Dışı (TL)", MONEY, 15, True),
     Column("Toplam (TL)", MONEY, 16, True),
-    Column("Yazılı Bütçe (TL)", MONEY, 15), Column("Yazılı Toplam (TL)", MONEY, 15),
+    Column("Yazılı Bütçe (TL)", MONEY, 15), Column("Yazılı Bütçe Dışı (TL)", MONEY, 15),
+    Column("Yazılı Toplam (TL)", MONEY, 15),
     Column("Yazılı Toplam Kaynak İhtiyacı (TL)", MONEY, 17),
     Column("Kaynak Dosya", TEXT, 22), Column("Satır", COUNT, 7),
 )
@@ -220,6 +223,7 @@ ACTIVITY_COLUMNS = (
 _A = {c.header: i for i, c in enumerate(ACTIVITY_COLUMNS)}
 ACTIVITY_TYPED = {
     _A["Yazılı Bütçe (TL)"]: _A["Bütçe (TL)"],
+    _A["Yazılı Bütçe Dışı (TL)"]: _A["Bütçe Dışı (TL)"],
     _A["Yazılı Toplam (TL)"]: _A["Toplam (TL)"],
     _A["Yazılı Toplam Kaynak İhtiyacı (TL)"]: _A["Toplam (TL)"],
 }

@@ -92,6 +92,11 @@ def test_activities_show_computed_and_typed_totals(book):
         == (50_000, 50_000, 10_000, 60_000)
     assert bridge["Yazılı Toplam (TL)"] == 70_000  # typed over the formula: kept beside the computed 60.000
     assert bridge["Yazılı Bütçe (TL)"] is None
+    # bütçe dışı kaynak by kind, before their sum
+    kinds = ["Bütçe Dışı: Döner Sermaye (TL)", "Bütçe Dışı: Diğer Yurt İçi (TL)", "Bütçe Dışı: Yurt Dışı (TL)"]
+    assert headers[headers.index("Bütçe (TL)") + 1:headers.index("Bütçe Dışı (TL)")] == kinds
+    assert [bridge[k] for k in kinds] == [10_000, 0, 0]
+    assert bridge["Yazılı Bütçe Dışı (TL)"] is None
     assert rows[0]["Alan No"] == 1 and rows[0]["Stratejik Alan"] == "Altyapı ve Ulaşım"
     assert rows[3]["Amaç Kodu"] == "A2"
     # money cells carry the TL format
