@@ -505,7 +505,7 @@ def write_consolidated(program: Program, findings: list[Finding], path: str | Pa
 
         s = sheets["Faaliyetler"]
         _head(s, f, "Faaliyetler ve Kaynak İhtiyacı",
-              "Bütçe, Bütçe Dışı ve Toplam tutarları ekonomik kodlardan hesaplanmıştır. \"Yazılı\" sütunları "
+              "Bütçe ekonomik kodlardan, Bütçe Dışı türlerinden, Toplam ikisinden hesaplanmıştır. \"Yazılı\" sütunları "
               "kullanıcının formül yerine yazdığı toplamlardır; hesaplanandan farklı olanlar kırmızıyla işaretlidir.")
         placed = _table(s, f, "tFaaliyetler", ACTIVITY_COLUMNS, _activity_rows(ix))
         _mark_differences(s, f, placed, ACTIVITY_TYPED)

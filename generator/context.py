@@ -551,7 +551,7 @@ def target(t, acts: list[Activity], defs: list[IndicatorDef], submitted: dict[st
                                     bd_tutarlari=off))
     off_totals = [money(sum(a.off_amounts.get(k, 0) for a in acts)) for k in kinds] + \
         ([money(s.off)] if kinds else [])
-    headers = [f"Bütçe Dışı: {OFF_BUDGET_KINDS[k]}" for k in kinds] + (["Bütçe Dışı Toplam"] if kinds else [])
+    headers = [OFF_BUDGET_KINDS[k] for k in kinds] + (["Bütçe Dışı Toplam"] if kinds else [])
     return Hedef(t.code, t.name, gostergeler, faaliyetler, money(s.budget), money(s.off), money(s.total),
                  [f"{c} {ECONOMIC_CODES[c]}" for c in codes], [money(code_totals[c]) for c in codes],
                  len(codes), len(codes) + len(headers) + 3, kart=target_card(defs),

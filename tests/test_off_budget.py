@@ -94,15 +94,15 @@ def test_cost_table_shows_the_kinds_only_where_the_target_has_off_budget_sources
     t = rows_text(table_after(d, "H1.2 Köprüleri onarmak.", 1))
     assert t[1][2] == "Ekonomik Kod ve Bütçe Dışı Kaynak 2024 (TL)"
     base = ["03 Mal ve Hizmet Alım Giderleri", "05 Cari Transferler", "06 Sermaye Giderleri"]
-    assert t[2][2:] == [*base, "Bütçe Dışı: Döner Sermaye", "Bütçe Dışı: Diğer Yurt İçi",
-                        "Bütçe Dışı: Yurt Dışı", "Bütçe Dışı Toplam", "Toplam Kaynak İhtiyacı"]
+    assert t[2][2:] == [*base, "Döner Sermaye", "Diğer Yurt İçi", "Yurt Dışı",
+                        "Bütçe Dışı Toplam", "Toplam Kaynak İhtiyacı"]
     row = next(r for r in t if r[0] == "F1 Köprü onarımı")
     assert row[2:] == ["0", "0", "50.000", "10.000", "0", "0", "10.000", "60.000"]
     assert t[-1] == ["Genel Toplam", "0", "0", "50.000", "10.000", "0", "0", "10.000", "60.000"]
     # H1.1 has none: no kind columns
     t11 = rows_text(table_after(d, "H1.1 Yolları yapmak.", 1))
     assert t11[1][2] == "Ekonomik Kod 2024 (TL)"
-    assert not any("Bütçe Dışı" in c for r in t11 for c in r)
+    assert not any("Bütçe Dışı" in c or "Döner" in c for r in t11 for c in r)
 
 
 def test_without_any_off_budget_source_no_kind_column_anywhere():
