@@ -32,7 +32,7 @@ def test_clean_workbook_passes(files, capsys):
 
 @pytest.mark.parametrize("cell,value,rule,text", [
     ("E5", "çok", "TIP-01", "sayı olmalı"),  # a cell the reader rejects
-    ("P5", 999, "TOP-02", "Toplam 999 TL yazılmış; Bütçe + Bütçe Dışı = 500.000 TL."),  # typed over a formula
+    ("S5", 999, "TOP-02", "Toplam 999 TL yazılmış; Bütçe + Bütçe Dışı = 500.000 TL."),  # typed over a formula
     ("A5", "H9.9", "KOD-02", "Hedef kodu H9.9 stratejik planda"),  # needs kurum.xlsx
 ])
 def test_broken_cell_fails_with_its_location(files, capsys, cell, value, rule, text):
@@ -77,7 +77,7 @@ def test_build_strict_stops_on_errors_after_writing_the_reports(tmp_path, capsys
     code = main(["build", "--workbooks", str(folder), "--out", str(out), "--strict", "--quiet", "--no-pdf"])
     text = " ".join(capsys.readouterr().out.split())
     assert code == 1
-    assert "4 hata" in text and "TOP-02 2024_D1-FDB.xlsx › Faaliyetler › P6" in text
+    assert "4 hata" in text and "TOP-02 2024_D1-FDB.xlsx › Faaliyetler › S6" in text
     # reports and the departments' feedback, but no document
     assert sorted(p.name for p in out.iterdir()) == ["2024_dogrulama.json", "2024_dogrulama.xlsx",
                                                      "2024_geri_bildirim"]

@@ -87,15 +87,15 @@ def test_cells_link_to_the_source_workbooks(tmp_path):
     ws = openpyxl.load_workbook(path)["Bulgular"]
     row = next(r for r in ws.iter_rows(min_row=4) if r[1].value == "TOP-02")
     cell = row[5]
-    assert cell.value == "P6"
+    assert cell.value == "S6"
     assert cell.hyperlink.target.replace("\\", "/") == "../workbooks/2024/birimler/2024_D1-FDB.xlsx"
-    assert cell.hyperlink.location == "'Faaliyetler'!P6"
+    assert cell.hyperlink.location == "'Faaliyetler'!S6"
     kurum = next(r for r in ws.iter_rows(min_row=4) if r[1].value == "BRM-06")[5]
     assert kurum.hyperlink.target.replace("\\", "/") == "../workbooks/2024/kurum.xlsx"
     # without the workbooks folder the cell is plain text
     plain = write_reports(program, findings, tmp_path / "plain")["rapor"]
     row = next(r for r in openpyxl.load_workbook(plain)["Bulgular"].iter_rows(min_row=4) if r[1].value == "TOP-02")
-    assert row[5].value == "P6" and row[5].hyperlink is None
+    assert row[5].value == "S6" and row[5].hyperlink is None
 
 
 def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path):

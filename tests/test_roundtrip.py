@@ -57,7 +57,7 @@ def test_values_keep_their_cells(tmp_path):
     act = back.activities[1]
     assert act.row == 6
     assert str(act.src["e06"]) == "fdb.xlsx › Faaliyetler › J6"
-    assert act.src["toplam"].cell == "P6"
+    assert act.src["toplam"].cell == "S6"
     assert act.total_typed == 70_000 and act.budget_typed is None
     assert back.indicators[0].src["deger"].cell == "E4"
 

@@ -331,7 +331,7 @@ def test_acceptance_turns_the_draft_into_the_final_document(tmp_path):
     assert "TASLAK" in xml and "Taslak Notları" in xml
 
     acc = Acceptance("TOP-02", "Yayımlanan tabloda böyle basıldı; fark bilinçli.", department="D1-FDB",
-                     cell="Faaliyetler!P6", accepted_by="Strateji Geliştirme", date="20.11.2023")
+                     cell="Faaliyetler!S6", accepted_by="Strateji Geliştirme", date="20.11.2023")
     final = build(BuildConfig(workbooks=_small_year(tmp_path / "b", [acc]), out=tmp_path / "b" / "out",
                               pdf=False))
     assert final.errors == []
@@ -345,7 +345,7 @@ def test_acceptance_turns_the_draft_into_the_final_document(tmp_path):
     [row] = [b for b in data["bulgular"] if b["code"] == "TOP-02"]
     assert row["accepted"]["kabul_eden"] == "Strateji Geliştirme"
     wb = openpyxl.load_workbook(tmp_path / "b" / "out" / "2024_geri_bildirim" / "D1-FDB.xlsx")
-    assert "Kabul edildi: Yayımlanan tabloda" in wb["Faaliyetler"]["P6"].comment.text
+    assert "Kabul edildi: Yayımlanan tabloda" in wb["Faaliyetler"]["S6"].comment.text
 
 
 def test_acceptance_matching_nothing_is_a_warning(tmp_path):
