@@ -6,6 +6,7 @@ import functools
 import os
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, send_file, session, url_for
 from sqlalchemy import select
@@ -262,10 +263,17 @@ def submit(code: str, upload_id: int):
     up = svc.get_upload(g.db, dept.year, code, upload_id)
     if up is None:
         abort(404)
+    return _apply(code, lambda: svc.submit(g.db, g.cfg, dept, up, g.user),
+                  f"Sürüm {up.version} koordinatöre gönderildi.")
+
+
+def _apply(code: str, action: Callable[[], object], success: str):
+    """Run a workflow step of a department, commit it and go back to the department's page;
+    a refused step (PortalError) is shown as the error instead."""
     try:
-        svc.submit(g.db, g.cfg, dept, up, g.user)
+        action()
         g.db.commit()
-        flash(f"Sürüm {up.version} koordinatöre gönderildi.", "bilgi")
+        flash(success, "bilgi")
     except svc.PortalError as exc:
         flash(str(exc), "hata")
     return redirect(url_for("portal.department", code=code))
@@ -279,26 +287,16 @@ def return_(code: str):
     if not form.validate_on_submit():
         flash("İade için bir açıklama yazın.", "hata")
         return redirect(url_for("portal.department", code=code))
-    try:
-        svc.return_submission(g.db, g.cfg, dept, form.note.data, g.user)
-        g.db.commit()
-        flash(f"{dept.name} çalışma kitabı iade edildi.", "bilgi")
-    except svc.PortalError as exc:
-        flash(str(exc), "hata")
-    return redirect(url_for("portal.department", code=code))
+    return _apply(code, lambda: svc.return_submission(g.db, g.cfg, dept, form.note.data, g.user),
+                  f"{dept.name} çalışma kitabı iade edildi.")
 
 
 @bp.route("/birim/<code>/onayla", methods=["POST"])
 @roles(Role.COORDINATOR)
 def approve(code: str):
     dept = _department_or_403(code)
-    try:
-        svc.approve(g.db, g.cfg, dept, g.user)
-        g.db.commit()
-        flash(f"{dept.name} çalışma kitabı onaylandı; derleme bu sürümü okuyacak.", "bilgi")
-    except svc.PortalError as exc:
-        flash(str(exc), "hata")
-    return redirect(url_for("portal.department", code=code))
+    return _apply(code, lambda: svc.approve(g.db, g.cfg, dept, g.user),
+                  f"{dept.name} çalışma kitabı onaylandı; derleme bu sürümü okuyacak.")
 
 
 @bp.route("/birim/<code>/bulgu-kabul", methods=["POST"])
