@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import io
-from typing import Any, Iterator, Optional, Sequence
+from typing import Any, Callable, Iterator, Optional, Sequence
 
 from .charts import top_n  # noqa: F401  (re-exported: the document uses it with the drawing functions)
 
@@ -25,12 +25,8 @@ _POOL: Optional["ChartPool"] = None
 
 
 def _warm_up() -> None:
-    """Worker start: die with the build (even a kill -9 of it), then import matplotlib and find the
-    font before the first request arrives."""
+    """Worker start: import matplotlib and find the font before the first request arrives."""
     from . import charts
-    from .pdf import _die_with_parent
-
-    _die_with_parent()
 
     charts.font_family()
 
@@ -39,6 +35,15 @@ def _draw(name: str, args: tuple, kwargs: dict) -> bytes:
     from . import charts
 
     return getattr(charts, name)(*args, **kwargs)
+
+
+def _draw_timed(name: str, args: tuple, kwargs: dict) -> tuple[bytes, float]:
+    """A chart drawn by the worker, with its drawing time (shown in the build summary)."""
+    import time
+
+    started = time.perf_counter()
+    png = _draw(name, args, kwargs)
+    return png, time.perf_counter() - started
 
 
 class LazyPNG(io.RawIOBase):
@@ -51,7 +56,7 @@ class LazyPNG(io.RawIOBase):
 
     def _data(self) -> io.BytesIO:
         if self._buf is None:
-            self._buf = io.BytesIO(self._future.result())
+            self._buf = io.BytesIO(self._future.result()[0])
         return self._buf
 
     def getvalue(self) -> bytes:
@@ -77,18 +82,31 @@ class LazyPNG(io.RawIOBase):
 
 
 class ChartPool:
-    """One worker process (spawned: no state shared with the build) that draws charts."""
+    """One worker process (:func:`.background.spawn_worker`) that draws charts.
+
+    A chart asked for twice with the same data is drawn once: the build asks
+    for the charts as soon as the program is validated (:func:`prefetch`),
+    and the document's context asks again, later, for the same ones."""
 
     def __init__(self) -> None:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        from .background import spawn_worker
 
-        self._executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_warm_up)
-        self._executor.submit(int)  # start the worker now, not at the first chart
+        executor = spawn_worker(_warm_up)
+        if executor is None:
+            raise RuntimeError("no worker process")
+        self._executor = executor
+        self._futures: dict[str, Any] = {}
 
     def submit(self, name: str, args: tuple, kwargs: dict) -> LazyPNG:
-        return LazyPNG(self._executor.submit(_draw, name, args, kwargs))
+        key = repr((name, args, sorted(kwargs.items())))
+        future = self._futures.get(key)
+        if future is None:
+            future = self._futures[key] = self._executor.submit(_draw_timed, name, args, kwargs)
+        return LazyPNG(future)
+
+    def seconds(self) -> float:
+        """Drawing time of the charts drawn so far (in the worker, beside the build)."""
+        return sum(f.result()[1] for f in self._futures.values() if f.done() and not f.exception())
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
@@ -103,7 +121,7 @@ def drawing_in_background(enabled: bool = True) -> Iterator[Optional[ChartPool]]
         return
     try:
         pool: Optional[ChartPool] = ChartPool()
-    except (OSError, ImportError, RuntimeError):  # no process can be started: draw in process
+    except RuntimeError:  # no process can be started: draw in process
         pool = None
     previous, _POOL = _POOL, pool
     try:
@@ -112,6 +130,13 @@ def drawing_in_background(enabled: bool = True) -> Iterator[Optional[ChartPool]]
         _POOL = previous
         if pool is not None:
             pool.close()
+
+
+def prefetch(request: Callable[[], Any]) -> None:
+    """Run ``request`` (which asks for charts) now if a pool is active, so that they are drawn while
+    the build goes on; without a pool there is nothing to gain and nothing is drawn."""
+    if _POOL is not None:
+        request()
 
 
 def _dispatch(name: str, args: tuple, kwargs: dict):

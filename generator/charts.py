@@ -57,18 +57,25 @@ def _wrap(label: str, width: int) -> str:
 
 def _png(fig) -> bytes:
     """PNG at print resolution, reduced to a 64-colour palette (flat colours and their anti-aliasing:
-    no visible change, a third of the size)."""
+    no visible change, a third of the size).
+
+    The canvas's raw RGBA pixels go straight to Pillow: the same pixels a
+    full-colour PNG would carry, without encoding and decoding it first
+    (a third of the drawing time)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    buf = io.BytesIO()
     FigureCanvasAgg(fig)
-    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None}, facecolor="white")
     try:
         from PIL import Image
     except ImportError:  # Pillow comes with matplotlib; keep the full-colour PNG if it is missing
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None}, facecolor="white")
         return buf.getvalue()
-    buf.seek(0)
-    img = Image.open(buf).convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    raw = io.BytesIO()
+    fig.savefig(raw, format="rgba", dpi=DPI, facecolor="white")
+    size = fig.canvas.get_width_height(physical=True)
+    img = Image.frombuffer("RGBA", size, raw.getvalue(), "raw", "RGBA", 0, 1).convert("RGB")
+    img = img.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     out = io.BytesIO()
     img.save(out, format="PNG", optimize=True, dpi=(DPI, DPI))
     return out.getvalue()

@@ -750,7 +750,7 @@ def annex(d: _Data) -> EkBolumu:
 
 
 def charts_section(d: _Data, numbering: Numbering, image: Optional[Callable], plan_: PlanBolumu,
-                   resources_: KaynakBolumu) -> Grafikler:
+                   resources_: Optional[KaynakBolumu]) -> Grafikler:
     """The charts (none without ``image``), numbered after each other."""
     from . import chartpool as charts  # drawn in the build's chart process when one runs
     from .document import TOP_UNITS, _education_texts
@@ -798,6 +798,14 @@ def _unit_totals(d: _Data) -> list[tuple[str, int]]:
             totals[code] += c.personnel + c.general_admin
     return [(d.units[c], totals[c]) for c in sorted(d.units, key=lambda c: (sort_key(d.units[c]), c))
             if c not in d.missing]
+
+
+def request_charts(program: Program, draft: bool = False, *, missing=frozenset()) -> Grafikler:
+    """The charts :func:`build` will ask for, asked for now (same data, same order): with the build's
+    chart process (:mod:`.chartpool`) they are drawn while the rest of the build goes on."""
+    d = _Data(program, set(missing) if draft else set())
+    numbering = Numbering()
+    return charts_section(d, numbering, lambda png, width_cm: png, plan(d, numbering), None)
 
 
 def build(program: Program, draft: bool = False, image: Optional[Callable] = None, *,

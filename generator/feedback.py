@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import io
 import re
+import time
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Union
 
 from .atomic import write_bytes
 from .findings import Finding
@@ -52,9 +55,46 @@ def write_feedback(program: Program, findings: list[Finding], readable: dict[str
     Workbooks this function wrote earlier for departments that no longer
     have a file are removed, so the folder always matches the build.
     """
+    return start_feedback(program, findings, readable, outdir).finish()
+
+
+@dataclass(frozen=True)
+class _Sender:
+    """What a feedback workbook needs of its submission (small enough to send to a worker)."""
+
+    file: str
+    department: str
+    department_name: str
+
+
+class Pending:
+    """Feedback workbooks being written (by a worker process, or already in process)."""
+
+    def __init__(self, outdir: Path, names: set[str], futures: list):
+        self.outdir = outdir
+        self._names = names
+        self._futures = futures
+        self.seconds = 0.0  # the writing time itself (in the worker when there is one)
+
+    def finish(self) -> Path:
+        """Wait for every workbook (a worker's error is raised here), then remove stale ones."""
+        for fut in self._futures:
+            self.seconds += fut.result() if hasattr(fut, "result") else fut
+        self._futures = []
+        for old in self.outdir.glob("*.xlsx"):
+            if old.name not in self._names:
+                old.unlink()
+        return self.outdir
+
+
+def start_feedback(program: Program, findings: list[Finding], readable: dict[str, Path], outdir: Path,
+                   worker=None) -> Pending:
+    """:func:`write_feedback` handed to ``worker`` (a :func:`.background.spawn_worker` executor) when
+    given: the workbooks are written while the build goes on; :meth:`Pending.finish` waits for them."""
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    written = set()
+    jobs: list[tuple[str, str, _Sender, list[Finding]]] = []
+    written: set[str] = set()
     for sub in program.submissions:
         src = readable.get(sub.file)
         mine = department_findings(sub, findings)
@@ -63,12 +103,31 @@ def write_feedback(program: Program, findings: list[Finding], readable: dict[str
         name = feedback_name(sub)
         if name in written:  # two workbooks without a code and the same stem
             name = _UNSAFE.sub("-", Path(sub.file).name) + ".xlsx"
-        write_bytes(outdir / name, feedback_bytes(src, sub, mine))
+        jobs.append((str(outdir / name), str(src), _Sender(sub.file, sub.department, sub.department_name), mine))
         written.add(name)
-    for old in outdir.glob("*.xlsx"):
-        if old.name not in written:
-            old.unlink()
-    return outdir
+    futures: list = []
+    if worker is None:
+        futures.append(_write_batch(jobs))
+    else:
+        for i in range(0, len(jobs), BATCH):
+            futures.append(worker.submit(_write_batch, jobs[i:i + BATCH]))
+    return Pending(outdir, written, futures)
+
+
+BATCH = 16  # workbooks per message to the worker
+
+
+def _write_batch(jobs: list[tuple[str, str, _Sender, list[Finding]]]) -> float:
+    started = time.perf_counter()
+    for dest, src, sender, mine in jobs:
+        write_bytes(Path(dest), feedback_bytes(Path(src), sender, mine))
+    return time.perf_counter() - started
+
+
+def warm_up() -> None:
+    """Start of a feedback worker: import openpyxl before the first workbook arrives."""
+    import openpyxl  # noqa: F401
+    import openpyxl.comments  # noqa: F401
 
 
 def _where(f: Finding) -> str:
@@ -83,7 +142,7 @@ def _comment_text(f: Finding) -> str:
     return text
 
 
-def feedback_bytes(src: Path, sub: Submission, findings: list[Finding]) -> bytes:
+def feedback_bytes(src: Path, sub: Union[Submission, _Sender], findings: list[Finding]) -> bytes:
     """The feedback workbook of ``sub`` (read from ``src``) as bytes."""
     import openpyxl
     from openpyxl.comments import Comment

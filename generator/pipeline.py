@@ -50,6 +50,7 @@ class BuildResult:
     outputs: dict[str, Path] = field(default_factory=dict)
     failed: bool = False  # --strict and errors, or nothing could be read
     timings: dict[str, float] = field(default_factory=dict)  # stage → seconds (wall), in order
+    background: set[str] = field(default_factory=set)  # stages of timings a worker process ran beside the rest
     statuses: list[DepartmentStatus] = field(default_factory=list)  # every department's submission
     missing: list[str] = field(default_factory=list)  # outputs asked for but not produced (a failed PDF)
 
@@ -153,10 +154,11 @@ def status(cfg: BuildConfig, reporter: Optional[Reporter] = None) -> Collected:
 def build(cfg: BuildConfig, reporter: Optional[Reporter] = None) -> BuildResult:
     """Run the whole pipeline on one year's workbooks.
 
-    LibreOffice (for the PDF) and the chart process start first and work
-    while the workbooks are read and validated; both are stopped on every
-    exit path. Leftovers of killed runs (LibreOffice profiles, conversion
-    folders, stages in the output folder) are removed first."""
+    LibreOffice (for the PDF), the chart process and the feedback process
+    start first and work while the workbooks are read and validated
+    (:mod:`.background`); all are stopped on every exit path. Leftovers of
+    killed runs (LibreOffice profiles, conversion folders, stages in the
+    output folder) are removed first."""
     from .chartpool import drawing_in_background
     from .pdf import _clean_stale_profiles
 
@@ -167,16 +169,28 @@ def build(cfg: BuildConfig, reporter: Optional[Reporter] = None) -> BuildResult:
         from .pdf import Office
 
         office = Office()
+    feedback_worker = None
+    if cfg.feedback:
+        from .background import spawn_worker
+        from .feedback import warm_up
+
+        feedback_worker = spawn_worker(warm_up)
     try:
-        with drawing_in_background(cfg.docx), private_tempdir(CONVERT_PREFIX) as tmp:
-            return _build(cfg, reporter, Path(tmp), office)
+        with drawing_in_background(cfg.docx) as charts, private_tempdir(CONVERT_PREFIX) as tmp:
+            result = _build(cfg, reporter, Path(tmp), office, feedback_worker)
+            if charts is not None and charts.seconds():
+                result.timings["grafikler"] = charts.seconds()
+                result.background.add("grafikler")
+            return result
     finally:
+        if feedback_worker is not None:
+            feedback_worker.shutdown(wait=True, cancel_futures=True)
         if office is not None:
             office.close()
 
 
-def _build(cfg: BuildConfig, reporter: Reporter, workdir: Path, office=None) -> BuildResult:
-    from .feedback import write_feedback
+def _build(cfg: BuildConfig, reporter: Reporter, workdir: Path, office=None, feedback_worker=None) -> BuildResult:
+    from .feedback import start_feedback
     from .report import write_reports
     from .staging import Stage
 
@@ -187,25 +201,47 @@ def _build(cfg: BuildConfig, reporter: Reporter, workdir: Path, office=None) -> 
         return BuildResult(None, findings, failed=True, timings=clock.timings)
     year = program.year
     result = BuildResult(program, findings, statuses=got.statuses, timings=clock.timings)
+    rendering = cfg.docx and not (cfg.strict and result.errors)
+    if rendering:
+        _request_charts(got, bool(result.errors))
     # every output is written into a stage and swapped in at the end: all or none
     with Stage(cfg.out) as stage:
         staged = dict(write_reports(program, findings, stage.dir, workbooks=cfg.workbooks,
                                     statuses=got.statuses, link_dir=cfg.out))
         clock.lap("raporlar")
+        feedback = None
         if cfg.feedback:
-            reporter.start("Birimlere geri bildirim dosyaları yazılıyor", 1)
-            staged["geri_bildirim"] = write_feedback(program, findings, got.read.readable,
-                                                     stage.dir / f"{year}_geri_bildirim")
-            reporter.advance("geri bildirim")
-            reporter.finish()
+            feedback = start_feedback(program, findings, got.read.readable, stage.dir / f"{year}_geri_bildirim",
+                                      feedback_worker)
             clock.lap("geri bildirim")
         if cfg.strict and result.errors:
             result.failed = True
         else:
             _render(cfg, got, stage.dir, staged, result, reporter, clock, office)
+        if feedback is not None:
+            reporter.start("Birimlere geri bildirim dosyaları yazılıyor", 1)
+            staged["geri_bildirim"] = feedback.finish()
+            reporter.advance("geri bildirim")
+            reporter.finish()
+            clock.lap("geri bildirim")
+            if feedback_worker is not None:  # written in the background: its own time, shown apart
+                clock.timings["geri bildirim"] = feedback.seconds
+                result.background.add("geri bildirim")
         final = stage.commit(year, staged.values())
     result.outputs.update({key: final[path] for key, path in staged.items()})
     return result
+
+
+def _request_charts(got: Collected, draft: bool) -> None:
+    """Ask the chart process for the document's charts now, while reports, feedback and the
+    consolidated workbook are written (:func:`.chartpool.prefetch`)."""
+    from .chartpool import prefetch
+    from .context import request_charts
+    from .submissions import not_submitted
+
+    program = got.program
+    assert program is not None
+    prefetch(lambda: request_charts(program, draft, missing=not_submitted(got.statuses) if draft else set()))
 
 
 def _render(cfg: BuildConfig, got: Collected, folder: Path, staged: dict[str, Path], result: BuildResult,

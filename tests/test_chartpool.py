@@ -33,3 +33,41 @@ def test_lazy_png_is_accepted_where_the_document_embeds_pictures():
     out = io.BytesIO()
     doc.save(out)
     assert png in b"".join(p.blob for p in doc.part.package.parts if p.partname.endswith(".png"))
+
+
+def test_a_chart_asked_for_twice_is_drawn_once():
+    labels, values = ["Altyapı", "Çevre"], [3_000_000, 1_000_000]
+    with chartpool.drawing_in_background() as pool:
+        assert pool is not None
+        chartpool.prefetch(lambda: chartpool.horizontal_bars(labels, values))
+        again = chartpool.horizontal_bars(labels, values)
+        other = chartpool.horizontal_bars(labels, values, kind="count")
+        assert again.getvalue() == charts.horizontal_bars(labels, values)
+        other.getvalue()
+        assert len(pool._futures) == 2
+        assert pool.seconds() > 0
+    drawn = []
+    chartpool.prefetch(lambda: drawn.append(1))  # no pool: nothing is asked for ahead
+    assert drawn == []
+
+
+def test_pixels_go_to_the_palette_without_a_png_round_trip():
+    """charts._png hands matplotlib's raw pixels to Pillow; a full-colour PNG decoded again gives the
+    same palette PNG (the bytes the document embedded before)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    fig = Figure(figsize=(charts.WIDTH_IN, 2.0), dpi=charts.DPI)
+    ax = fig.add_subplot(1, 1, 1)
+    ax.barh([0, 1], [3, 1], color=[charts.BLUE, charts.NAVY])
+    ax.text(1, 0, "Bütçe %27,93", fontsize=7.5)
+    FigureCanvasAgg(fig)
+    full = io.BytesIO()
+    fig.savefig(full, format="png", dpi=charts.DPI, metadata={"Software": None}, facecolor="white")
+    full.seek(0)
+    img = Image.open(full).convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT,
+                                                   dither=Image.Dither.NONE)
+    expected = io.BytesIO()
+    img.save(expected, format="PNG", optimize=True, dpi=(charts.DPI, charts.DPI))
+    assert charts._png(fig) == expected.getvalue()

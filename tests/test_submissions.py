@@ -248,6 +248,24 @@ def test_feedback_is_deterministic(built, year, tmp_path):
 
 
 @needs_soffice
+def test_feedback_written_in_process_equals_the_workers(built, year, tmp_path):
+    """The build writes feedback in a worker process; written in process it is the same bytes."""
+    from generator.feedback import write_feedback
+    from generator.pipeline import collect
+    from generator.progress import NullReporter
+
+    _, out = built
+    got = collect(BuildConfig(workbooks=year, out=tmp_path / "x", pdf=False), NullReporter(), tmp_path)
+    assert got.program is not None
+    folder = write_feedback(got.program, got.findings, got.read.readable, tmp_path / "in_process")
+    (folder / "eski.xlsx").write_bytes(b"")  # left from an earlier build: removed by the next one
+    write_feedback(got.program, got.findings, got.read.readable, folder)
+    mine = {p.name: p.read_bytes() for p in folder.iterdir()}
+    workers = {p.name: p.read_bytes() for p in (out / "2024_geri_bildirim").iterdir()}
+    assert mine == workers and len(mine) == 5
+
+
+@needs_soffice
 def test_draft_shows_missing_departments_and_open_errors(built):
     from docx import Document
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional, TextIO
+from typing import TYPE_CHECKING, Collection, Optional, TextIO
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -92,13 +92,15 @@ def print_findings_plain(findings: list[Finding], limit: int = 200, out: Optiona
 
 
 def print_done(findings: list[Finding], outputs: int, elapsed: float, console: Console,
-               timings: Optional[dict[str, float]] = None) -> None:
-    """Closing lines: the time of each stage, then counts, outputs, elapsed time."""
+               timings: Optional[dict[str, float]] = None, background: Collection[str] = ()) -> None:
+    """Closing lines: the time of each stage (those in ``background`` ran in a worker process beside
+    the others), then counts, outputs, elapsed time."""
     from ..turkish import number
 
     if timings:
-        console.print("Süreler: " + " · ".join(f"{stage} {number(t, 1)} sn" for stage, t in timings.items()),
-                      highlight=False)
+        console.print("Süreler: " + " · ".join(
+            f"{stage} {number(t, 1)} sn" + (" (arka planda)" if stage in background else "")
+            for stage, t in timings.items()), highlight=False)
     errors = sum(f.is_error and f.is_open for f in findings)
     warnings = sum(not f.is_error and f.is_open for f in findings)
     console.print(f"Tamamlandı: {errors} hata, {warnings} uyarı, {outputs} çıktı, "

@@ -63,8 +63,9 @@ def run(args: argparse.Namespace, console: Console) -> int:
         print_unused_files(result.findings, console)
     if result.outputs:
         console.print("Çıktılar:")
+        width = max(len(name) for name in result.outputs)
         for name, path in result.outputs.items():
-            console.print(f"  {name:10} {path}")
+            console.print(f"  {name:{width}} {path}", highlight=False)
     if result.program is None:
         console.print("[red]kurum.xlsx okunamadığı için program oluşturulamadı.[/]")
         return 2
@@ -75,7 +76,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
         console.print("[yellow]Hatalar olduğu için belge TASLAK olarak işaretlendi.[/]")
     for name in result.missing:
         console.print(f"[red]Eksik çıktı:[/] {name} oluşturulamadı (ayrıntı yukarıdaki uyarıda).", highlight=False)
-    print_done(result.findings, len(result.outputs), elapsed, console, result.timings)
+    print_done(result.findings, len(result.outputs), elapsed, console, result.timings, result.background)
     if result.missing and cfg.strict:
         console.print("[red]--strict: istenen çıktılardan biri oluşturulamadı.[/]")
         return 1

@@ -1,0 +1,39 @@
+"""Worker processes that work while the build goes on (charts, feedback workbooks).
+
+A build starts its workers first, so that their imports (matplotlib,
+openpyxl) overlap the reading of the workbooks; work is handed to them as
+soon as its data exists and collected where its result is needed. Workers
+are spawned (no state shared with the build, no fork of a process with
+threads) and die with the build, even when it is killed with ``kill -9``.
+
+Without a worker (tests, a machine that cannot start processes) callers do
+the work in process: the outputs are the same bytes either way.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Optional
+
+
+def _start(initializer: Optional[Callable[[], Any]]) -> None:
+    from .pdf import _die_with_parent
+
+    _die_with_parent()
+    if initializer is not None:
+        initializer()
+
+
+def spawn_worker(initializer: Optional[Callable[[], Any]] = None):
+    """One spawned worker process (a ``ProcessPoolExecutor``) started now, or ``None`` if none can start.
+
+    ``initializer`` (a module-level function) runs in the worker at start:
+    the place for its slow imports."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=_start, initargs=(initializer,))
+        executor.submit(int)  # start the process now, not at the first job
+    except (OSError, ImportError, RuntimeError):
+        return None
+    return executor
