@@ -44,7 +44,7 @@ COOPERATING = "i"  # İş birliği yapılacak birim
 ROW_DATA, ROW_GROUP, ROW_TOTAL = "data", "group", "total"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Loc:
     """Where a value came from."""
 
@@ -126,7 +126,7 @@ class Target:
         return [d for d, r in self.responsibility.items() if r == RESPONSIBLE]
 
 
-@dataclass
+@dataclass(slots=True)
 class Indicator:
     """An indicator value submitted by a department."""
 
@@ -140,7 +140,7 @@ class Indicator:
     src: dict[str, Loc] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class Activity:
     """An activity (faaliyet) with its resource need."""
 
