@@ -37,3 +37,33 @@ def spawn_worker(initializer: Optional[Callable[[], Any]] = None):
     except (OSError, ImportError, RuntimeError):
         return None
     return executor
+
+
+def stop(executor, failed: bool = False) -> None:
+    """Shut a worker down: after its jobs when the build went well, at once (its process ended,
+    its unfinished work thrown away) when the build is failing or interrupted."""
+    if not failed:
+        executor.shutdown(wait=True, cancel_futures=True)
+        return
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    for process in processes:
+        process.terminate()
+    for process in processes:  # gone before the caller removes what it was writing into
+        process.join(5)
+    executor.shutdown(wait=False, cancel_futures=True)
+
+
+def warm_up_writers() -> None:
+    """Start of the writing worker: import the workbook writers before the first job arrives."""
+    import openpyxl  # noqa: F401  (feedback workbooks)
+    import openpyxl.comments  # noqa: F401
+    import xlsxwriter  # noqa: F401  (the consolidated workbook)
+
+
+def timed(fn: Callable[..., Any], *args: Any) -> float:
+    """Run ``fn(*args)`` (in the worker) and return how long it took."""
+    import time
+
+    started = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - started

@@ -467,12 +467,58 @@ def _chart_series(sheet_name: str, placed: _Placed, cat_col: int, val_col: int, 
     }
 
 
+@dataclass
+class Book:
+    """Everything the consolidated workbook shows, as plain rows and values.
+
+    :func:`prepare` computes it from the program (fast); :func:`write_book`
+    writes it with xlsxwriter (the slow part, a second or more per 100.000
+    cells). Plain values pickle cheaply, so the build hands the writing to
+    its background worker (:mod:`.background`) while the document is made."""
+
+    year: int
+    institution: str
+    targets: list[list]
+    indicators: list[list]
+    activities: list[list]
+    units: list[list]
+    areas: list[list]
+    unit_summary: list[list]
+    economic: list[list]
+    findings: list[list]
+    summary: list[tuple[str, Any, str]]
+    heading: str
+    budget: int
+    off_budget: int
+    errors: int
+    warnings: int
+
+
+def prepare(program: Program, findings: list[Finding]) -> Book:
+    """The rows and figures of the consolidated workbook of ``program`` and ``findings``."""
+    ix = _Index(program)
+    errors = sum(1 for x in findings if x.severity == ERROR)
+    p = ix.inst.profile
+    units = _unit_rows(ix)
+    return Book(
+        year=program.year, institution=p.name, targets=_targets_rows(ix), indicators=_indicator_rows(ix),
+        activities=_activity_rows(ix), units=units, areas=_area_rows(ix),
+        unit_summary=_unit_summary_rows(ix), economic=_econ_rows(ix), findings=_finding_rows(findings),
+        summary=_summary_items(ix, findings, units), heading=f"{p.name} {p.year} Yılı Performans Programı — "
+        "Birleşik Veriler".strip(), budget=totals.budget(ix.activities), off_budget=totals.off_budget(ix.activities),
+        errors=errors, warnings=len(findings) - errors)
+
+
 def write_consolidated(program: Program, findings: list[Finding], path: str | Path) -> Path:
     """Write the consolidated workbook of ``program`` and ``findings`` to ``path``."""
+    return write_book(prepare(program, findings), path)
+
+
+def write_book(book: Book, path: str | Path) -> Path:
+    """Write ``book`` (see :func:`prepare`) to ``path``, atomically; the same book gives the same bytes."""
     path = Path(path)
-    ix = _Index(program)
-    year = program.year
-    inst_name = program.institution.profile.name
+    year = book.year
+    inst_name = book.institution
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
@@ -494,20 +540,20 @@ def write_consolidated(program: Program, findings: list[Finding], path: str | Pa
         s = sheets["Hedefler"]
         _head(s, f, "Performans Hedefleri",
               "Her satır bir performans hedefidir; tutarlar faaliyetlerden hesaplanmıştır.")
-        _table(s, f, "tHedefler", TARGET_COLUMNS, _targets_rows(ix))
+        _table(s, f, "tHedefler", TARGET_COLUMNS, book.targets)
         s.freeze_panes(TABLE_ROW0 + 1, 5)
 
         s = sheets["Göstergeler"]
         _head(s, f, "Performans Göstergeleri",
               "Birimlerin bildirdiği hedef değerleri; değer bildirilmeyen plan göstergeleri boş değerle yer alır.")
-        _table(s, f, "tGostergeler", _indicator_columns(year), _indicator_rows(ix), total_row=False)
+        _table(s, f, "tGostergeler", _indicator_columns(year), book.indicators, total_row=False)
         s.freeze_panes(TABLE_ROW0 + 1, 2)
 
         s = sheets["Faaliyetler"]
         _head(s, f, "Faaliyetler ve Kaynak İhtiyacı",
               "Bütçe ekonomik kodlardan, Bütçe Dışı türlerinden, Toplam ikisinden hesaplanmıştır. \"Yazılı\" sütunları "
               "kullanıcının formül yerine yazdığı toplamlardır; hesaplanandan farklı olanlar kırmızıyla işaretlidir.")
-        placed = _table(s, f, "tFaaliyetler", ACTIVITY_COLUMNS, _activity_rows(ix))
+        placed = _table(s, f, "tFaaliyetler", ACTIVITY_COLUMNS, book.activities)
         _mark_differences(s, f, placed, ACTIVITY_TYPED)
         s.freeze_panes(TABLE_ROW0 + 1, 7)
 
@@ -515,7 +561,7 @@ def write_consolidated(program: Program, findings: list[Finding], path: str | Pa
         _head(s, f, "Harcama Birimlerinin Toplam Kaynak İhtiyacı",
               "Birim toplamı = hedeflere yönelik faaliyet maliyeti + personel gideri + genel yönetim gideri. "
               "Tavana göre kalan negatifse tavan aşılmıştır.")
-        placed = _table(s, f, "tBirimToplamlari", UNIT_COLUMNS, _unit_rows(ix))
+        placed = _table(s, f, "tBirimToplamlari", UNIT_COLUMNS, book.units)
         _mark_differences(s, f, placed, UNIT_TYPED)
         if placed.last_data_row >= placed.first_data_row:
             col = _U["Tavana Göre Kalan (TL)"]
@@ -527,7 +573,7 @@ def write_consolidated(program: Program, findings: list[Finding], path: str | Pa
         s = sheets["Alan Özeti"]
         _head(s, f, "Stratejik Alanlara Göre Kaynak Dağılımı",
               "Hedeflere yönelik faaliyetlerin toplam kaynak ihtiyacı.")
-        rows = _area_rows(ix)
+        rows = book.areas
         placed = _table(s, f, "tAlanOzeti", AREA_COLUMNS, rows)
         if rows:
             chart = wb.add_chart({"type": "column"})
@@ -542,7 +588,7 @@ def write_consolidated(program: Program, findings: list[Finding], path: str | Pa
         s = sheets["Birim Özeti"]
         _head(s, f, "Harcama Birimlerine ve Ekonomik Kodlara Göre Faaliyet Maliyetleri",
               "Büyükten küçüğe sıralıdır; grafik en yüksek toplamlı birimleri gösterir.")
-        rows = _unit_summary_rows(ix)
+        rows = book.unit_summary
         placed = _table(s, f, "tBirimOzeti", UNIT_SUMMARY_COLUMNS, rows)
         shown = min(len(rows), CHART_TOP_UNITS)
         if shown:
@@ -560,10 +606,9 @@ def write_consolidated(program: Program, findings: list[Finding], path: str | Pa
 
         s = sheets["Ekonomik Kod Özeti"]
         _head(s, f, "Ekonomik Kodlara Göre Bütçe Kaynak İhtiyacı", "Bütçe dışı kaynaklar ekonomik koda dağıtılmaz.")
-        rows = _econ_rows(ix)
+        rows = book.economic
         placed = _table(s, f, "tEkonomikKodOzeti", ECON_COLUMNS, rows)
-        off_budget = totals.off_budget(ix.activities)
-        budget = totals.budget(ix.activities)
+        off_budget, budget = book.off_budget, book.budget
         extra = placed.last_data_row + 3
         for i, (label, value) in enumerate((("Bütçe Dışı Kaynaklar (TL)", off_budget),
                                              ("Genel Toplam (TL)", budget + off_budget))):
@@ -579,26 +624,23 @@ def write_consolidated(program: Program, findings: list[Finding], path: str | Pa
         s.insert_chart(extra + 3, 1, chart)
 
         s = sheets["Bulgular"]
-        errors = sum(1 for x in findings if x.severity == ERROR)
-        _head(s, f, "Bulgular", f"{errors} hata, {len(findings) - errors} uyarı.")
-        _table(s, f, "tBulgular", FINDING_COLUMNS, _finding_rows(findings), total_row=False)
+        _head(s, f, "Bulgular", f"{book.errors} hata, {book.warnings} uyarı.")
+        _table(s, f, "tBulgular", FINDING_COLUMNS, book.findings, total_row=False)
         s.freeze_panes(TABLE_ROW0 + 1, 3)
 
-        _write_summary(summary, f, ix, findings)
+        _write_summary(summary, f, book)
         summary.activate()
         wb.close()
     return path
 
 
-def _write_summary(sheet, f: _Formats, ix: _Index, findings: list[Finding]) -> None:
+def _summary_items(ix: _Index, findings: list[Finding], unit_rows: list[list]) -> list[tuple[str, Any, str]]:
+    """The Özet sheet's figures (``unit_rows``: the Birim Toplamları rows)."""
     p = ix.inst.profile
-    heading = f"{p.name} {p.year} Yılı Performans Programı — Birleşik Veriler".strip()
-    _head(sheet, f, heading, "Birim çalışma kitaplarından birleştirilmiş program verileri.")
     acts = ix.activities
     target_cost = totals.total(acts)
-    unit_rows = _unit_rows(ix)
     errors = sum(1 for x in findings if x.severity == ERROR)
-    items: list[tuple[str, Any, str]] = [
+    return [
         ("Kurum", p.name, TEXT),
         ("Program Yılı", p.year or None, YEAR),
         ("Stratejik Alan Sayısı", len(ix.inst.areas), COUNT),
@@ -618,6 +660,11 @@ def _write_summary(sheet, f: _Formats, ix: _Index, findings: list[Finding]) -> N
         ("Hata Sayısı", errors, COUNT),
         ("Uyarı Sayısı", len(findings) - errors, COUNT),
     ]
+
+
+def _write_summary(sheet, f: _Formats, book: Book) -> None:
+    _head(sheet, f, book.heading, "Birim çalışma kitaplarından birleştirilmiş program verileri.")
+    items = book.summary
     sheet.set_column(0, 0, 46)
     sheet.set_column(1, 1, 40)
     for i, (label, value, kind) in enumerate(items):

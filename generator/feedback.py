@@ -89,7 +89,7 @@ class Pending:
 
 def start_feedback(program: Program, findings: list[Finding], readable: dict[str, Path], outdir: Path,
                    worker=None) -> Pending:
-    """:func:`write_feedback` handed to ``worker`` (a :func:`.background.spawn_worker` executor) when
+    """:func:`write_feedback` handed to ``worker`` (the build's :func:`.background.spawn_worker`) when
     given: the workbooks are written while the build goes on; :meth:`Pending.finish` waits for them."""
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
@@ -122,12 +122,6 @@ def _write_batch(jobs: list[tuple[str, str, _Sender, list[Finding]]]) -> float:
     for dest, src, sender, mine in jobs:
         write_bytes(Path(dest), feedback_bytes(Path(src), sender, mine))
     return time.perf_counter() - started
-
-
-def warm_up() -> None:
-    """Start of a feedback worker: import openpyxl before the first workbook arrives."""
-    import openpyxl  # noqa: F401
-    import openpyxl.comments  # noqa: F401
 
 
 def _where(f: Finding) -> str:

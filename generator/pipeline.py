@@ -10,7 +10,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from . import workbook_schema as ws
 from .findings import Finding, sort_findings
@@ -169,27 +169,30 @@ def build(cfg: BuildConfig, reporter: Optional[Reporter] = None) -> BuildResult:
         from .pdf import Office
 
         office = Office()
-    feedback_worker = None
-    if cfg.feedback:
-        from .background import spawn_worker
-        from .feedback import warm_up
+    worker = None  # writes the feedback workbooks and the consolidated workbook beside the rest
+    if cfg.feedback or cfg.consolidated:
+        from .background import spawn_worker, warm_up_writers
 
-        feedback_worker = spawn_worker(warm_up)
+        worker = spawn_worker(warm_up_writers)
+    failed = True
     try:
         with drawing_in_background(cfg.docx) as charts, private_tempdir(CONVERT_PREFIX) as tmp:
-            result = _build(cfg, reporter, Path(tmp), office, feedback_worker)
+            result = _build(cfg, reporter, Path(tmp), office, worker)
             if charts is not None and charts.seconds():
                 result.timings["grafikler"] = charts.seconds()
                 result.background.add("grafikler")
+            failed = False
             return result
     finally:
-        if feedback_worker is not None:
-            feedback_worker.shutdown(wait=True, cancel_futures=True)
+        if worker is not None:
+            from .background import stop
+
+            stop(worker, failed)
         if office is not None:
             office.close()
 
 
-def _build(cfg: BuildConfig, reporter: Reporter, workdir: Path, office=None, feedback_worker=None) -> BuildResult:
+def _build(cfg: BuildConfig, reporter: Reporter, workdir: Path, office=None, worker=None) -> BuildResult:
     from .feedback import start_feedback
     from .report import write_reports
     from .staging import Stage
@@ -206,28 +209,37 @@ def _build(cfg: BuildConfig, reporter: Reporter, workdir: Path, office=None, fee
         _request_charts(got, bool(result.errors))
     # every output is written into a stage and swapped in at the end: all or none
     with Stage(cfg.out) as stage:
-        staged = dict(write_reports(program, findings, stage.dir, workbooks=cfg.workbooks,
-                                    statuses=got.statuses, link_dir=cfg.out))
-        clock.lap("raporlar")
-        feedback = None
-        if cfg.feedback:
-            feedback = start_feedback(program, findings, got.read.readable, stage.dir / f"{year}_geri_bildirim",
-                                      feedback_worker)
-            clock.lap("geri bildirim")
-        if cfg.strict and result.errors:
-            result.failed = True
-        else:
-            _render(cfg, got, stage.dir, staged, result, reporter, clock, office)
-        if feedback is not None:
-            reporter.start("Birimlere geri bildirim dosyaları yazılıyor", 1)
-            staged["geri_bildirim"] = feedback.finish()
-            reporter.advance("geri bildirim")
-            reporter.finish()
-            clock.lap("geri bildirim")
-            if feedback_worker is not None:  # written in the background: its own time, shown apart
-                clock.timings["geri bildirim"] = feedback.seconds
-                result.background.add("geri bildirim")
-        final = stage.commit(year, staged.values())
+        try:
+            staged = dict(write_reports(program, findings, stage.dir, workbooks=cfg.workbooks,
+                                        statuses=got.statuses, link_dir=cfg.out))
+            clock.lap("raporlar")
+            feedback = None
+            if cfg.feedback:
+                feedback = start_feedback(program, findings, got.read.readable, stage.dir / f"{year}_geri_bildirim",
+                                          worker)
+                clock.lap("geri bildirim")
+            if cfg.strict and result.errors:
+                result.failed = True
+            else:
+                waiting = _render(cfg, got, stage.dir, staged, result, reporter, clock, office, worker)
+                if waiting is not None:
+                    waiting()
+            if feedback is not None:
+                reporter.start("Birimlere geri bildirim dosyaları yazılıyor", 1)
+                staged["geri_bildirim"] = feedback.finish()
+                reporter.advance("geri bildirim")
+                reporter.finish()
+                clock.lap("geri bildirim")
+                if worker is not None:  # written in the background: its own time, shown apart
+                    clock.timings["geri bildirim"] = feedback.seconds
+                    result.background.add("geri bildirim")
+            final = stage.commit(year, staged.values())
+        except BaseException:
+            if worker is not None:  # stopped before the stage is removed: nothing written into it afterwards
+                from .background import stop
+
+                stop(worker, failed=True)
+            raise
     result.outputs.update({key: final[path] for key, path in staged.items()})
     return result
 
@@ -245,17 +257,32 @@ def _request_charts(got: Collected, draft: bool) -> None:
 
 
 def _render(cfg: BuildConfig, got: Collected, folder: Path, staged: dict[str, Path], result: BuildResult,
-            reporter: Reporter, clock: _Clock, office=None) -> None:
+            reporter: Reporter, clock: _Clock, office=None, worker=None) -> Optional[Callable[[], None]]:
     """The consolidated workbook, the .docx and the PDF, written into ``folder`` (the stage)."""
     program, findings = got.program, got.findings
     assert program is not None
     year = program.year
     draft = bool(result.errors)
+    waiting = None
     if cfg.consolidated:
-        from .consolidated import write_consolidated
+        from .consolidated import prepare, write_book
 
         reporter.start("Birleşik çalışma kitabı yazılıyor", 1)
-        staged["birlesik"] = write_consolidated(program, findings, folder / f"{year}_birlesik.xlsx")
+        path = folder / f"{year}_birlesik.xlsx"
+        book = prepare(program, findings)
+        if worker is None:
+            staged["birlesik"] = write_book(book, path)
+        else:  # xlsxwriter works in the background worker while the document is made
+            from .background import timed
+
+            job = worker.submit(timed, write_book, book, path)
+            del book
+            staged["birlesik"] = path
+            prepared = time.perf_counter() - clock._t
+
+            def waiting() -> None:
+                clock.timings["birleşik çalışma kitabı"] = prepared + job.result()
+                result.background.add("birleşik çalışma kitabı")
         reporter.advance("birleşik")
         reporter.finish()
         clock.lap("birleşik çalışma kitabı")
@@ -284,6 +311,7 @@ def _render(cfg: BuildConfig, got: Collected, folder: Path, staged: dict[str, Pa
             reporter.advance("pdf")
             reporter.finish()
             clock.lap("PDF")
+    return waiting
 
 
 def write_templates(kurum: Path, out: Path, blank_kurum: bool = False,

@@ -243,6 +243,23 @@ def test_same_program_same_bytes(tmp_path):
     assert a == b
 
 
+def test_the_build_worker_writes_the_same_bytes(tmp_path):
+    """The build prepares the rows and lets its background worker write them (:mod:`generator.background`)."""
+    from generator.background import spawn_worker, stop, timed, warm_up_writers
+
+    program = _program()
+    expected = write_consolidated(program, [], tmp_path / "a.xlsx").read_bytes()
+    worker = spawn_worker(warm_up_writers)
+    assert worker is not None
+    try:
+        seconds = worker.submit(timed, consolidated.write_book, consolidated.prepare(program, []),
+                                tmp_path / "b.xlsx").result()
+    finally:
+        stop(worker)
+    assert seconds > 0
+    assert (tmp_path / "b.xlsx").read_bytes() == expected
+
+
 def test_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
     path = write_consolidated(_program(), [], tmp_path / "b.xlsx")
     before = path.read_bytes()
