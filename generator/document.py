@@ -258,19 +258,25 @@ def _template_class():
             # docxtpl puts a {% colspan %} gridSpan first in tcPr; the schema wants it after tcW
             return re.sub(r'(<w:tcPr>)(<w:gridSpan w:val="\{\{[^"]*\}\}"/>)(<w:tcW [^>]*/>)', r"\1\3\2", xml)
 
-        def render(self, context, jinja_env=None, autoescape: bool = False) -> None:
-            """docxtpl's render with the body streamed into one parse of the document part.
+        def render(self, context, jinja_env=None, autoescape: bool = False, *, sink=None) -> None:
+            """docxtpl's render with the body streamed: parsed, typeset and written out piece by piece.
 
             docxtpl renders the body to one string, post-processes it in
             several whole-string passes, parses it (``fix_tables``), moves
-            the tree into the document and serialises and parses again; the
-            document then exists four or five times in memory at once. Here
-            Jinja's output is post-processed paragraph block by paragraph
-            block (the same substitutions, which never span a paragraph end)
-            and fed to the document part's own parser: one parse, no copy
-            of the whole text. The header, footer, property and footnote
-            steps are docxtpl's own.
+            the tree into the document and serialises it; the document
+            then exists four or five times in memory at once. Here Jinja's
+            output is post-processed paragraph block by paragraph block (the
+            same substitutions, which never span a paragraph end) and fed to
+            one incremental parser; every top-level element of the body is
+            fixed (:func:`_fix_tables`), typeset (:class:`.typeset.Typesetter`)
+            and its pictures numbered as soon as it is complete, then
+            serialised to ``sink`` (a binary file) and freed (:class:`_BodyStream`).
+            :attr:`document_xml` then gives the bytes of ``word/document.xml``
+            around them (:func:`normalize_docx` puts them together). The
+            header, footer and property steps are docxtpl's own.
             """
+            from .typeset import Typesetter
+
             self.render_init()
             if autoescape:
                 if not jinja_env:
@@ -279,12 +285,9 @@ def _template_class():
                     jinja_env = Environment(autoescape=autoescape)
                 else:
                     jinja_env.autoescape = autoescape
-            root = self._render_body(context, jinja_env)
-            _fix_tables(root)
-            _fit_columns(root.body, self.docx.styles.element)  # typesetting, before the picture ids
-            for elt in root.iter(_WP_DOCPR):  # docxtpl's fix_docpr_ids: picture ids renumbered in order
-                self.docx_ids_index += 1
-                elt.attrib["id"] = str(self.docx_ids_index)
+            typesetter = Typesetter(self.docx.styles.element, auto_marker=AUTO_WIDTH_CAPTION)
+            stream = _BodyStream(sink, typesetter, self)
+            root = self._render_body(context, jinja_env, stream)
             doc = self.docx
             doc._part._element = root
             doc._element = root
@@ -293,17 +296,26 @@ def _template_class():
                 for rel_key, xml in self.build_headers_footers_xml(context, uri, jinja_env):
                     self.map_headers_footers_xml(rel_key, xml)
             self.render_properties(context, jinja_env)
-            self.render_footnotes(context, jinja_env)
+            self.document_xml = stream.document_xml(root)
+            self._render_footnotes(context, jinja_env, stream.sections_written)
             self.is_rendered = True
 
-        def _render_body(self, context, jinja_env):
-            from docx.oxml.parser import element_class_lookup
+        def _render_footnotes(self, context, jinja_env, sections: int) -> None:
+            """docxtpl's render_footnotes (which renders each footnotes part once per section)."""
+            for _ in range(sections):
+                for part in self.docx.part.package.parts:
+                    if part.content_type == _FOOTNOTES:
+                        blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
+                        part._blob = self.render_xml_part(self.patch_xml(blob), part, context, jinja_env).encode()
+
+        def _render_body(self, context, jinja_env, stream: "_BodyStream"):
             from jinja2 import Template
             from lxml import etree
 
             src = re.sub(r"<w:p([ >])", r"\n<w:p\1", self.patch_xml(self.get_xml()))  # as docxtpl does
             self.current_rendering_part = self.docx._part
             template = jinja_env.from_string(src) if jinja_env else Template(src)
+            stream.sections = _static_sections(src, jinja_env, self.docx.element.body)
             root = self.docx.element
             marker = etree.Comment("performans-programi-govde")
             body = root.body
@@ -312,9 +324,11 @@ def _template_class():
                 etree.tostring(marker, encoding="unicode"))
             root.replace(marker, body)
             assert found, "body marker lost"
-            # the parser python-docx reads parts with (blank text removed, no entities)
-            parser = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
-            parser.set_element_class_lookup(element_class_lookup)
+            stream.head, stream.tail = head, tail
+            stream.body_tag = src[:src.index(">") + 1]
+            # python-docx's parser options (blank text removed, no entities), plain lxml elements
+            parser = etree.XMLPullParser(events=("start",), tag=_W_BODY, remove_blank_text=True,
+                                         resolve_entities=False)
             parser.feed(head)
             pending: list[str] = []
             size = 0
@@ -327,10 +341,14 @@ def _template_class():
                     if cut >= len("</w:p>"):
                         parser.feed(self._finish(text[:cut]))
                         text = text[cut:]
+                        stream.advance(parser)
                     pending, size = [text], len(text)
             parser.feed(self._finish("".join(pending)))
+            del pending
             parser.feed(tail)
-            return parser.close()
+            root = parser.close()
+            stream.advance(parser, final=True)
+            return root
 
         def _finish(self, xml: str) -> str:
             """docxtpl's post-processing of rendered text (render_xml_part), on whole paragraphs."""
@@ -343,59 +361,245 @@ def _template_class():
     return _Template
 
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_W_BODY, _W_P, _W_PPR, _W_SECTPR, _W_TBL = _W + "body", _W + "p", _W + "pPr", _W + "sectPr", _W + "tbl"
+_W_TBLGRID, _W_GRIDCOL, _W_TR, _W_TC, _W_TCPR = _W + "tblGrid", _W + "gridCol", _W + "tr", _W + "tc", _W + "tcPr"
+_W_GRIDSPAN, _W_VAL, _W_W = _W + "gridSpan", _W + "val", _W + "w"
 _WP_DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _BLOCK = 1 << 20  # characters of rendered text post-processed and parsed at a time
+_MARKER = "performans-programi-govde"
 
 
-def _fix_tables(tree) -> None:
-    """docxtpl's ``fix_tables`` on an already parsed tree (docxtpl parses the text again for it).
+def _is_section_break(el) -> bool:
+    """A top-level element that ends a section: a paragraph with a sectPr, or the body's own sectPr."""
+    tag = el.tag
+    if tag == _W_P:
+        ppr = el.find(_W_PPR)
+        return ppr is not None and ppr.find(_W_SECTPR) is not None
+    return tag == _W_SECTPR
+
+
+def _static_sections(src: str, jinja_env, template_body) -> Optional[list]:
+    """The template body's section breaks (sectPr) in order, when the rendered body has exactly these.
+
+    That is so when every ``<w:sectPr>`` of the template source is plain text
+    outside any Jinja block (no loop or condition repeats or drops it) and
+    every sectPr is a top-level one. Then the section a table is in is known
+    before the rest of the body is rendered. ``None`` otherwise: the body is
+    then typeset only once it is complete.
+    """
+    from jinja2 import nodes
+
+    opening = re.compile(r"<w:sectPr[ >/]")
+    total = len(opening.findall(src))
+    env = jinja_env
+    if env is None:
+        from jinja2 import Environment
+
+        env = Environment()
+    static = 0
+    for node in env.parse(src).body:
+        if isinstance(node, nodes.Output):
+            for part in node.nodes:
+                if isinstance(part, nodes.TemplateData):
+                    n = len(opening.findall(part.data))
+                    if n != part.data.count("</w:sectPr>") + len(re.findall(r"<w:sectPr[^>]*/>", part.data)):
+                        return None
+                    static += n
+    breaks = [el for el in template_body if _is_section_break(el)]
+    if static != total or len(breaks) != total or sum(1 for _ in template_body.iter(_W_SECTPR)) != total:
+        return None
+    return [el if el.tag == _W_SECTPR else el.find(_W_PPR).find(_W_SECTPR) for el in breaks]
+
+
+class _BodyStream:
+    """The body's top-level elements, processed as soon as they are parsed, then written out and freed.
+
+    Each element (in document order) gets :func:`_fix_tables`, a table is
+    typeset (:meth:`.typeset.Typesetter.table`), the pictures of an element
+    are described and numbered once its next sibling is typeset (a caption
+    may follow a picture). The last :data:`WINDOW` processed elements stay
+    in the tree (a table's caption is looked up before it); older ones are
+    serialised to the sink exactly as the whole document would serialise
+    them, and removed. Memory therefore stays at one block of text and a few
+    elements, whatever the size of the program.
+
+    ``sections`` (:func:`_static_sections`) says which section each table
+    is in; without it nothing is processed before the body is complete.
+    """
+
+    WINDOW = 4
+
+    def __init__(self, sink, typesetter, template) -> None:
+        self.sink = sink
+        self.ts = typesetter
+        self.template = template  # docxtpl's: the picture ids continue its docx_ids_index
+        self.sections: Optional[list] = None
+        self.breaks_seen = 0  # original section breaks processed so far
+        self.sections_written = 0  # section breaks written (the inserted landscape ones too)
+        self.body = None
+        self.done = None  # the last processed element (those after it are not processed yet)
+        self.images_due = None  # the last processed original element: its pictures wait for its next sibling
+        self.decls: Optional[bytes] = None  # the namespace declarations lxml copies onto a lone child
+        self.stopped = False  # an element could not be written alone: the rest is written at the end
+        self.head = self.body_tag = self.tail = ""  # the root's start and end tags, the body's start tag
+
+    # -- processing ---------------------------------------------------------
+    def advance(self, parser, final: bool = False) -> None:
+        if self.body is None:
+            for _, el in parser.read_events():
+                self.body = el
+            if self.body is None:
+                return
+        if self.sections is None and not final:
+            return
+        body = self.body
+        start = self.done.getnext() if self.done is not None else (body[0] if len(body) else None)
+        todo = []
+        el = start
+        while el is not None:
+            todo.append(el)
+            el = el.getnext()
+        nxt = None if final or not todo else todo.pop()  # the last one may not be complete yet
+        for el in todo:
+            self._process(el)
+        if todo:
+            self.done = body[-1] if nxt is None else nxt.getprevious()
+        if final and self.images_due is not None:
+            self._images(self.images_due)
+            self.images_due = None
+        # no reference to an element may outlive it: lxml would otherwise move a removed subtree into
+        # a document of its own instead of freeing it
+        del todo, start, el, nxt
+        self._evict(keep=0 if final else self.WINDOW)
+
+    def _process(self, el) -> None:
+        if not isinstance(el.tag, str):
+            return  # a comment or processing instruction
+        for t in el.iter(_W_TBL):
+            _fix_tables(t)
+        if el.tag == _W_TBL:
+            self.ts.table(el, self._section_of(el))
+        if self.images_due is not None:
+            self._images(self.images_due)
+        self.images_due = el
+        if _is_section_break(el):
+            self.breaks_seen += 1
+
+    def _section_of(self, el):
+        if self.sections is None:
+            from .typeset import _next_sect_pr
+
+            return lambda: _next_sect_pr(el, self.body)
+        k = self.breaks_seen
+        return lambda: self.sections[k] if k < len(self.sections) else None
+
+    def _images(self, el) -> None:
+        self.ts.images(el)
+        tpl = self.template
+        for doc_pr in el.iter(_WP_DOCPR):  # docxtpl's fix_docpr_ids: picture ids renumbered in order
+            tpl.docx_ids_index += 1
+            doc_pr.attrib["id"] = str(tpl.docx_ids_index)
+
+    # -- output -------------------------------------------------------------
+    def _evict(self, keep: int) -> None:
+        """Write out and free the processed elements but the last ``keep`` (and one whose pictures wait)."""
+        body = self.body
+        if self.done is None or self.stopped:
+            return
+        n = body.index(self.done) + 1 - keep
+        while n > 0:
+            el = body[0]
+            if el is self.images_due or not self._write(el):
+                break
+            if el is self.done:
+                self.done = None
+            del el
+            del body[0]
+            n -= 1
+
+    def _write(self, el) -> bool:
+        """Serialise ``el`` to the sink as it reads inside the whole document; False if that cannot be
+        done alone (it declares namespaces itself): then the rest of the body is written at the end."""
+        from lxml import etree
+
+        data = etree.tostring(el, encoding="UTF-8")
+        if isinstance(el.tag, str):
+            # lxml copies the namespace declarations in scope onto an element serialised alone
+            if self.decls is None:
+                probe = etree.fromstring(self.head + self.body_tag + "<w:p/></w:body>" + self.tail)
+                self.decls = etree.tostring(probe[0][0], encoding="UTF-8")[len(b"<w:p"):-len(b"/>")]
+            qname = el.prefix.encode() + b":" + etree.QName(el).localname.encode() if el.prefix else None
+            start = 1 + len(qname) if qname else 0
+            if not qname or data[1:start] != qname or data[start:start + len(self.decls)] != self.decls:
+                self.stopped = True
+                return False
+            data = data[:start] + data[start + len(self.decls):]
+            if _is_section_break(el):
+                self.sections_written += 1
+        self.sink.write(data)
+        return True
+
+    def document_xml(self, root) -> tuple[bytes, bytes]:
+        """What comes before and after the children written to the sink in ``word/document.xml``, as
+        python-docx would write the whole document (the children not written out are in the second part)."""
+        from lxml import etree
+
+        body = self.body if self.body is not None else root.find(_W_BODY)
+        self.sections_written += sum(1 for el in body if isinstance(el.tag, str) and _is_section_break(el))
+        marker = etree.Comment(_MARKER)
+        body.insert(0, marker)
+        head, found, tail = etree.tostring(root, encoding="UTF-8", standalone=True).partition(
+            etree.tostring(marker, encoding="UTF-8"))
+        body.remove(marker)
+        assert found, "body marker lost"
+        return head, tail
+
+
+def _fix_tables(t) -> None:
+    """docxtpl's ``fix_tables`` on one parsed table (docxtpl parses the whole text again for it).
 
     Grid columns are added when a row has more cells than the grid, and
     removed when no row needs them (the width spread over the others)."""
-    import functools
-
-    ns = "{" + tree.nsmap["w"] + "}"
-    for t in tree.iter(ns + "tbl"):
-        tbl_grid = t.find(ns + "tblGrid")
-        columns = tbl_grid.findall(ns + "gridCol")
-        to_add = 0
-        for r in t.iter(ns + "tr"):
-            cells = r.findall(ns + "tc")
-            if (len(columns) + to_add) < len(cells):
-                to_add = len(cells) - len(columns)
-        if to_add > 0:
-            width = 0.0
+    tbl_grid = t.find(_W_TBLGRID)
+    columns = tbl_grid.findall(_W_GRIDCOL)
+    most_cells = most_spans = 0
+    for r in t.iter(_W_TR):  # one pass: the cells of the widest row, and the most grid columns a row spans
+        cells = spans = 0
+        for tc in r.iterchildren(_W_TC):
+            cells += 1
+            tc_pr = tc.find(_W_TCPR)
+            grid_span = None if tc_pr is None else tc_pr.find(_W_GRIDSPAN)
+            spans += int(grid_span.get(_W_VAL)) if grid_span is not None else 1
+        if cells > most_cells:
+            most_cells = cells
+        if spans > most_spans:
+            most_spans = spans
+    to_add = most_cells - len(columns)
+    if to_add > 0:
+        width = 0.0
+        for c in columns:
+            if c.get(_W_W) is not None:
+                width += float(c.get(_W_W))
+        if width > 0:
+            old_average = width / len(columns)
+            new_average = width / (len(columns) + to_add)
             for c in columns:
-                if c.get(ns + "w") is not None:
-                    width += float(c.get(ns + "w"))
-            if width > 0:
-                old_average = width / len(columns)
-                new_average = width / (len(columns) + to_add)
-                for c in columns:
-                    c.set(ns + "w", str(int(float(c.get(ns + "w")) * new_average / old_average)))
-                for _ in range(to_add):
-                    tbl_grid.append(tbl_grid.makeelement(ns + "gridCol", {ns + "w": str(int(new_average))}))
-        columns = tbl_grid.findall(ns + "gridCol")
-        columns_len = len(columns)
-
-        def cell_len(total: int, cell) -> int:
-            tc_pr = cell.find(ns + "tcPr")
-            grid_span = None if tc_pr is None else tc_pr.find(ns + "gridSpan")
-            return total + (int(grid_span.get(ns + "val")) if grid_span is not None else 1)
-
-        cells_len_max = 0
-        for r in t.iter(ns + "tr"):
-            cells_len_max = max(cells_len_max, functools.reduce(cell_len, r.findall(ns + "tc"), 0))
-        to_remove = columns_len - cells_len_max
-        if to_remove > 0:
-            removed_width = 0.0
-            for c in columns[-to_remove:]:
-                removed_width += float(c.get(ns + "w"))
-                tbl_grid.remove(c)
-            columns_left = tbl_grid.findall(ns + "gridCol")
-            extra_space = int(removed_width / len(columns_left)) if columns_left else 0
-            for c in columns_left:
-                c.set(ns + "w", str(int(float(c.get(ns + "w")) + extra_space)))
+                c.set(_W_W, str(int(float(c.get(_W_W)) * new_average / old_average)))
+            for _ in range(to_add):
+                tbl_grid.append(tbl_grid.makeelement(_W_GRIDCOL, {_W_W: str(int(new_average))}))
+        columns = tbl_grid.findall(_W_GRIDCOL)
+    to_remove = len(columns) - most_spans
+    if to_remove > 0:
+        removed_width = 0.0
+        for c in columns[-to_remove:]:
+            removed_width += float(c.get(_W_W))
+            tbl_grid.remove(c)
+        columns_left = tbl_grid.findall(_W_GRIDCOL)
+        extra_space = int(removed_width / len(columns_left)) if columns_left else 0
+        for c in columns_left:
+            c.set(_W_W, str(int(float(c.get(_W_W)) + extra_space)))
 
 
 def fixed_core_properties(cp, year: int) -> None:
@@ -407,8 +611,16 @@ def fixed_core_properties(cp, year: int) -> None:
     cp.revision = 1
 
 
-def normalize_docx(data: bytes) -> bytes:
-    """Re-zip with fixed timestamps and attributes: same content → same bytes."""
+DOCUMENT_PART = "word/document.xml"
+
+
+def normalize_docx(data: bytes, document=None) -> bytes:
+    """Re-zip with fixed timestamps and attributes: same content → same bytes.
+
+    ``document``: ``(head, body_file, tail)``, the content of
+    ``word/document.xml`` in three pieces (the body's children in a binary
+    file, see :class:`_BodyStream`), compressed as it is read; it replaces
+    the part in ``data``."""
     src = zipfile.ZipFile(io.BytesIO(data))
     names = src.namelist()
     names.sort(key=lambda n: (n != "[Content_Types].xml",))
@@ -419,22 +631,24 @@ def normalize_docx(data: bytes) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 0
-            dst.writestr(info, src.read(name), compresslevel=6)
+            if document is not None and name == DOCUMENT_PART:
+                _write_streamed(dst, info, *document)
+            else:
+                dst.writestr(info, src.read(name), compresslevel=6)
     return out.getvalue()
 
 
-def _fit_columns(body, styles_el=None) -> None:
-    """Typeset every table of the rendered body in one pass (see :mod:`generator.typeset`).
-
-    Tables marked AUTO_WIDTH_CAPTION (a column per department, economic
-    code or table column: the template cannot know their widths) are sized
-    from their content; the others keep the template's widths unless a
-    number or a word does not fit.
-    """
-    from .typeset import describe_images, typeset_tables
-
-    typeset_tables(body, styles_el, auto_marker=AUTO_WIDTH_CAPTION)
-    describe_images(body)
+def _write_streamed(dst: zipfile.ZipFile, info: zipfile.ZipInfo, head: bytes, body, tail: bytes) -> None:
+    """One member from a file between two byte strings, as ``writestr`` of their concatenation writes it."""
+    body.seek(0, io.SEEK_END)
+    info.file_size = len(head) + body.tell() + len(tail)  # as writestr sets it: the same header, zip64 or not
+    info._compresslevel = 6  # type: ignore[attr-defined]  # writestr's compresslevel argument
+    body.seek(0)
+    with dst.open(info, "w") as member:
+        member.write(head)
+        while chunk := body.read(1 << 20):
+            member.write(chunk)
+        member.write(tail)
 
 
 def render_bytes(program: Program, draft: bool = False, template: Optional[Path] = None,
@@ -442,7 +656,11 @@ def render_bytes(program: Program, draft: bool = False, template: Optional[Path]
     """The rendered .docx as bytes (``strict``: an undefined template name is an error).
 
     ``missing`` and ``open_errors`` feed the draft's "veri gelmedi" cells and
-    "Taslak Notları" page (see :func:`build_context`)."""
+    "Taslak Notları" page (see :func:`build_context`). The body is written
+    to a temporary file as it is typeset, so memory does not grow with the
+    document (see :class:`_BodyStream`)."""
+    import tempfile
+
     import jinja2
     from docx.shared import Cm
     from docxtpl import InlineImage
@@ -455,24 +673,26 @@ def render_bytes(program: Program, draft: bool = False, template: Optional[Path]
 
     ctx = build_context(program, draft, image, missing=missing, open_errors=open_errors)
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined if strict else jinja2.Undefined)
-    try:
-        tpl.render(ctx, env, autoescape=True)
-    except jinja2.TemplateError as exc:
-        raise DocumentError(f"Belge şablonu işlenemedi ({source}): {exc}") from exc
-    prof = program.institution.profile
-    cp = tpl.docx.core_properties
-    cp.title = f"{prof.name} {prof.year} Yılı Performans Programı".strip()
-    cp.subject = "Performans Programı" + (" (TASLAK)" if draft else "")
-    cp.author = prof.coordinator_unit or prof.name
-    cp.comments = ""
-    cp.keywords = "performans programı"
-    cp.language = "tr-TR"
-    fixed_core_properties(cp, prof.year)
-    buf = io.BytesIO()
-    tpl.save(buf)
-    tpl.docx = None  # the document tree is not needed for re-zipping (memory at large sizes)
-    del ctx
-    return normalize_docx(buf.getvalue())
+    with tempfile.TemporaryFile() as body:
+        try:
+            tpl.render(ctx, env, autoescape=True, sink=body)
+        except jinja2.TemplateError as exc:
+            raise DocumentError(f"Belge şablonu işlenemedi ({source}): {exc}") from exc
+        del ctx
+        prof = program.institution.profile
+        cp = tpl.docx.core_properties
+        cp.title = f"{prof.name} {prof.year} Yılı Performans Programı".strip()
+        cp.subject = "Performans Programı" + (" (TASLAK)" if draft else "")
+        cp.author = prof.coordinator_unit or prof.name
+        cp.comments = ""
+        cp.keywords = "performans programı"
+        cp.language = "tr-TR"
+        fixed_core_properties(cp, prof.year)
+        buf = io.BytesIO()
+        tpl.save(buf)  # word/document.xml holds the body's remainder only; replaced below
+        head, tail = tpl.document_xml
+        tpl.docx = None
+        return normalize_docx(buf.getvalue(), (head, body, tail))
 
 
 def render_docx(program: Program, path: Path, draft: bool = False,

@@ -24,9 +24,9 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import repeat
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from lxml import etree
 
@@ -42,6 +42,7 @@ W_TBLPR, W_TRPR, W_TCPR, W_PPR, W_RPR = _q("tblPr"), _q("trPr"), _q("tcPr"), _q(
 W_VAL, W_W = _q("val"), _q("w")
 W_PSTYLE, W_SZ, W_B = _q("pStyle"), _q("sz"), _q("b")
 W_GRIDSPAN, W_VMERGE, W_TEXTDIR, W_TCW = _q("gridSpan"), _q("vMerge"), _q("textDirection"), _q("tcW")
+W_TBLCAPTION, W_SECTPR = _q("tblCaption"), _q("sectPr")
 
 CELL_PAD = 70 + 70 + 40  # left and right cell margins of the table style, borders and rounding (twips)
 PORTRAIT_MIN_FONT_PT = 7.0  # the smallest font a table is set in before it goes landscape
@@ -601,9 +602,11 @@ def _landscape_width(sect) -> tuple[int, int]:
     return w - left - right, max(w, h) - left - right
 
 
-def _make_landscape(tbl, body) -> int:
-    """Put ``tbl`` on landscape pages of its own; returns the new text width."""
-    sect = _next_sect_pr(tbl, body)
+def _make_landscape(tbl, sect) -> int:
+    """Put ``tbl`` on landscape pages of its own; returns the new text width.
+
+    ``sect``: the properties of the section ``tbl`` is in (the next section
+    break after it, :func:`_next_sect_pr`)."""
     if sect is None:
         return 0
     pg = sect.find(_q("pgSz"))
@@ -664,6 +667,38 @@ def table_descriptions(data: bytes) -> list[str]:
     return out
 
 
+class Typesetter:
+    """Typesetting of a rendered body, one top-level element at a time, in document order.
+
+    :meth:`table` needs the elements just before the table (its caption) and
+    the properties of its section (for a landscape page); :meth:`images` needs
+    the element's neighbours as they finally are. The document can therefore
+    be typeset while it is still being parsed (see :mod:`generator.document`).
+    """
+
+    def __init__(self, styles_el, *, auto_marker: str, caption_styles=("Caption",)) -> None:
+        self.styles = _Styles.read(styles_el)
+        self.caps = set(caption_styles)
+        self.auto_marker = auto_marker
+
+    def table(self, top, section: Callable[[], Any]) -> None:
+        """Widths, repeated headers, rows kept together and alt text of the top-level table ``top``.
+
+        ``section()`` gives the sectPr of the section ``top`` is in (only
+        asked for when the table has to go landscape)."""
+        tbl_pr = top.find(W_TBLPR)
+        cap = tbl_pr.find(W_TBLCAPTION) if tbl_pr is not None else None
+        auto = cap is not None and cap.get(W_VAL) == self.auto_marker
+        title = _caption_before(top, self.caps)
+        parts = _split_at_inner_headers(top)
+        for n, tbl in enumerate(parts):
+            _typeset_one(tbl, section, self.styles, auto, title if n == 0 else (title + " (devam)" if title else ""))
+
+    def images(self, el) -> None:
+        """Alternative text of the pictures in ``el`` (see :func:`describe_images`)."""
+        describe_images(el, tuple(self.caps))
+
+
 def typeset_tables(body, styles_el, *, auto_marker: str, caption_styles=("Caption",)) -> None:
     """Widths, repeated headers, rows kept together and alt text of every table in ``body``.
 
@@ -671,16 +706,9 @@ def typeset_tables(body, styles_el, *, auto_marker: str, caption_styles=("Captio
     their content; the others keep the template's widths unless a column is
     too narrow for its longest number or word.
     """
-    styles = _Styles.read(styles_el)
-    caps = set(caption_styles)
+    ts = Typesetter(styles_el, auto_marker=auto_marker, caption_styles=caption_styles)
     for top in list(body.iterchildren(W_TBL)):
-        tbl_pr = top.find(W_TBLPR)
-        cap = tbl_pr.find(_q("tblCaption")) if tbl_pr is not None else None
-        auto = cap is not None and cap.get(W_VAL) == auto_marker
-        title = _caption_before(top, caps)
-        parts = _split_at_inner_headers(top)
-        for n, tbl in enumerate(parts):
-            _typeset_one(tbl, body, styles, auto, title if n == 0 else (title + " (devam)" if title else ""))
+        ts.table(top, partial(_next_sect_pr, top, body))
 
 
 def _scaled(cols: list[_Measure], f: float) -> list[_Measure]:
@@ -707,7 +735,7 @@ def _plan(cols: list[_Measure], total: int, base_pt: float, smallest: float) -> 
     return None
 
 
-def _typeset_one(tbl, body, styles: _Styles, auto: bool, title: str) -> None:
+def _typeset_one(tbl, section: Callable[[], Any], styles: _Styles, auto: bool, title: str) -> None:
     rows = _read_rows(tbl)
     ncols = max((sum(c.span for c in r.cells) for r in rows), default=0)
     if not ncols:
@@ -720,7 +748,7 @@ def _typeset_one(tbl, body, styles: _Styles, auto: bool, title: str) -> None:
     if not fits:
         base_pt = styles.size.get("TabloMetni", styles.default_size)
         plan = _plan(cols, total, base_pt, PORTRAIT_MIN_FONT_PT)
-        if plan is None and (wide := _make_landscape(tbl, body)):
+        if plan is None and (wide := _make_landscape(tbl, section())):
             total = wide
             plan = _plan(cols, total, base_pt, MIN_FONT_PT)
         if plan is None:  # not even the smallest font is comfortable: the smallest font that fits

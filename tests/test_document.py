@@ -641,3 +641,65 @@ def test_target_card_when_kurum_gives_it(tmp_path):
     assert rows_text(table_after(d, "H1.2 Köprüleri onarmak.", 1))[0][0].startswith("FAALİYET MALİYETLERİ")
     assert "HEDEF KARTI" not in [p.text for t in open_doc(render_bytes(program())).tables for r in t.rows
                                  for p in r.cells[0].paragraphs]
+
+
+def test_streamed_body_reads_as_the_whole_document_would(monkeypatch):
+    """The body is typeset and written out while it is parsed (document._BodyStream); the bytes are
+    those of typesetting the complete document: with tiny blocks (every element written out as
+    soon as possible), with sections unknown in advance (nothing processed before the end) and
+    when an element cannot be written alone (the rest written at the end)."""
+    from generator import document
+
+    def mutate(inst, subs):  # a landscape table, split tables and charts
+        a = subs[0].activities[0]
+        for i, code in enumerate(("01", "02", "03", "04", "05", "06", "07", "08", "09")):
+            a.amounts[code] = 1_000_000_000 + i
+
+    prog = program(mutate)
+    streamed = render_bytes(prog, draft=True)
+    written = []
+    original_write = document._BodyStream._write
+
+    def counting_write(self, el):
+        written.append(self.body.index(el) if el in self.body else -1)
+        return original_write(self, el)
+
+    with monkeypatch.context() as m:
+        m.setattr(document, "_BLOCK", 2000)
+        m.setattr(document._BodyStream, "_write", counting_write)
+        assert render_bytes(prog, draft=True) == streamed
+    assert len(written) > 50 and set(written) == {0}  # written out one by one, from the front
+    with monkeypatch.context() as m:
+        m.setattr(document, "_static_sections", lambda *a: None)
+        assert render_bytes(prog, draft=True) == streamed
+    calls = []
+
+    def failing_write(self, el):
+        calls.append(el.tag)
+        return False if len(calls) > 3 else original_write(self, el)
+
+    with monkeypatch.context() as m:
+        m.setattr(document, "_BLOCK", 2000)
+        m.setattr(document._BodyStream, "_write", failing_write)
+        assert render_bytes(prog, draft=True) == streamed
+    doc = open_doc(streamed)
+    assert WD_ORIENT.LANDSCAPE in [s.orientation for s in doc.sections] and doc.inline_shapes
+
+
+def test_section_breaks_of_the_template_are_known_before_rendering():
+    from docxtpl import DocxTemplate
+    from jinja2 import Environment
+
+    from generator.document import _static_sections
+
+    tpl = DocxTemplate(str(TEMPLATE_PATH))
+    body = tpl.get_docx().element.body
+    src = tpl.patch_xml(tpl.get_xml())
+    sections = _static_sections(src, Environment(), body)
+    assert sections is not None and len(sections) == len(list(body.iter(sections[0].tag))) >= 2
+    # a section break inside a condition: its place in the rendered body is not known in advance
+    first = src.index("<w:sectPr")
+    para = src.rindex("<w:p>", 0, first)
+    hidden = src[:para] + "{% if x %}" + src[para:src.index("</w:p>", first) + 6] + "{% endif %}" + \
+        src[src.index("</w:p>", first) + 6:]
+    assert _static_sections(hidden, Environment(), body) is None
