@@ -309,13 +309,15 @@ def _template_class():
                         part._blob = self.render_xml_part(self.patch_xml(blob), part, context, jinja_env).encode()
 
         def _render_body(self, context, jinja_env, stream: "_BodyStream"):
-            from jinja2 import Template
+            from jinja2 import Environment
             from lxml import etree
 
             src = re.sub(r"<w:p([ >])", r"\n<w:p\1", self.patch_xml(self.get_xml()))  # as docxtpl does
             self.current_rendering_part = self.docx._part
-            template = jinja_env.from_string(src) if jinja_env else Template(src)
-            stream.sections = _static_sections(src, jinja_env, self.docx.element.body)
+            env = jinja_env or Environment()
+            ast = env.parse(src)  # parsed once: looked at for the section breaks, then compiled
+            stream.sections = _static_sections(src, ast, self.docx.element.body)
+            template = env.from_string(ast)
             root = self.docx.element
             marker = etree.Comment("performans-programi-govde")
             body = root.body
@@ -355,7 +357,10 @@ def _template_class():
             xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
             xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
             if any(c in xml for c in "\t\a\n\f"):  # resolve_listing changes nothing otherwise
-                xml = self.resolve_listing(xml)
+                # docxtpl's resolve_listing works paragraph by paragraph (the first "</w:p>" after "<w:p>")
+                # and changes only those with one of these characters: the others are left as they are
+                xml = _PARAGRAPH.sub(lambda m: self.resolve_listing(m.group(0))
+                                     if _LISTING.search(m.group(0)) else m.group(0), xml)
             return xml
 
     return _Template
@@ -369,6 +374,8 @@ _WP_DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDra
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _BLOCK = 1 << 20  # characters of rendered text post-processed and parsed at a time
 _MARKER = "performans-programi-govde"
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # as docxtpl's resolve_listing finds them
+_LISTING = re.compile("[\t\a\n\f]")
 
 
 def _is_section_break(el) -> bool:
@@ -380,26 +387,22 @@ def _is_section_break(el) -> bool:
     return tag == _W_SECTPR
 
 
-def _static_sections(src: str, jinja_env, template_body) -> Optional[list]:
+def _static_sections(src: str, ast, template_body) -> Optional[list]:
     """The template body's section breaks (sectPr) in order, when the rendered body has exactly these.
 
-    That is so when every ``<w:sectPr>`` of the template source is plain text
-    outside any Jinja block (no loop or condition repeats or drops it) and
-    every sectPr is a top-level one. Then the section a table is in is known
-    before the rest of the body is rendered. ``None`` otherwise: the body is
-    then typeset only once it is complete.
+    That is so when every ``<w:sectPr>`` of the template source ``src`` is
+    plain text outside any Jinja block of its parsed form ``ast`` (no loop or
+    condition repeats or drops it) and every sectPr is a top-level one. Then
+    the section a table is in is known before the rest of the body is
+    rendered. ``None`` otherwise: the body is then typeset only once it is
+    complete.
     """
     from jinja2 import nodes
 
     opening = re.compile(r"<w:sectPr[ >/]")
     total = len(opening.findall(src))
-    env = jinja_env
-    if env is None:
-        from jinja2 import Environment
-
-        env = Environment()
     static = 0
-    for node in env.parse(src).body:
+    for node in ast.body:
         if isinstance(node, nodes.Output):
             for part in node.nodes:
                 if isinstance(part, nodes.TemplateData):

@@ -60,23 +60,51 @@ JOINT_LINE = "20"
 # font metrics
 # ---------------------------------------------------------------------------
 
+def _fontconfig_path(family: str, bold: bool) -> Optional[str]:
+    """The file fontconfig has for ``family`` (None when it has no font of that very family)."""
+    import shutil
+    import subprocess
+
+    exe = shutil.which("fc-match")
+    if exe is None:
+        return None
+    try:
+        out = subprocess.run([exe, "-f", "%{family}\\n%{file}", f"{family}:{'bold' if bold else 'regular'}:roman"],
+                             capture_output=True, text=True, timeout=10, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    families, _, path = out.partition("\n")
+    return path if family in families.split(",") and path.lower().endswith((".ttf", ".otf")) else None
+
+
+def _font_path(bold: bool) -> str:
+    """Liberation Sans (Arial's metrics), else Arial, else DejaVu Sans (wider than Arial: a safe estimate).
+
+    fontconfig is asked first: matplotlib, which finds the same files, takes
+    a quarter of a second to import and the build's main process does not
+    need it otherwise (charts are drawn in a worker process)."""
+    for family in ("Liberation Sans", "Arial"):
+        path = _fontconfig_path(family, bold)
+        if path is not None:
+            return path
+    from matplotlib import font_manager
+
+    for family in ("Liberation Sans", "Arial"):
+        try:
+            return font_manager.findfont(font_manager.FontProperties(
+                family=family, weight="bold" if bold else "normal"), fallback_to_default=False)
+        except ValueError:
+            continue
+    return font_manager.findfont(font_manager.FontProperties(
+        family="DejaVu Sans", weight="bold" if bold else "normal"))
+
+
 @lru_cache(maxsize=4)
 def _advances(bold: bool) -> tuple[dict[int, float], float]:
     """Advance widths in em per code point, and the width of a missing glyph."""
     from fontTools.ttLib import TTFont
-    from matplotlib import font_manager
 
-    path = None
-    for family in ("Liberation Sans", "Arial"):
-        try:
-            path = font_manager.findfont(font_manager.FontProperties(
-                family=family, weight="bold" if bold else "normal"), fallback_to_default=False)
-            break
-        except ValueError:
-            continue
-    if path is None:  # DejaVu Sans ships with matplotlib and is wider than Arial: a safe estimate
-        path = font_manager.findfont(font_manager.FontProperties(
-            family="DejaVu Sans", weight="bold" if bold else "normal"))
+    path = _font_path(bold)
     font = TTFont(path, lazy=True)
     upem = font["head"].unitsPerEm
     hmtx = font["hmtx"].metrics
@@ -314,29 +342,37 @@ _RPR_AFTER_SZ = {_q(t) for t in ("highlight", "u", "effect", "bdr", "shd", "fitT
                                   "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath")}
 
 
-def _set_run_size(r, half_points: int) -> None:
+W_SZCS = _q("szCs")
+
+
+def _set_run_size(r, half_points: str) -> None:
+    """The run's sz and szCs set to ``half_points``, in their schema place in rPr (created in the
+    tree: an element made on its own would be a document of its own, slow to move in)."""
     rpr = r.find(W_RPR)
     if rpr is None:
         rpr = etree.SubElement(r, W_RPR)
         r.remove(rpr)
         r.insert(0, rpr)
-    for tag in ("sz", "szCs"):
-        for el in rpr.findall(_q(tag)):
+    anchor = None
+    for el in list(rpr):
+        tag = el.tag
+        if tag == W_SZ or tag == W_SZCS:
             rpr.remove(el)
-    anchor = next((el for el in rpr if el.tag in _RPR_AFTER_SZ), None)
-    for tag in ("sz", "szCs"):
-        el = etree.Element(_q(tag))
-        el.set(W_VAL, str(half_points))
-        if anchor is not None:
-            anchor.addprevious(el)
-        else:
-            rpr.append(el)
+        elif anchor is None and tag in _RPR_AFTER_SZ:
+            anchor = el
+    attrib = {W_VAL: half_points}
+    sz = etree.SubElement(rpr, W_SZ, attrib)
+    szcs = etree.SubElement(rpr, W_SZCS, attrib)
+    if anchor is not None:
+        anchor.addprevious(sz)
+        anchor.addprevious(szcs)
 
 
 def _scale_fonts(tbl, styles: _Styles, factor: float) -> None:
+    floor = int(MIN_FONT_PT * 2)
     for p in tbl.iter(W_P):
         size, _ = styles.font(p)
-        half = max(int(MIN_FONT_PT * 2), int(size * 2 * factor + 0.01))
+        half = str(max(floor, int(size * 2 * factor + 0.01)))
         for r in p.iter(W_R):
             _set_run_size(r, half)
 
