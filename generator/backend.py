@@ -253,8 +253,9 @@ class _Package:
     The small parts parsed here (relationships, workbook, styles) are parsed
     only after :func:`_check_text` has refused any DTD in them."""
 
-    def __init__(self, zf: zipfile.ZipFile):
-        self.zf = zf
+    def __init__(self, zf: Callable[[], zipfile.ZipFile], kept: Optional[dict[str, bytes]] = None):
+        self._zf = zf  # opens the package when a part was not kept
+        self._kept = kept if kept is not None else {}  # whole parts the package guard decompressed
         self._heads: dict[str, bytes] = {}
         doc = next((t for _, typ, t in _relationships(self.part("_rels/.rels")) if typ == _OFFICE_DOC), None)
         if doc is None:
@@ -279,34 +280,40 @@ class _Package:
             self.sheets[name] = part
             self._check_prolog(part)
         self.date_styles: frozenset[int] = frozenset()
-        if styles is not None and styles in zf.NameToInfo:
+        if styles is not None and (styles in self._kept or styles in self._zf().NameToInfo):
             self.date_styles = _date_styles(self.part(styles))
 
     def _check_prolog(self, name: str) -> None:
         """openpyxl parses the start of every sheet when it opens a workbook: a DTD there is a whole-book case."""
-        try:
-            with self.zf.open(name) as f:
-                head = f.read(65536)
-        except KeyError:
-            raise Fallback(f"missing part {name}") from None
-        root = _ROOT.search(head)
-        if root is None or b"<!" in head[:root.start()]:
+        head = self._kept.get(name)
+        end = 65536
+        if head is None:
+            try:
+                with self._zf().open(name) as f:
+                    head = f.read(65536)
+            except KeyError:
+                raise Fallback(f"missing part {name}") from None
+            if len(head) < 65536:
+                self._heads[name] = head  # the whole part: kept for part()
+        root = _ROOT.search(head, 0, end)
+        if root is None or head.find(b"<!", 0, root.start()) >= 0:
             raise Fallback("sheet prolog")
-        if len(head) < 65536:
-            self._heads[name] = head  # the whole part: kept for part()
 
     def part(self, name: str) -> bytes:
-        data = self._heads.pop(name, None)
+        data = self._kept.pop(name, None)
+        if data is None:
+            data = self._heads.pop(name, None)
         if data is not None:
             _check_text(data)
             return data
+        zf = self._zf()
         try:
-            info = self.zf.getinfo(name)
+            info = zf.getinfo(name)
         except KeyError:
             raise Fallback(f"missing part {name}") from None
         if info.file_size > MAX_PART:
             raise Fallback("large part")
-        data = self.zf.read(info)
+        data = zf.read(info)
         if len(data) > MAX_PART:
             raise Fallback("large part")
         _check_text(data)
@@ -324,7 +331,8 @@ class FastBook:
 
     backend = "calamine"
 
-    def __init__(self, path: Path, source: Union[Path, io.BytesIO], fallback: Callable[[], Any]):
+    def __init__(self, path: Path, source: Union[Path, io.BytesIO], fallback: Callable[[], Any],
+                 parts: Optional[dict[str, bytes]] = None):
         import python_calamine
 
         self.path = path
@@ -332,19 +340,26 @@ class FastBook:
         self._fallback_open = fallback
         self._fallback: Any = None
         data = source.getvalue() if isinstance(source, io.BytesIO) else None
-        self._zf = zipfile.ZipFile(io.BytesIO(data) if data is not None else source)
+        self._source = io.BytesIO(data) if data is not None else source
+        self._zf: Optional[zipfile.ZipFile] = None
         try:
-            self._pkg = _Package(self._zf)
+            self._pkg = _Package(self._zipfile, parts)
             self._wb = python_calamine.load_workbook(io.BytesIO(data) if data is not None else str(source))
             meta = self._wb.sheets_metadata
             if [m.name for m in meta] != list(self._pkg.sheets) or any(
                     m.typ != python_calamine.SheetTypeEnum.WorkSheet for m in meta):
                 raise Fallback("sheet list")
         except BaseException:
-            self._zf.close()
+            self.close()
             raise
         self._rows: dict[str, list[Row]] = {}
         self._slow: set[str] = set()  # sheets read by the fallback
+
+    def _zipfile(self) -> zipfile.ZipFile:
+        """The package, opened when a part is needed that the package guard did not keep."""
+        if self._zf is None:
+            self._zf = zipfile.ZipFile(self._source)
+        return self._zf
 
     @property
     def sheetnames(self) -> list[str]:
@@ -410,7 +425,10 @@ class FastBook:
         return None
 
     def close(self) -> None:
-        self._zf.close()
+        if self._zf is not None:
+            self._zf.close()
+        if not hasattr(self, "_wb"):
+            return
         close = getattr(self._wb, "close", None)
         if close is not None:
             close()

@@ -182,6 +182,41 @@ class _GuardedSheets:
         v = self._verdict
         return v.hidden_rows.get(self.sheet(sheet) or sheet, set()) if v else set()
 
+    def core_xml(self) -> Optional[bytes]:
+        """docProps/core.xml as the package guard read it (None: not kept, read it from the file)."""
+        v = self._verdict
+        return v.parts.pop("docProps/core.xml", None) if v is not None else None
+
+
+class _Unreadable(Exception):
+    """The full package check refused a file the quick pass let through: its findings replace the read's."""
+
+    def __init__(self, findings: list[Finding]):
+        super().__init__("unreadable")
+        self.findings = findings
+
+
+def _renamed(findings: list[Finding], path: Path, name: Optional[str]) -> list[Finding]:
+    if name:
+        for f in findings:
+            if f.file == path.name:
+                f.file = name
+    return findings
+
+
+def _full_verdict(path: Path, verdict: Optional[safety.Verdict], name: Optional[str] = None
+                  ) -> Optional[safety.Verdict]:
+    """The verdict of the full package check, which the openpyxl path needs: openpyxl parses parts
+    (document properties, every part of the workbook) that the quick pass only looked at up to their
+    root element. Raises :class:`_Unreadable` when the full check refuses the file."""
+    if verdict is None or verdict.complete:
+        return verdict
+    full = safety.inspect(path, full=True)
+    _renamed(full.findings, path, name)
+    if not full.readable:
+        raise _Unreadable(full.findings)
+    return full
+
 
 class _Book(_GuardedSheets):
     """An open workbook read with openpyxl (read-only): sheets as lists of row tuples, lazy cached values.
@@ -261,10 +296,11 @@ def sheet_key(name: str) -> str:
 class _FastBook(_GuardedSheets, FastBook):
     """A workbook on calamine + the formula scan; sheets it cannot read exactly go to :class:`_Book`."""
 
-    def __init__(self, path: Path, verdict: Optional[safety.Verdict] = None):
+    def __init__(self, path: Path, verdict: Optional[safety.Verdict] = None, name: Optional[str] = None):
         self._verdict = verdict
         source = verdict.source if verdict is not None else path
-        FastBook.__init__(self, path, source, lambda: _Book(path, verdict))
+        FastBook.__init__(self, path, source, lambda: _Book(path, _full_verdict(path, verdict, name)),
+                          parts=verdict.parts if verdict is not None else None)
         self._index_sheets(self.sheetnames)
 
     def rows(self, sheet: str) -> list:
@@ -283,26 +319,26 @@ def _open(path: Path, findings: list[Finding], name: Optional[str] = None):
     Every read starts here: the package guard (:func:`safety.inspect`: file
     kind, zip limits, malformed XML, DTDs) runs before any backend sees the
     file; then calamine reads it, or openpyxl when calamine cannot read it
-    exactly the same way."""
-    verdict = safety.inspect(path)
-    if name:
-        for f in verdict.findings:
-            if f.file == path.name:
-                f.file = name
-    findings += verdict.findings
+    exactly the same way. The guard's quick pass is enough for calamine; before
+    openpyxl reads the file, the full check runs (:func:`_full_verdict`)."""
+    verdict = safety.inspect(path, keep=True)
+    findings += _renamed(verdict.findings, path, name)
     if not verdict.readable:
         return None
     book: Any
     try:
-        book = _FastBook(path, verdict)
+        book = _FastBook(path, verdict, name)
     except Exception:  # noqa: BLE001 - anything unusual: the openpyxl path reads and reports it
         book = None
     try:
         if book is None:
-            book = _Book(path, verdict)
+            book = _Book(path, _full_verdict(path, verdict, name))
         if name:
             book.name = name
         return book
+    except _Unreadable as exc:
+        findings[:] = exc.findings
+        return None
     except MemoryError:
         findings.append(finding("OKU-08", Loc(name or path.name, ""), reason="dosya okunurken bellek yetmedi"))
         return None
@@ -631,6 +667,9 @@ def _read_with(path: str | Path, read: Callable[[_Book, list[Finding]], Any],
         return None, findings
     try:
         return read(book, findings), findings
+    except _Unreadable as exc:  # a sheet went to openpyxl, and the full package check refused the file
+        findings[:] = exc.findings
+        return None, findings
     except MemoryError:
         findings.append(finding("OKU-08", Loc(book.name, ""), reason="dosya okunurken bellek yetmedi"))
         return None, findings
@@ -804,16 +843,18 @@ def _read_info_table(cells: _Cells, spec: ws.InfoSpec) -> Optional[InfoTable]:
 _MODIFIED = re.compile(rb"<dcterms:modified[^>]*>\s*([^<]+?)\s*</dcterms:modified>")
 
 
-def saved_at(path: str | Path) -> Optional[dt.datetime]:
+def saved_at(path: str | Path, data: Optional[bytes] = None) -> Optional[dt.datetime]:
     """The workbook's own save time (docProps/core.xml ``dcterms:modified``) as naive UTC.
 
     This is the time Excel (or LibreOffice) stored in the file, not the file
-    system's time, which copying or mailing a file changes. None when absent."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            data = zf.read("docProps/core.xml")
-    except (OSError, KeyError, zipfile.BadZipFile):
-        return None
+    system's time, which copying or mailing a file changes. None when absent.
+    ``data``: the part itself, when the package guard has already read it."""
+    if data is None:
+        try:
+            with zipfile.ZipFile(path) as zf:
+                data = zf.read("docProps/core.xml")
+        except (OSError, KeyError, zipfile.BadZipFile):
+            return None
     m = _MODIFIED.search(data)
     if not m:
         return None
@@ -845,7 +886,7 @@ def _read_department(book: _Book, findings: list[Finding]) -> Submission:
         f.department = f.department or code
     form = ws.DEPT_INFO.fields
     sub = Submission(file=book.name, **ws.attrs_of(form, values, Submission, "submission."),
-                     saved_at=saved_at(book.path), src=dict(locs))
+                     saved_at=saved_at(book.path, book.core_xml()), src=dict(locs))
     sub.unit_costs = UnitCosts(
         department=code, **ws.attrs_of(form, {**values, **typed}, UnitCosts, "unit_costs."), src=dict(locs),
         entered=values.get("personel") is not None or values.get("genel_yonetim") is not None,

@@ -25,8 +25,11 @@ from __future__ import annotations
 import io
 import re
 import stat
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Optional, Union
 from xml.parsers import expat
@@ -164,6 +167,11 @@ class Verdict:
     hidden_sheets: set[str] = field(default_factory=set)
     hidden_rows: dict[str, set[int]] = field(default_factory=dict)  # sheet → hidden rows with cells
     bad_numbers: dict[tuple[str, str], str] = field(default_factory=dict)  # (sheet, cell) → what it is
+    #: False when only the quick pass ran: parts no backend on the calamine path reads were looked at
+    #: up to their root element (see :func:`inspect`); the openpyxl path asks for the full check first
+    complete: bool = True
+    #: parts the quick pass decompressed, kept for the backend when asked (name → bytes; taken as used)
+    parts: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     @property
     def source(self) -> Union[Path, io.BytesIO]:
@@ -279,12 +287,25 @@ def _as_text(head: bytes) -> Optional[str]:
 def _sheet_names(zf: zipfile.ZipFile, hidden: Optional[set[str]] = None) -> dict[str, str]:
     """Part name → sheet name, read from the (size-checked) workbook part and its relationships;
     names of hidden sheets are added to ``hidden``."""
-    out: dict[str, str] = {}
     try:
         rels = _read_small(zf, "xl/_rels/workbook.xml.rels")
         book = _read_small(zf, "xl/workbook.xml")
     except (KeyError, _TooLarge, zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError):
-        return out
+        return {}
+    sheets, hidden_names, _ = _workbook_sheets(rels, book)
+    if hidden is not None:
+        hidden.update(hidden_names)
+    return dict(sheets)
+
+
+@lru_cache(maxsize=64)
+def _workbook_sheets(rels: bytes, book: bytes) -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
+    """Sheet parts → names, hidden sheets, and the parts calamine reads besides the sheets (shared
+    strings, styles), from the workbook part and its relationships (workbooks of one template share
+    them: cached; callers copy what they change)."""
+    out: dict[str, str] = {}
+    hidden: set[str] = set()
+    read: set[str] = set()
     targets = {}
     for m in re.finditer(rb"<(?:\w+:)?Relationship\b([^>]*)>", rels):
         attrs = dict(re.findall(rb'(\w+)="([^"]*)"', m.group(1)))
@@ -292,6 +313,8 @@ def _sheet_names(zf: zipfile.ZipFile, hidden: Optional[set[str]] = None) -> dict
             target = attrs[b"Target"].decode("utf-8", "replace")
             target = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
             targets[attrs[b"Id"]] = target
+            if attrs.get(b"Type", b"").endswith((b"/sharedStrings", b"/styles")):
+                read.add(target)
     for m in re.finditer(rb"<(?:\w+:)?sheet\b([^>]*)>", book):
         attrs = dict(re.findall(rb'([\w:]+)="([^"]*)"', m.group(1)))
         rid = next((val for key, val in attrs.items() if key.endswith(b":id")), None)
@@ -300,9 +323,9 @@ def _sheet_names(zf: zipfile.ZipFile, hidden: Optional[set[str]] = None) -> dict
             from html import unescape
 
             out[targets[rid]] = unescape(name.decode("utf-8", "replace"))
-            if hidden is not None and attrs.get(b"state") in (b"hidden", b"veryHidden"):
+            if attrs.get(b"state") in (b"hidden", b"veryHidden"):
                 hidden.add(out[targets[rid]])
-    return out
+    return out, frozenset(hidden), frozenset(read)
 
 
 def _read_small(zf: zipfile.ZipFile, name: str, limit: int = 4 * 1024 * 1024) -> bytes:
@@ -403,123 +426,335 @@ def _n(value: int) -> str:
 
 
 @RULES.check("GUV-01", "OKU-01", "OKU-06", "OKU-07", "OKU-08", "OKU-09", "OKU-10")
-def _check_package(path: Path, v: Verdict) -> None:
+def _check_package(path: Path, v: Verdict, full: bool = True, keep: bool = False) -> bool:
+    """The package's directory, then its parts: every XML part streamed through expat (``full``), or
+    the quick pass of :func:`_quick_parts`. False when the quick pass is unsure: ``v`` is then
+    incomplete and the caller runs the full check instead."""
     loc = Loc(path.name, "")
+    buf = b""
+    if not full:
+        try:
+            buf = path.read_bytes()  # below MAX_FILE (_classify): the parts are decompressed from memory
+        except OSError:
+            return False
     try:
-        zf = zipfile.ZipFile(path)
+        zf = zipfile.ZipFile(io.BytesIO(buf) if buf else path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         v.findings.append(finding("OKU-01", loc, reason="zip paketi bozuk; dosya geçerli bir .xlsx değil"))
         v.readable = False
-        return
+        return True
     with zf:
-        infos = zf.infolist()
-        names = {i.filename for i in infos}
-        if len(infos) > MAX_PARTS:
-            v.findings.append(finding("OKU-08", loc, reason=f"pakette {len(infos)} bölüm var, sınır {MAX_PARTS}"))
+        infos = _check_directory(zf, loc, v)
+        if infos is None:
+            return True
+        if buf:
+            return _quick_parts(zf, buf, infos, path, v, keep)
+        _check_parts(zf, infos, path, v)
+        return True
+
+
+def _check_directory(zf: zipfile.ZipFile, loc: Loc, v: Verdict) -> Optional[list[zipfile.ZipInfo]]:
+    """The zip directory's limits and what the package is; None (with a finding) when it is refused."""
+    infos = zf.infolist()
+    names = {i.filename for i in infos}
+    if len(infos) > MAX_PARTS:
+        v.findings.append(finding("OKU-08", loc, reason=f"pakette {len(infos)} bölüm var, sınır {MAX_PARTS}"))
+        v.readable = False
+        return None
+    if "mimetype" in names:
+        try:
+            mime = _read_small(zf, "mimetype", 1024)
+        except Exception:  # noqa: BLE001 - any problem: not an ODS we can name
+            mime = b""
+        if mime.strip().startswith(_ODS_MIME):
+            v.kind = "ods"
+            v.findings.append(finding(
+                "OKU-07", loc, kind="OpenDocument (.ods) elektronik tablosu",
+                todo="LibreOffice Calc ya da Excel'de açıp \"Excel 2007-365 (.xlsx)\" olarak kaydedin."))
             v.readable = False
-            return
-        if "mimetype" in names:
-            try:
-                mime = _read_small(zf, "mimetype", 1024)
-            except Exception:  # noqa: BLE001 - any problem: not an ODS we can name
-                mime = b""
-            if mime.strip().startswith(_ODS_MIME):
-                v.kind = "ods"
-                v.findings.append(finding(
-                    "OKU-07", loc, kind="OpenDocument (.ods) elektronik tablosu",
-                    todo="LibreOffice Calc ya da Excel'de açıp \"Excel 2007-365 (.xlsx)\" olarak kaydedin."))
-                v.readable = False
-                return
-        if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-            kind = "bir Word belgesi (.docx)" if any(n.startswith("word/") for n in names) else \
-                "bir zip arşivi, Excel çalışma kitabı değil"
-            v.kind = "other"
-            v.findings.append(finding("OKU-07", loc, kind=kind,
-                                      todo="Birimin doldurduğu .xlsx şablonunu verin."))
+            return None
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+        kind = "bir Word belgesi (.docx)" if any(n.startswith("word/") for n in names) else \
+            "bir zip arşivi, Excel çalışma kitabı değil"
+        v.kind = "other"
+        v.findings.append(finding("OKU-07", loc, kind=kind,
+                                  todo="Birimin doldurduğu .xlsx şablonunu verin."))
+        v.readable = False
+        return None
+    for info in infos:
+        if info.flag_bits & 0x1:
+            v.kind = "ole-encrypted"
+            v.findings.append(finding("OKU-06", loc))
             v.readable = False
-            return
-        for info in infos:
-            if info.flag_bits & 0x1:
-                v.kind = "ole-encrypted"
-                v.findings.append(finding("OKU-06", loc))
-                v.readable = False
-                return
-            if info.file_size > MAX_PART:
-                v.findings.append(finding("OKU-08", loc, reason=(
-                    f"\"{info.filename}\" bölümü açıldığında {_mb(info.file_size)}, bölüm sınırı {_mb(MAX_PART)}")))
-                v.readable = False
-                return
-            if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-                ratio = info.file_size // max(info.compress_size, 1)
-                v.findings.append(finding("OKU-08", loc, reason=(
-                    f"\"{info.filename}\" bölümünün sıkıştırma oranı {ratio}:1, sınır {MAX_RATIO}:1 "
-                    f"(zip bombası olabilir)")))
-                v.readable = False
-                return
-        if sum(i.file_size for i in infos) > MAX_TOTAL:
+            return None
+        if info.file_size > MAX_PART:
             v.findings.append(finding("OKU-08", loc, reason=(
-                f"paket açıldığında {_mb(sum(i.file_size for i in infos))}, sınır {_mb(MAX_TOTAL)}")))
+                f"\"{info.filename}\" bölümü açıldığında {_mb(info.file_size)}, bölüm sınırı {_mb(MAX_PART)}")))
+            v.readable = False
+            return None
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            ratio = info.file_size // max(info.compress_size, 1)
+            v.findings.append(finding("OKU-08", loc, reason=(
+                f"\"{info.filename}\" bölümünün sıkıştırma oranı {ratio}:1, sınır {MAX_RATIO}:1 "
+                f"(zip bombası olabilir)")))
+            v.readable = False
+            return None
+    if sum(i.file_size for i in infos) > MAX_TOTAL:
+        v.findings.append(finding("OKU-08", loc, reason=(
+            f"paket açıldığında {_mb(sum(i.file_size for i in infos))}, sınır {_mb(MAX_TOTAL)}")))
+        v.readable = False
+        return None
+    return infos
+
+
+def _check_parts(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], path: Path, v: Verdict) -> None:
+    """Every XML part streamed through expat (DTDs refused), sheets counted against the limits."""
+    loc = Loc(path.name, "")
+    sheets = _sheet_names(zf, v.hidden_sheets)
+    fixes: dict[str, bytes] = {}
+    strict = False
+    total = 0
+    for info in infos:
+        name = info.filename
+        if not (name.endswith(".xml") or name.endswith(".rels")):
+            continue
+        check = _PartCheck(sheet=name in sheets or name.startswith("xl/worksheets/"))
+        label = _part_label(name, sheets)
+        size = 0
+        first = True
+        try:
+            with zf.open(info) as fh:
+                while True:
+                    chunk = fh.read(CHUNK)
+                    if first:
+                        strict = strict or _STRICT_MARK in chunk
+                        first = False
+                    size += len(chunk)
+                    total += len(chunk)
+                    if size > MAX_PART or total > MAX_TOTAL:
+                        raise _TooLarge(f"{label} açıldığında sınırı ({_mb(MAX_PART)}) aşıyor")
+                    if not chunk:
+                        check.feed(b"", final=True)
+                        break
+                    check.feed(chunk)
+        except _Refused as exc:
+            v.findings.append(finding("GUV-01", loc, part=label, reason=exc.reason))
             v.readable = False
             return
-        sheets = _sheet_names(zf, v.hidden_sheets)
-        fixes: dict[str, bytes] = {}
-        strict = False
-        total = 0
-        for info in infos:
-            name = info.filename
-            if not (name.endswith(".xml") or name.endswith(".rels")):
-                continue
-            check = _PartCheck(sheet=name in sheets or name.startswith("xl/worksheets/"))
-            label = _part_label(name, sheets)
-            size = 0
-            first = True
-            try:
-                with zf.open(info) as fh:
-                    while True:
-                        chunk = fh.read(CHUNK)
-                        if first:
-                            strict = strict or _STRICT_MARK in chunk
-                            first = False
-                        size += len(chunk)
-                        total += len(chunk)
-                        if size > MAX_PART or total > MAX_TOTAL:
-                            raise _TooLarge(f"{label} açıldığında sınırı ({_mb(MAX_PART)}) aşıyor")
-                        if not chunk:
-                            check.feed(b"", final=True)
-                            break
-                        check.feed(chunk)
-            except _Refused as exc:
-                v.findings.append(finding("GUV-01", loc, part=label, reason=exc.reason))
-                v.readable = False
-                return
-            except _TooLarge as exc:
-                v.findings.append(finding("OKU-08", loc, reason=f"{label}: {exc.reason}"
-                                          if "sayfada" in exc.reason else exc.reason))
-                v.readable = False
-                return
-            except expat.ExpatError as exc:
-                v.findings.append(finding("OKU-09", loc, part=label, reason=_expat_reason(exc),
-                                          line=exc.lineno, column=exc.offset + 1))
-                v.readable = False
-                return
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
-                v.findings.append(finding("OKU-09", loc, part=label, reason="bölüm zip paketinden açılamadı",
-                                          line=0, column=0))
-                v.readable = False
-                return
-            sheet = sheets.get(name)
-            if sheet is None:
-                continue
-            if check.hidden_rows:
-                v.hidden_rows[sheet] = check.hidden_rows
-            if check.suspicious:
-                fixed = _bad_numbers(zf.read(info), sheet, path.name, v)
+        except _TooLarge as exc:
+            v.findings.append(finding("OKU-08", loc, reason=f"{label}: {exc.reason}"
+                                      if "sayfada" in exc.reason else exc.reason))
+            v.readable = False
+            return
+        except expat.ExpatError as exc:
+            v.findings.append(finding("OKU-09", loc, part=label, reason=_expat_reason(exc),
+                                      line=exc.lineno, column=exc.offset + 1))
+            v.readable = False
+            return
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
+            v.findings.append(finding("OKU-09", loc, part=label, reason="bölüm zip paketinden açılamadı",
+                                      line=0, column=0))
+            v.readable = False
+            return
+        sheet = sheets.get(name)
+        if sheet is None:
+            continue
+        if check.hidden_rows:
+            v.hidden_rows[sheet] = check.hidden_rows
+        if check.suspicious:
+            fixed = _bad_numbers(zf.read(info), sheet, path.name, v)
+            if fixed is not None:
+                fixes[name] = fixed
+    if strict:
+        v.findings.append(finding("OKU-10", loc))
+    if strict or fixes:
+        v.data = _copy(zf, infos, strict, fixes)
+
+
+# --- quick pass ----------------------------------------------------------------
+#: parts decompressed whole and kept for the backend, at most (beyond: the backend reads them again)
+KEEP_TOTAL = 64 * 1024 * 1024
+_WORKBOOK_PARTS = frozenset({"_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"})
+_NAME_START = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_:")
+_DECL_ENCODING = re.compile(rb"""\sencoding\s*=\s*["']([^"']*)["']""")
+_WIDE = re.compile(rb'r="[A-Z]{3}')  # a cell reference of three letters or more may be there (AAA = 703)
+_ODD_PLAIN = re.compile(_ODD_VALUE.pattern.replace(rb"<(?:\w+:)?v>", b"<v>", 1))
+
+
+def _root_start(data: bytes) -> int:
+    """Where the root element starts when nothing before it can be a DTD: only an XML declaration
+    (UTF-8 or no encoding named), comments, processing instructions and white space. -1 when unsure
+    (a DOCTYPE, another encoding, UTF-16, the root beyond ``data``): the full check decides.
+
+    A DTD (and so any entity declaration) can only stand before the root element (XML 1.0, §2.8);
+    after it, it is malformed XML, which expat rejects and calamine's parser never expands."""
+    pos = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    if data.startswith(b"<?xml", pos):
+        end = data.find(b"?>", pos)
+        if end < 0:
+            return -1
+        enc = _DECL_ENCODING.search(data, pos, end)
+        if enc is not None and enc.group(1).lower() != b"utf-8":
+            return -1
+        pos = end + 2
+    n = len(data)
+    while True:
+        while pos < n and data[pos] in b" \t\r\n":
+            pos += 1
+        if data.startswith(b"<!--", pos):
+            end = data.find(b"-->", pos + 4)
+        elif data.startswith(b"<?", pos):
+            end = data.find(b"?>", pos + 2)
+        elif pos + 1 < n and data[pos] == 60 and data[pos + 1] in _NAME_START:
+            return pos
+        else:
+            return -1
+        if end < 0:
+            return -1
+        pos = end + 3 if data[end] == 45 else end + 2
+
+
+def _chunks(data: bytes):
+    """``data`` as the full check sees it: chunks of :data:`CHUNK` bytes, each with the 256 bytes before it."""
+    tail = b""
+    for at in range(0, len(data), CHUNK):
+        chunk = data[at:at + CHUNK]
+        yield tail + chunk
+        tail = chunk[-256:]
+
+
+def _within_limits(data: bytes) -> bool:
+    """True when a sheet part is certainly within the row, cell, column and grid limits (upper bounds
+    that cost a byte count each); False when only the exact count can tell."""
+    lt = data.count(b"<")  # every <row> and <c> starts with one
+    if lt > MAX_CELLS:
+        return False
+    cols = 702  # ZZ: without a reference of three letters no column is further right
+    if _WIDE.search(data) is not None:
+        cols = max(map(_col_number, set(_CELL_COL.findall(data))), default=0)
+        if cols > MAX_COLUMNS:
+            return False
+    rows = lt
+    if rows > MAX_ROWS or rows * cols > MAX_GRID:
+        rows = data.count(b"row")  # every <row> holds it
+    return rows <= MAX_ROWS and rows * cols <= MAX_GRID
+
+
+def _hidden_rows(data: bytes) -> set[int]:
+    out: set[int] = set()
+    if b"hidden=" in data:
+        for joined in _chunks(data):
+            if b"hidden=" in joined:
+                out.update(int(r) for r in _HIDDEN_ROW.findall(joined))
+    return out
+
+
+def _suspicious(data: bytes) -> bool:
+    odd = _ODD_VALUE if b":v>" in data else _ODD_PLAIN
+    return any(odd.search(joined) is not None for joined in _chunks(data))
+
+
+def _member(buf: bytes, info: zipfile.ZipInfo, limit: int) -> Optional[bytes]:
+    """Up to ``limit`` bytes of a part, decompressed straight from the file's bytes (what zipfile does,
+    without its per-part cost). None for anything but a plain stored or deflated part whose local
+    header agrees, or whose size and checksum do not agree when it is read whole: the full check
+    then opens it with zipfile and names the problem."""
+    at = info.header_offset
+    if info.flag_bits & ~0x80E or buf[at:at + 4] != b"PK\x03\x04":
+        return None  # encrypted, patched or strong-encrypted parts, or no local header there
+    n, extra = struct.unpack_from("<HH", buf, at + 26)
+    name = info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437")
+    if buf[at + 30:at + 30 + n] != name:
+        return None
+    start = at + 30 + n + extra
+    comp = memoryview(buf)[start:start + info.compress_size]
+    whole = limit > info.file_size
+    if len(comp) != info.compress_size:
+        return None
+    if info.compress_type == zipfile.ZIP_STORED:
+        data = bytes(comp[:limit])
+        done = True
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        inflate = zlib.decompressobj(-15)
+        try:
+            data = inflate.decompress(comp, limit)
+        except zlib.error:
+            return None
+        done = inflate.eof
+    else:
+        return None
+    if whole and (not done or len(data) != info.file_size or zlib.crc32(data) != info.CRC):
+        return None
+    return data
+
+
+def _quick_parts(zf: zipfile.ZipFile, buf: bytes, infos: list[zipfile.ZipInfo], path: Path, v: Verdict,
+                 keep: bool) -> bool:
+    """The parts, looked at once for the guard and the backend; True when this settles the verdict.
+
+    The parts the calamine path parses (the workbook part, the relationships, the sheets, shared
+    strings and styles) are decompressed whole, parsed with expat and, for sheets, held to the
+    limits with upper bounds that cost a byte count each; with ``keep`` they stay in ``v.parts`` for
+    the backend. Any other XML part (drawings, comments, document properties, theme) is decompressed
+    only up to :data:`CHUNK` bytes and refused if a DTD stands before its root element: nothing on
+    the calamine path parses it (the openpyxl path asks for the full check first). Whenever
+    something is unusual (a DTD, a malformed part, another encoding, a sheet near a limit, a part
+    zipfile would have to explain), False: :func:`inspect` then runs the full check, whose findings
+    are the ones it always gave."""
+    by_name = {i.filename: i for i in infos}
+    try:
+        rels = _member(buf, by_name["xl/_rels/workbook.xml.rels"], 4 * 1024 * 1024)
+        book = _member(buf, by_name["xl/workbook.xml"], 4 * 1024 * 1024)
+    except KeyError:
+        return False
+    if rels is None or book is None:
+        return False
+    sheets, hidden_sheets, read = _workbook_sheets(rels, book)
+    if not sheets:
+        return False
+    v.hidden_sheets.update(hidden_sheets)
+    whole = read | _WORKBOOK_PARTS
+    fixes: dict[str, bytes] = {}
+    strict = False
+    kept = 0
+    for info in infos:
+        name = info.filename
+        if not (name.endswith(".xml") or name.endswith(".rels")):
+            continue
+        data = _member(buf, info, info.file_size + 1 if name in whole or name in sheets else CHUNK)
+        if data is None:
+            return False
+        strict = strict or _STRICT_MARK in data[:CHUNK]
+        if _root_start(data) < 0:
+            return False
+        sheet = sheets.get(name)
+        if sheet is None and name not in whole:
+            if keep and name == "docProps/core.xml" and len(data) == info.file_size:
+                v.parts[name] = data
+            continue
+        try:
+            _PartCheck(sheet=False).parser.Parse(data, True)
+        except (expat.ExpatError, _Refused):
+            return False
+        if sheet is not None:
+            if not _within_limits(data):
+                return False
+            hidden = _hidden_rows(data)
+            if hidden:
+                v.hidden_rows[sheet] = hidden
+            if _suspicious(data):
+                fixed = _bad_numbers(data, sheet, path.name, v)
                 if fixed is not None:
                     fixes[name] = fixed
-        if strict:
-            v.findings.append(finding("OKU-10", loc))
-        if strict or fixes:
-            v.data = _copy(zf, infos, strict, fixes)
+        if keep and kept + len(data) <= KEEP_TOTAL:
+            v.parts[name] = data
+            kept += len(data)
+    if strict:
+        v.findings.append(finding("OKU-10", Loc(path.name, "")))
+    if strict or fixes:
+        v.data = _copy(zf, infos, strict, fixes)
+        v.parts.clear()  # the backend reads the mapped copy
+    return True
 
 
 def _describe_number(text: bytes) -> Optional[str]:
@@ -589,15 +824,23 @@ def _copy(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], strict: bool, fixes
     return buf.getvalue()
 
 
-def inspect(path: Union[str, Path]) -> Verdict:
-    """Look at ``path`` before any backend reads it; never raises on bad input."""
+def inspect(path: Union[str, Path], full: bool = False, keep: bool = False) -> Verdict:
+    """Look at ``path`` before any backend reads it; never raises on bad input.
+
+    By default the parts go through the quick pass (:func:`_quick_parts`), which settles what the
+    calamine path needs; ``full`` streams every XML part through expat as well (what the openpyxl
+    path needs: it parses more parts). Wherever the quick pass is unsure, the full check runs, so the
+    findings are the full check's. ``keep`` keeps the parts the quick pass decompressed for the
+    backend (``Verdict.parts``)."""
     path = Path(path)
     v = Verdict(path=path)
     head = _classify(path, v)
     if head is None:
         v.readable = False
         return v
-    _check_package(path, v)
+    if not _check_package(path, v, full=full, keep=keep):
+        return inspect(path, full=True)
+    v.complete = full or not v.readable
     return v
 
 

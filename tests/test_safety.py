@@ -338,3 +338,121 @@ def test_check_reads_a_real_ods_or_xls_through_libreoffice(tmp_path, capsys, fmt
     assert code == 0, out
     assert f"OKU-13 2024_D1-FDB.{fmt}" in out and label in out
     assert "0 hata" in out
+
+
+# --- the quick pass and the full check ------------------------------------------------------
+# The reader runs the guard's quick pass (safety.inspect): parts the calamine path parses are checked
+# whole, other parts only up to their root element; whatever is unusual goes to the full check, and the
+# openpyxl path always asks for the full check first. These tests hold the two to the same verdicts.
+
+def _verdicts(path):
+    quick, full = safety.inspect(path, keep=True), safety.inspect(path, full=True)
+    return quick, full
+
+
+def _same(quick, full):
+    assert [f.to_dict() for f in quick.findings] == [f.to_dict() for f in full.findings]
+    assert (quick.readable, quick.kind, quick.hidden_sheets, quick.hidden_rows, quick.bad_numbers, quick.data) == \
+        (full.readable, full.kind, full.hidden_sheets, full.hidden_rows, full.bad_numbers, full.data)
+
+
+def test_quick_pass_settles_the_sample_with_the_full_checks_verdict():
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parent.parent / "workbooks" / "2024"
+    for path in [sample / "kurum.xlsx", *sorted((sample / "birimler").glob("*.xlsx"))]:
+        quick, full = _verdicts(path)
+        assert not quick.complete and full.complete, path.name  # the quick pass was enough
+        _same(quick, full)
+        with zipfile.ZipFile(path) as z:  # the kept parts are the parts, decompressed once
+            assert {n: z.read(n) for n in quick.parts} == quick.parts
+            assert {n for n in quick.parts if n.startswith("xl/worksheets/sheet")} == \
+                set(safety._sheet_names(z))
+
+
+@pytest.mark.parametrize("part", ["docProps/core.xml", "[Content_Types].xml", "xl/theme/theme1.xml",
+                                  "xl/comments1.xml", "xl/worksheets/_rels/sheet6.xml.rels"])
+@pytest.mark.parametrize("prolog", [XXE, LAUGHS, PARAM], ids=["xxe", "billion-laughs", "parameter-entity"])
+def test_dtd_in_a_part_no_backend_reads_is_refused_too(workbook, part, prolog):
+    def edit(d):
+        body = d[d.index(b"?>") + 2:] if d.startswith(b"<?xml") else d
+        return prolog + body
+
+    rewrite(workbook, {part: edit})
+    quick, full = _verdicts(workbook)
+    _same(quick, full)
+    sub, findings = read_department(workbook)
+    assert sub is None and codes(findings) == ["GUV-01"] and part in findings[0].message
+
+
+@pytest.mark.parametrize("make", [
+    # a DOCTYPE after a comment longer than what the quick pass looks at
+    lambda d: b'<?xml version="1.0"?><!--' + b"x" * (safety.CHUNK + 10) + b"-->" + XXE[21:] + d[d.index(b"<sst"):],
+    # UTF-16: the bytes of "<!DOCTYPE" are not there to be seen
+    lambda d: (XXE + d[d.index(b"<sst"):]).decode().replace("<?xml version=\"1.0\"?>",
+                                                             "<?xml version=\"1.0\" encoding=\"UTF-16\"?>")
+    .encode("utf-16"),
+    # another encoding named in the declaration
+    lambda d: XXE.replace(b'"1.0"', b'"1.0" encoding="ISO-8859-9"') + d[d.index(b"<sst"):],
+], ids=["long-comment", "utf-16", "iso-8859-9"])
+def test_unusual_prologs_go_to_the_full_check(workbook, make):
+    rewrite(workbook, {"xl/sharedStrings.xml": make})
+    quick, full = _verdicts(workbook)
+    assert quick.complete  # the quick pass was unsure: the full check gave the verdict
+    _same(quick, full)
+    assert codes(quick.findings) == ["GUV-01"]
+
+
+def test_a_malformed_part_no_backend_reads_is_checked_before_openpyxl_reads_the_file(workbook):
+    rewrite(workbook, {"xl/theme/theme1.xml": lambda d: d[: len(d) // 2]})
+    quick, full = _verdicts(workbook)
+    assert quick.readable and not full.readable and codes(full.findings) == ["OKU-09"]
+    sub, findings = read_department(workbook)  # calamine reads it: the theme is not parsed
+    assert sub is not None and "OKU-09" not in codes(findings)
+    # an escaped character in the shared strings sends the workbook to openpyxl, which parses the theme:
+    # the full check runs first and refuses the file as it always did
+    rewrite(workbook, {"xl/sharedStrings.xml": lambda d: d.replace(b"<t>", b"<t>_x000D_", 1)})
+    sub, findings = read_department(workbook)
+    assert sub is None and codes(findings) == ["OKU-09"] and "theme1.xml" in findings[0].message
+
+
+def test_a_sheet_that_only_openpyxl_reads_brings_the_full_checks_findings_alone(workbook):
+    # Faaliyetler goes to openpyxl (a date-formatted cell), the theme is malformed: the findings of the
+    # sheets read before are dropped, the file is refused as the full check says
+    from generator import backend
+
+    rewrite(workbook, {"xl/theme/theme1.xml": lambda d: d + b"<junk/>"})
+    sub, ok = read_department(workbook)
+    assert sub is not None
+    real = backend.FastBook.rows
+
+    def rows(self, sheet):
+        if sheet == "Faaliyetler":
+            self._slow.add(sheet)
+        return real(self, sheet)
+
+    import unittest.mock
+
+    with unittest.mock.patch.object(backend.FastBook, "rows", rows):
+        sub, findings = read_department(workbook)
+    assert sub is None and codes(findings) == ["OKU-09"]
+    assert "belge sonunda fazladan içerik" in findings[0].message
+
+
+def test_a_small_part_whose_checksum_is_wrong_is_named_as_before(workbook):
+    data = bytearray(workbook.read_bytes())
+    with zipfile.ZipFile(workbook) as z:
+        info = z.getinfo("docProps/app.xml")
+    at = data.find(b"PK\x01\x02")  # central directory: change the recorded CRC of docProps/app.xml
+    while at != -1:
+        import struct
+
+        n = struct.unpack("<H", data[at + 28:at + 30])[0]
+        if data[at + 46:at + 46 + n] == info.filename.encode():
+            data[at + 16:at + 20] = struct.pack("<I", info.CRC ^ 1)
+            break
+        at = data.find(b"PK\x01\x02", at + 4)
+    workbook.write_bytes(bytes(data))
+    quick, full = _verdicts(workbook)
+    _same(quick, full)
+    assert codes(quick.findings) == ["OKU-09"] and "app.xml" in quick.findings[0].message
