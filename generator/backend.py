@@ -377,7 +377,9 @@ class FastBook:
             return self._openpyxl().rows(sheet)
         try:
             rows = self._read(sheet)
-        except Fallback:
+        except MemoryError:
+            raise
+        except Exception:  # noqa: BLE001 - Fallback, or calamine could not parse the sheet: openpyxl reads it
             self._slow.add(sheet)
             return self._openpyxl().rows(sheet)
         self._rows[sheet] = rows

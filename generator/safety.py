@@ -614,6 +614,18 @@ def _root_start(data: bytes) -> int:
         pos = end + 3 if data[end] == 45 else end + 2
 
 
+_ROOT_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?worksheet\s*>")
+
+
+def _ends_with_root(data: bytes) -> bool:
+    """The part ends with the end tag of its root (a worksheet): nothing cut off, nothing after it."""
+    end = len(data)
+    while end and data[end - 1] in b" \t\r\n":
+        end -= 1
+    close = data.rfind(b"</", 0, end)
+    return close >= 0 and _ROOT_END.fullmatch(data, close, end) is not None
+
+
 def _chunks(data: bytes):
     """``data`` as the full check sees it: chunks of :data:`CHUNK` bytes, each with the 256 bytes before it."""
     tail = b""
@@ -693,11 +705,14 @@ def _quick_parts(zf: zipfile.ZipFile, buf: bytes, infos: list[zipfile.ZipInfo], 
     """The parts, looked at once for the guard and the backend; True when this settles the verdict.
 
     The parts the calamine path parses (the workbook part, the relationships, the sheets, shared
-    strings and styles) are decompressed whole, parsed with expat and, for sheets, held to the
-    limits with upper bounds that cost a byte count each; with ``keep`` they stay in ``v.parts`` for
-    the backend. Any other XML part (drawings, comments, document properties, theme) is decompressed
-    only up to :data:`CHUNK` bytes and refused if a DTD stands before its root element: nothing on
-    the calamine path parses it (the openpyxl path asks for the full check first). Whenever
+    strings and styles) are decompressed whole: sheets are held to the limits with upper bounds that
+    cost a byte count each and must end with their root element (calamine's parser rejects the
+    other malformations when it reads them, and the reader then asks for the full check); the other
+    parts are parsed with expat. With ``keep`` they stay in ``v.parts`` for the backend.
+
+    Any other XML part (drawings, comments, document properties, theme) is decompressed only up to
+    :data:`CHUNK` bytes and refused if a DTD stands before its root element: nothing on the
+    calamine path parses it (the openpyxl path asks for the full check first). Whenever
     something is unusual (a DTD, a malformed part, another encoding, a sheet near a limit, a part
     zipfile would have to explain), False: :func:`inspect` then runs the full check, whose findings
     are the ones it always gave."""
@@ -732,12 +747,16 @@ def _quick_parts(zf: zipfile.ZipFile, buf: bytes, infos: list[zipfile.ZipInfo], 
             if keep and name == "docProps/core.xml" and len(data) == info.file_size:
                 v.parts[name] = data
             continue
-        try:
-            _PartCheck(sheet=False).parser.Parse(data, True)
-        except (expat.ExpatError, _Refused):
-            return False
-        if sheet is not None:
-            if not _within_limits(data):
+        if sheet is None:
+            try:
+                _PartCheck(sheet=False).parser.Parse(data, True)
+            except (expat.ExpatError, _Refused):
+                return False
+        else:
+            # a sheet is parsed by calamine when it is read, and whatever it cannot parse is read by
+            # openpyxl after the full check, which reports the malformed part as before; what calamine
+            # would not notice, a document cut short or something after its root, is looked at here
+            if not _ends_with_root(data) or not _within_limits(data):
                 return False
             hidden = _hidden_rows(data)
             if hidden:

@@ -456,3 +456,18 @@ def test_a_small_part_whose_checksum_is_wrong_is_named_as_before(workbook):
     quick, full = _verdicts(workbook)
     _same(quick, full)
     assert codes(quick.findings) == ["OKU-09"] and "app.xml" in quick.findings[0].message
+
+
+@pytest.mark.parametrize("edit,reason", [
+    (lambda d: d[: d.rindex(b"</sheetData>")], "içerik yok ya da eksik"),  # cut between two elements
+    (lambda d: d + b"<row/>", "belge sonunda fazladan içerik"),
+    (lambda d: d.replace(b"</sheetData>", b'<row r="99"><c r="A99"></row></sheetData>'), "etiketleri uyuşmuyor"),
+])
+def test_a_malformed_sheet_is_named_as_before(workbook, edit, reason):
+    # sheets are parsed by calamine, not by the guard's quick pass: what calamine rejects, and what the
+    # quick pass sees at the end of the part, brings the full check's finding
+    rewrite(workbook, {sheet_part(workbook, "Faaliyetler"): edit})
+    full = safety.inspect(workbook, full=True)
+    assert codes(full.findings) == ["OKU-09"] and reason in full.findings[0].message
+    sub, findings = read_department(workbook)
+    assert sub is None and [f.to_dict() for f in findings] == [f.to_dict() for f in full.findings]
