@@ -425,7 +425,7 @@ def _n(value: int) -> str:
     return number(value)
 
 
-@RULES.check("GUV-01", "OKU-01", "OKU-06", "OKU-07", "OKU-08", "OKU-09", "OKU-10")
+@RULES.check("OKU-01")
 def _check_package(path: Path, v: Verdict, full: bool = True, keep: bool = False) -> bool:
     """The package's directory, then its parts: every XML part streamed through expat (``full``), or
     the quick pass of :func:`_quick_parts`. False when the quick pass is unsure: ``v`` is then
@@ -453,6 +453,7 @@ def _check_package(path: Path, v: Verdict, full: bool = True, keep: bool = False
         return True
 
 
+@RULES.check("OKU-06", "OKU-07", "OKU-08")
 def _check_directory(zf: zipfile.ZipFile, loc: Loc, v: Verdict) -> Optional[list[zipfile.ZipInfo]]:
     """The zip directory's limits and what the package is; None (with a finding) when it is refused."""
     infos = zf.infolist()
@@ -507,6 +508,7 @@ def _check_directory(zf: zipfile.ZipFile, loc: Loc, v: Verdict) -> Optional[list
     return infos
 
 
+@RULES.check("GUV-01", "OKU-08", "OKU-09", "OKU-10")
 def _check_parts(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], path: Path, v: Verdict) -> None:
     """Every XML part streamed through expat (DTDs refused), sheets counted against the limits."""
     loc = Loc(path.name, "")
@@ -700,6 +702,7 @@ def _member(buf: bytes, info: zipfile.ZipInfo, limit: int) -> Optional[bytes]:
     return data
 
 
+@RULES.check("OKU-10")
 def _quick_parts(zf: zipfile.ZipFile, buf: bytes, infos: list[zipfile.ZipInfo], path: Path, v: Verdict,
                  keep: bool) -> bool:
     """The parts, looked at once for the guard and the backend; True when this settles the verdict.
