@@ -1,4 +1,4 @@
-"""A small on-disk cache of what was read from a workbook, keyed by its content.
+"""A small on-disk cache of what was read from a workbook, and of outputs, keyed by their content.
 
 ``python build.py check`` reads kurum.xlsx every time a department checks its
 workbook; the institution does not change between those checks. The
@@ -8,6 +8,13 @@ named after the SHA-256 of the file's bytes and a stamp of the generator's
 own source files, so an edited workbook or a changed reader is read afresh.
 Only files this program wrote are unpickled; a cache that cannot be read or
 written is ignored (the workbook is simply read). ``PP_NO_CACHE=1`` turns it off.
+
+:func:`cached_bytes` keeps outputs that depend only on their inputs, such as
+a department's feedback workbook (its own file and its findings): a build
+run again after one department sent a new file writes only that
+department's workbook anew. The key holds the inputs, the generator's code
+stamp and the versions of the libraries that write the bytes, so a cached
+output is the output the code would write now.
 """
 from __future__ import annotations
 
@@ -16,7 +23,7 @@ import os
 import pickle
 import tempfile
 from pathlib import Path
-from typing import Callable, Optional, TypeVar
+from typing import Callable, Iterable, Optional, TypeVar
 
 T = TypeVar("T")
 PACKAGE = Path(__file__).resolve().parent
@@ -66,3 +73,58 @@ def cached(path: Path, kind: str, compute: Callable[[], T]) -> T:
     except OSError:
         pass
     return result
+
+
+KEEP = 2000  # files of one kind kept; the oldest beyond it are removed
+
+
+def _library_stamp(libraries: Iterable[str]) -> bytes:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = []
+    for name in libraries:
+        try:
+            out.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            out.append(f"{name}=?")
+    return ";".join(out).encode()
+
+
+def cached_bytes(kind: str, material: Iterable[bytes], compute: Callable[[], bytes],
+                 libraries: Iterable[str] = ()) -> bytes:
+    """``compute()``, or the bytes it returned earlier for the same ``material`` (the inputs the
+    bytes depend on) with the same code and the same versions of ``libraries``."""
+    where = folder()
+    if where is None:
+        return compute()
+    h = hashlib.sha256(_library_stamp(libraries))
+    for part in material:
+        h.update(len(part).to_bytes(8, "big"))
+        h.update(part)
+    file = where / kind / f"{h.hexdigest()[:40]}-{_code_stamp()}.bin"
+    try:
+        data = file.read_bytes()
+        os.utime(file)  # recently used: kept longest
+        return data
+    except OSError:
+        pass
+    data = compute()
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".bin")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, file)
+        _prune(file.parent)
+    except OSError:
+        pass
+    return data
+
+
+def _prune(where: Path) -> None:
+    files = list(where.glob("*.bin"))
+    if len(files) <= KEEP:
+        return
+    files.sort(key=lambda p: p.stat().st_mtime)
+    for old in files[:len(files) - KEEP]:
+        old.unlink(missing_ok=True)

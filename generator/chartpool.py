@@ -28,13 +28,18 @@ def _warm_up() -> None:
     """Worker start: import matplotlib and find the font before the first request arrives."""
     from . import charts
 
-    charts.font_family()
+    charts.font_stamp()
 
 
 def _draw(name: str, args: tuple, kwargs: dict) -> bytes:
+    """A chart's PNG, from the cache (:func:`.cache.cached_bytes`) when the same chart was drawn
+    before with the same code, font and libraries."""
     from . import charts
+    from .cache import cached_bytes
 
-    return getattr(charts, name)(*args, **kwargs)
+    material = (repr((name, args, sorted(kwargs.items()))).encode(), charts.font_stamp())
+    return cached_bytes("grafik", material, lambda: getattr(charts, name)(*args, **kwargs),
+                        libraries=("matplotlib", "pillow"))
 
 
 def _draw_timed(name: str, args: tuple, kwargs: dict) -> tuple[bytes, float]:

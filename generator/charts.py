@@ -36,6 +36,21 @@ def font_family() -> str:
         return "DejaVu Sans"
 
 
+@lru_cache(maxsize=1)
+def font_stamp() -> bytes:
+    """The font file the charts are drawn with (path, size, time): part of a cached chart's key."""
+    import os
+
+    from matplotlib import font_manager
+
+    path = font_manager.findfont(font_manager.FontProperties(family=font_family()))
+    try:
+        st = os.stat(path)
+        return f"{path}:{st.st_size}:{st.st_mtime_ns}".encode()
+    except OSError:
+        return path.encode()
+
+
 def money_scale(values: Sequence[float]) -> tuple[float, str]:
     """Divisor and unit for amounts in TL: 1.952.400.000 → (1e6, "milyon TL")."""
     top = max((abs(v) for v in values), default=0)

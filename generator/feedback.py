@@ -120,8 +120,22 @@ BATCH = 16  # workbooks per message to the worker
 def _write_batch(jobs: list[tuple[str, str, _Sender, list[Finding]]]) -> float:
     started = time.perf_counter()
     for dest, src, sender, mine in jobs:
-        write_bytes(Path(dest), feedback_bytes(Path(src), sender, mine))
+        write_bytes(Path(dest), _cached_feedback(Path(src), sender, mine))
     return time.perf_counter() - started
+
+
+def _cached_feedback(src: Path, sender: _Sender, findings: list[Finding]) -> bytes:
+    """:func:`feedback_bytes`, kept in the cache (:func:`.cache.cached_bytes`) under the workbook's
+    bytes and its findings: a department whose file and findings did not change since the last
+    build gets the same workbook without writing it again."""
+    import json
+
+    from .cache import cached_bytes
+
+    material = (src.read_bytes(), json.dumps([sender.file, sender.department, sender.department_name]).encode(),
+                json.dumps([f.to_dict() for f in findings], ensure_ascii=False, sort_keys=True, default=str).encode())
+    return cached_bytes("geri_bildirim", material, lambda: feedback_bytes(src, sender, findings),
+                        libraries=("openpyxl",))
 
 
 def _where(f: Finding) -> str:

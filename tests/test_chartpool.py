@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from generator import chartpool, charts
 
 
-def test_pool_draws_the_same_png_and_hands_it_over_lazily():
+def test_pool_draws_the_same_png_and_hands_it_over_lazily(monkeypatch):
+    monkeypatch.setenv("PP_NO_CACHE", "1")  # drawn by the worker, not taken from the cache
     labels, values = ["Altyapı", "Çevre", "Kültür"], [1_952_400_000, 5_000_000, 250_000]
     direct = charts.horizontal_bars(labels, values)
     with chartpool.drawing_in_background() as pool:
@@ -71,3 +74,18 @@ def test_pixels_go_to_the_palette_without_a_png_round_trip():
     expected = io.BytesIO()
     img.save(expected, format="PNG", optimize=True, dpi=(charts.DPI, charts.DPI))
     assert charts._png(fig) == expected.getvalue()
+
+
+def test_a_chart_drawn_before_comes_from_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    labels, values = ["Eğitim", "Sağlık"], [12, 7]
+    first = chartpool._draw("horizontal_bars", (labels, values), {"kind": "count"})
+    assert first == charts.horizontal_bars(labels, values, kind="count")
+
+    def fail(*args, **kwargs):
+        raise AssertionError("drawn again")
+
+    monkeypatch.setattr(charts, "horizontal_bars", fail)
+    assert chartpool._draw("horizontal_bars", (labels, values), {"kind": "count"}) == first
+    with pytest.raises(AssertionError, match="drawn again"):  # other data: drawn
+        chartpool._draw("horizontal_bars", (labels, [12, 8]), {"kind": "count"})

@@ -239,7 +239,8 @@ def test_feedback_workbooks_have_comments_on_the_right_cells(built, year):
 
 
 @needs_soffice
-def test_feedback_is_deterministic(built, year, tmp_path):
+def test_feedback_is_deterministic(built, year, tmp_path, monkeypatch):
+    monkeypatch.setenv("PP_NO_CACHE", "1")  # written anew, not taken from the cache
     _, out = built
     again = tmp_path / "again"
     build(BuildConfig(workbooks=year, out=again, pdf=False, docx=False, consolidated=False))
@@ -248,12 +249,14 @@ def test_feedback_is_deterministic(built, year, tmp_path):
 
 
 @needs_soffice
-def test_feedback_written_in_process_equals_the_workers(built, year, tmp_path):
-    """The build writes feedback in a worker process; written in process it is the same bytes."""
+def test_feedback_written_in_process_equals_the_workers(built, year, tmp_path, monkeypatch):
+    """The build writes feedback in a worker process; written in process (not from the cache) it is
+    the same bytes."""
     from generator.feedback import write_feedback
     from generator.pipeline import collect
     from generator.progress import NullReporter
 
+    monkeypatch.setenv("PP_NO_CACHE", "1")
     _, out = built
     got = collect(BuildConfig(workbooks=year, out=tmp_path / "x", pdf=False), NullReporter(), tmp_path)
     assert got.program is not None
@@ -263,6 +266,30 @@ def test_feedback_written_in_process_equals_the_workers(built, year, tmp_path):
     mine = {p.name: p.read_bytes() for p in folder.iterdir()}
     workers = {p.name: p.read_bytes() for p in (out / "2024_geri_bildirim").iterdir()}
     assert mine == workers and len(mine) == 5
+
+
+@needs_soffice
+def test_unchanged_feedback_comes_from_the_cache(built, year, tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from generator import feedback
+    from generator.pipeline import collect
+    from generator.progress import NullReporter
+
+    got = collect(BuildConfig(workbooks=year, out=tmp_path / "x", pdf=False), NullReporter(), tmp_path)
+    assert got.program is not None
+    first = feedback.write_feedback(got.program, got.findings, got.read.readable, tmp_path / "a")
+    expected = {p.name: p.read_bytes() for p in first.iterdir()}
+
+    def fail(*args):
+        raise AssertionError("written again")
+
+    monkeypatch.setattr(feedback, "feedback_bytes", fail)
+    again = feedback.write_feedback(got.program, got.findings, got.read.readable, tmp_path / "b")
+    assert {p.name: p.read_bytes() for p in again.iterdir()} == expected
+    changed = [replace(f, message=f.message + " (değişti)") if f.code == "BRM-05" else f for f in got.findings]
+    with pytest.raises(AssertionError, match="written again"):  # a changed finding: written anew
+        feedback.write_feedback(got.program, changed, got.read.readable, tmp_path / "c")
 
 
 @needs_soffice
