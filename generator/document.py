@@ -373,6 +373,7 @@ _W_GRIDSPAN, _W_VAL, _W_W = _W + "gridSpan", _W + "val", _W + "w"
 _WP_DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _BLOCK = 1 << 20  # characters of rendered text post-processed and parsed at a time
+_BIG = 64  # an element with more children than this (a long table) is written child by child
 _MARKER = "performans-programi-govde"
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # as docxtpl's resolve_listing finds them
 _LISTING = re.compile("[\t\a\n\f]")
@@ -382,8 +383,8 @@ def _is_section_break(el) -> bool:
     """A top-level element that ends a section: a paragraph with a sectPr, or the body's own sectPr."""
     tag = el.tag
     if tag == _W_P:
-        ppr = el.find(_W_PPR)
-        return ppr is not None and ppr.find(_W_SECTPR) is not None
+        ppr = next(el.iterchildren(_W_PPR), None)
+        return ppr is not None and next(ppr.iterchildren(_W_SECTPR), None) is not None
     return tag == _W_SECTPR
 
 
@@ -480,10 +481,11 @@ class _BodyStream:
     def _process(self, el) -> None:
         if not isinstance(el.tag, str):
             return  # a comment or processing instruction
-        for t in el.iter(_W_TBL):
-            _fix_tables(t)
-        if el.tag == _W_TBL:
-            self.ts.table(el, self._section_of(el))
+        if el.tag == _W_TBL:  # the table's rows are read once, for fix_tables and the typesetting
+            self.ts.table(el, self._section_of(el), fix=_fix_table_tree)
+        else:
+            for t in el.iter(_W_TBL):
+                _fix_tables(t)
         if self.images_due is not None:
             self._images(self.images_due)
         self.images_due = el
@@ -527,21 +529,46 @@ class _BodyStream:
         done alone (it declares namespaces itself): then the rest of the body is written at the end."""
         from lxml import etree
 
+        if not isinstance(el.tag, str):  # a comment or processing instruction
+            self.sink.write(etree.tostring(el, encoding="UTF-8"))
+            return True
+        start = self.sink.tell()
+        if not self._write_element(el):
+            self.sink.seek(start)
+            self.sink.truncate()
+            self.stopped = True
+            return False
+        if _is_section_break(el):
+            self.sections_written += 1
+        return True
+
+    def _write_element(self, el) -> bool:
+        from lxml import etree
+
+        if self.decls is None:
+            probe = etree.fromstring(self.head + self.body_tag + "<w:p/></w:body>" + self.tail)
+            self.decls = etree.tostring(probe[0][0], encoding="UTF-8")[len(b"<w:p"):-len(b"/>")]
+        if not el.prefix:
+            return False
+        qname = el.prefix.encode() + b":" + etree.QName(el).localname.encode()
+        if len(el) > _BIG and not el.attrib and el.text is None and el.tail is None:
+            # a big table row by row: no copy of its whole text (its children get the same declarations)
+            self.sink.write(b"<" + qname + b">")
+            for child in el:
+                if not isinstance(child.tag, str):
+                    self.sink.write(etree.tostring(child, encoding="UTF-8"))
+                elif not self._write_element(child):
+                    return False
+            self.sink.write(b"</" + qname + b">")
+            return True
         data = etree.tostring(el, encoding="UTF-8")
-        if isinstance(el.tag, str):
-            # lxml copies the namespace declarations in scope onto an element serialised alone
-            if self.decls is None:
-                probe = etree.fromstring(self.head + self.body_tag + "<w:p/></w:body>" + self.tail)
-                self.decls = etree.tostring(probe[0][0], encoding="UTF-8")[len(b"<w:p"):-len(b"/>")]
-            qname = el.prefix.encode() + b":" + etree.QName(el).localname.encode() if el.prefix else None
-            start = 1 + len(qname) if qname else 0
-            if not qname or data[1:start] != qname or data[start:start + len(self.decls)] != self.decls:
-                self.stopped = True
-                return False
-            data = data[:start] + data[start + len(self.decls):]
-            if _is_section_break(el):
-                self.sections_written += 1
-        self.sink.write(data)
+        # lxml copies the namespace declarations in scope onto an element serialised alone
+        start = 1 + len(qname)
+        if data[1:start] != qname or data[start:start + len(self.decls)] != self.decls:
+            return False
+        view = memoryview(data)
+        self.sink.write(view[:start])
+        self.sink.write(view[start + len(self.decls):])
         return True
 
     def document_xml(self, root) -> tuple[bytes, bytes]:
@@ -560,25 +587,37 @@ class _BodyStream:
         return head, tail
 
 
-def _fix_tables(t) -> None:
+def _fix_table_tree(top, needs: Optional[tuple[int, int]]) -> None:
+    """:func:`_fix_tables` on a top-level table and the tables inside it (``needs``: see
+    :meth:`.typeset.Typesetter.table`)."""
+    for t in top.iter(_W_TBL):
+        _fix_tables(t, needs if t is top else None)
+
+
+def _fix_tables(t, needs: Optional[tuple[int, int]] = None) -> None:
     """docxtpl's ``fix_tables`` on one parsed table (docxtpl parses the whole text again for it).
 
     Grid columns are added when a row has more cells than the grid, and
-    removed when no row needs them (the width spread over the others)."""
+    removed when no row needs them (the width spread over the others).
+    ``needs``: the most cells in a row and the most grid columns a row
+    spans, when known (counted over every row inside ``t``, as docxtpl does)."""
     tbl_grid = t.find(_W_TBLGRID)
     columns = tbl_grid.findall(_W_GRIDCOL)
-    most_cells = most_spans = 0
-    for r in t.iter(_W_TR):  # one pass: the cells of the widest row, and the most grid columns a row spans
-        cells = spans = 0
-        for tc in r.iterchildren(_W_TC):
-            cells += 1
-            tc_pr = tc.find(_W_TCPR)
-            grid_span = None if tc_pr is None else tc_pr.find(_W_GRIDSPAN)
-            spans += int(grid_span.get(_W_VAL)) if grid_span is not None else 1
-        if cells > most_cells:
-            most_cells = cells
-        if spans > most_spans:
-            most_spans = spans
+    if needs is not None:
+        most_cells, most_spans = needs
+    else:
+        most_cells = most_spans = 0
+        for r in t.iter(_W_TR):  # one pass: the cells of the widest row, and the most grid columns a row spans
+            cells = spans = 0
+            for tc in r.iterchildren(_W_TC):
+                cells += 1
+                tc_pr = tc.find(_W_TCPR)
+                grid_span = None if tc_pr is None else tc_pr.find(_W_GRIDSPAN)
+                spans += int(grid_span.get(_W_VAL)) if grid_span is not None else 1
+            if cells > most_cells:
+                most_cells = cells
+            if spans > most_spans:
+                most_spans = spans
     to_add = most_cells - len(columns)
     if to_add > 0:
         width = 0.0

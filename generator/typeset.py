@@ -25,7 +25,7 @@ import copy
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from itertools import repeat
+from itertools import islice, repeat
 from typing import Any, Callable, Optional
 
 from lxml import etree
@@ -33,8 +33,14 @@ from lxml import etree
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
+@lru_cache(maxsize=None)
 def _q(tag: str) -> str:
     return f"{{{W_NS}}}{tag}"
+
+
+def _child(el, tag: str):
+    """``el.find(tag)`` for a plain tag, without ElementPath (a third of the time)."""
+    return next(el.iterchildren(tag), None)
 
 
 W_TBL, W_TR, W_TC, W_P, W_R, W_T = _q("tbl"), _q("tr"), _q("tc"), _q("p"), _q("r"), _q("t")
@@ -42,7 +48,7 @@ W_TBLPR, W_TRPR, W_TCPR, W_PPR, W_RPR = _q("tblPr"), _q("trPr"), _q("tcPr"), _q(
 W_VAL, W_W = _q("val"), _q("w")
 W_PSTYLE, W_SZ, W_B = _q("pStyle"), _q("sz"), _q("b")
 W_GRIDSPAN, W_VMERGE, W_TEXTDIR, W_TCW = _q("gridSpan"), _q("vMerge"), _q("textDirection"), _q("tcW")
-W_TBLCAPTION, W_SECTPR = _q("tblCaption"), _q("sectPr")
+W_TBLCAPTION, W_SECTPR, W_TBLHEADER = _q("tblCaption"), _q("sectPr"), _q("tblHeader")
 
 CELL_PAD = 70 + 70 + 40  # left and right cell margins of the table style, borders and rounding (twips)
 PORTRAIT_MIN_FONT_PT = 7.0  # the smallest font a table is set in before it goes landscape
@@ -146,21 +152,21 @@ class _Styles:
         raw: dict[str, tuple[Optional[str], Optional[float], Optional[bool]]] = {}
         dflt = styles_el.find(f"{_q('docDefaults')}/{_q('rPrDefault')}/{W_RPR}")
         if dflt is not None:
-            sz = dflt.find(_q("sz"))
+            sz = _child(dflt, _q("sz"))
             if sz is not None:
                 out.default_size = int(sz.get(W_VAL)) / 2
         for st in styles_el.iterchildren(_q("style")):
             if st.get(_q("type")) != "paragraph":
                 continue
             sid = st.get(_q("styleId"))
-            based = st.find(_q("basedOn"))
-            rpr = st.find(W_RPR)
+            based = _child(st, _q("basedOn"))
+            rpr = _child(st, W_RPR)
             size = bold = None
             if rpr is not None:
-                sz = rpr.find(_q("sz"))
+                sz = _child(rpr, _q("sz"))
                 if sz is not None:
                     size = int(sz.get(W_VAL)) / 2
-                b = rpr.find(_q("b"))
+                b = _child(rpr, _q("b"))
                 if b is not None:
                     bold = b.get(W_VAL, "1") not in ("0", "false")
             raw[sid] = (based.get(W_VAL) if based is not None else None, size, bold)
@@ -214,7 +220,7 @@ class _Styles:
 _NUMBER = re.compile(r"[\d.,%–\-+()]+")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Cell:
     tc: Any  # the lxml <w:tc> element
     col: int
@@ -225,7 +231,7 @@ class _Cell:
     paras: list  # its paragraphs
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     tr: object
     header: bool
@@ -266,6 +272,18 @@ class _Measure:
     seen: bool = False
 
 
+@lru_cache(maxsize=1 << 16)
+def _piece(text: str, size: float, bold: bool) -> tuple[bool, int, int]:
+    """Whether ``text`` is a number, its width on one line and the width of its longest word (twips).
+
+    Cached: amounts, codes and marks recur in every table."""
+    number = _NUMBER.fullmatch(text) is not None
+    whole = text_width(text, size, bold)
+    if " " in text:
+        return number, whole, max(text_width(w, size, bold) for w in text.split())
+    return number, whole, whole
+
+
 def _measure_table(rows: list[_Row], ncols: int, styles: _Styles) -> list[_Measure]:
     cols = [_Measure() for _ in range(ncols)]
     for row in rows:
@@ -278,12 +296,7 @@ def _measure_table(rows: list[_Row], ncols: int, styles: _Styles) -> list[_Measu
                 if not text:
                     continue
                 size, bold = styles.font(p)
-                number = _NUMBER.fullmatch(text) is not None
-                whole = text_width(text, size, bold)
-                if " " in text:
-                    longest = max(text_width(w, size, bold) for w in text.split())
-                else:
-                    longest = whole
+                number, whole, longest = _piece(text, size, bold)
                 if not (number or row.header):
                     longest = min(longest, TEXT_WORD_CAP)
                 if longest > m.need:
@@ -348,14 +361,25 @@ W_SZCS = _q("szCs")
 def _set_run_size(r, half_points: str) -> None:
     """The run's sz and szCs set to ``half_points``, in their schema place in rPr (created in the
     tree: an element made on its own would be a document of its own, slow to move in)."""
-    rpr = r.find(W_RPR)
+    rpr = _child(r, W_RPR)
     if rpr is None:
         rpr = etree.SubElement(r, W_RPR)
         r.remove(rpr)
         r.insert(0, rpr)
+    kids = list(rpr)
+    tags = [el.tag for el in kids]
+    if tags.count(W_SZ) == 1 and tags.count(W_SZCS) == 1:
+        # already as it would be made: sz and szCs one after the other with the value and nothing else,
+        # before the first element that comes after them and after all others
+        i = tags.index(W_SZ)
+        if (i + 1 < len(tags) and tags[i + 1] == W_SZCS
+                and (i + 2 == len(tags) or tags[i + 2] in _RPR_AFTER_SZ)
+                and not any(t in _RPR_AFTER_SZ for t in tags[:i])
+                and all(len(el) == 0 and not el.text and not el.tail and dict(el.attrib) == {W_VAL: half_points}
+                        for el in kids[i:i + 2])):
+            return
     anchor = None
-    for el in list(rpr):
-        tag = el.tag
+    for el, tag in zip(kids, tags):
         if tag == W_SZ or tag == W_SZCS:
             rpr.remove(el)
         elif anchor is None and tag in _RPR_AFTER_SZ:
@@ -378,16 +402,16 @@ def _scale_fonts(tbl, styles: _Styles, factor: float) -> None:
 
 
 def _grid_widths(tbl) -> list[int]:
-    grid = tbl.find(_q("tblGrid"))
+    grid = _child(tbl, _q("tblGrid"))
     return [int(g.get(W_W)) for g in grid.iterchildren(_q("gridCol"))] if grid is not None else []
 
 
 def _apply_widths(tbl, rows: list[_Row], widths: list[int], total: int) -> None:
-    tbl_pr = tbl.find(W_TBLPR)
-    tblw = tbl_pr.find(_q("tblW"))
+    tbl_pr = _child(tbl, W_TBLPR)
+    tblw = _child(tbl_pr, _q("tblW"))
     tblw.set(W_W, str(total))
     tblw.set(_q("type"), "dxa")
-    grid = tbl.find(_q("tblGrid"))
+    grid = _child(tbl, _q("tblGrid"))
     for gc in list(grid):
         grid.remove(gc)
     for w in widths:
@@ -405,8 +429,8 @@ def _apply_widths(tbl, rows: list[_Row], widths: list[int], total: int) -> None:
 def _read_rows(tbl) -> list[_Row]:
     rows = []
     for tr in tbl.iterchildren(W_TR):
-        trpr = tr.find(W_TRPR)
-        header = trpr is not None and trpr.find(_q("tblHeader")) is not None
+        trpr = _child(tr, W_TRPR)
+        header = trpr is not None and _child(trpr, W_TBLHEADER) is not None
         cells, col = [], 0
         for tc in tr.iterchildren(W_TC):
             span, rotated, vmerge, tcw, paras = _cell_props(tc)
@@ -414,6 +438,19 @@ def _read_rows(tbl) -> list[_Row]:
             col += span
         rows.append(_Row(tr, header, cells))
     return rows
+
+
+def grid_needs(rows: list[_Row]) -> tuple[int, int]:
+    """The most cells in a row and the most grid columns a row spans (docxtpl's fix_tables needs both)."""
+    most_cells = most_spans = 0
+    for row in rows:
+        cells = row.cells
+        if len(cells) > most_cells:
+            most_cells = len(cells)
+        spans = cells[-1].col + cells[-1].span if cells else 0
+        if spans > most_spans:
+            most_spans = spans
+    return most_cells, most_spans
 
 
 def _row_text(row: _Row) -> list[str]:
@@ -427,13 +464,13 @@ def _row_text(row: _Row) -> list[str]:
 def _keep_next(tr) -> None:
     """All paragraphs of the row keep with the next paragraph: the row stays with the next row."""
     for p in tr.iter(W_P):
-        ppr = p.find(W_PPR)
+        ppr = _child(p, W_PPR)
         if ppr is None:
-            ppr = etree.Element(W_PPR)
+            ppr = etree.SubElement(p, W_PPR)  # made in the tree, then moved first
             p.insert(0, ppr)
-        if ppr.find(_q("keepNext")) is None:
-            kn = etree.Element(_q("keepNext"))
-            ps = ppr.find(_q("pStyle"))
+        if _child(ppr, _q("keepNext")) is None:
+            kn = etree.SubElement(ppr, _q("keepNext"))
+            ps = _child(ppr, _q("pStyle"))
             if ps is not None:
                 ps.addnext(kn)
             else:
@@ -441,36 +478,33 @@ def _keep_next(tr) -> None:
 
 
 def _set_header(tr, on: bool) -> None:
-    trpr = tr.find(W_TRPR)
+    trpr = _child(tr, W_TRPR)
     if on:
         if trpr is None:
             trpr = etree.Element(W_TRPR)
             tr.insert(0, trpr)
-        if trpr.find(_q("tblHeader")) is None:
+        if _child(trpr, _q("tblHeader")) is None:
             etree.SubElement(trpr, _q("tblHeader"))
     elif trpr is not None:
         for el in trpr.findall(_q("tblHeader")):
             trpr.remove(el)
 
 
-def _split_at_inner_headers(tbl) -> list:
-    """Start a new table at each header row that follows body rows; returns the tables."""
-    trs = list(tbl.iterchildren(W_TR))
-    is_header = []
-    for tr in trs:
-        trpr = tr.find(W_TRPR)
-        is_header.append(trpr is not None and trpr.find(_q("tblHeader")) is not None)
-    starts = [i for i in range(1, len(trs)) if is_header[i] and not is_header[i - 1]]
+def _split_at_inner_headers(tbl, rows: Optional[list[_Row]] = None) -> list[tuple[Any, list[_Row]]]:
+    """Start a new table at each header row that follows body rows; returns the tables and their rows."""
+    if rows is None:
+        rows = _read_rows(tbl)
+    starts = [i for i in range(1, len(rows)) if rows[i].header and not rows[i - 1].header]
     if not starts:
-        return [tbl]
-    tables = [tbl]
-    bounds = starts + [len(trs)]
+        return [(tbl, rows)]
+    parts = [(tbl, rows[:starts[0]])]
+    bounds = starts + [len(rows)]
     for a, b in zip(starts, bounds[1:]):
         new = etree.Element(W_TBL)
-        new.append(copy.deepcopy(tbl.find(W_TBLPR)))
-        new.append(copy.deepcopy(tbl.find(_q("tblGrid"))))
-        for tr in trs[a:b]:
-            new.append(tr)  # moves the row
+        new.append(copy.deepcopy(_child(tbl, W_TBLPR)))
+        new.append(copy.deepcopy(_child(tbl, _q("tblGrid"))))
+        for row in rows[a:b]:
+            new.append(row.tr)  # moves the row
         # the two parts read as one table: a hairline paragraph between them
         gap = etree.Element(W_P)
         ppr = etree.SubElement(gap, W_PPR)
@@ -482,15 +516,15 @@ def _split_at_inner_headers(tbl) -> list:
         sp.set(_q("lineRule"), "exact")
         rpr = etree.SubElement(ppr, W_RPR)
         etree.SubElement(rpr, _q("sz")).set(W_VAL, "2")
-        tables[-1].addnext(gap)
+        parts[-1][0].addnext(gap)
         gap.addnext(new)
-        tables.append(new)
-    return tables
+        parts.append((new, rows[a:b]))
+    return parts
 
 
 def is_table_joint(el) -> bool:
     """Whether ``el`` is the hairline paragraph between two parts of one split table."""
-    if el.tag != W_P or el.find(W_R) is not None:
+    if el.tag != W_P or _child(el, W_R) is not None:
         return False
     sp = el.find(f"{W_PPR}/{_q('spacing')}")
     return sp is not None and sp.get(_q("line")) == JOINT_LINE and sp.get(_q("lineRule")) == "exact"
@@ -519,13 +553,13 @@ def _unmerge(rows: list[_Row], col: int, first: int, last: int) -> None:
     label = f"{words[0]} (devam)" if words else ""
     for i in range(first, last + 1):
         cell = next(c for c in rows[i].cells if c.col == col)
-        pr = cell.tc.find(W_TCPR)
+        pr = _child(cell.tc, W_TCPR)
         for vm in pr.findall(_q("vMerge")):
             pr.remove(vm)
         cell.vmerge = None
         if i == first:
             continue
-        p = cell.tc.find(W_P)
+        p = _child(cell.tc, W_P)
         for r in list(p.iterchildren(W_R)):
             p.remove(r)
         r = etree.SubElement(p, W_R)
@@ -566,8 +600,8 @@ def _caption_before(tbl, caption_styles: set[str]) -> str:
     hops = 0
     while prev is not None and hops < 3:
         if prev.tag == W_P:
-            ppr = prev.find(W_PPR)
-            ps = ppr.find(_q("pStyle")) if ppr is not None else None
+            ppr = _child(prev, W_PPR)
+            ps = _child(ppr, _q("pStyle")) if ppr is not None else None
             text = _paragraph_text(prev)
             if ps is not None and ps.get(W_VAL) in caption_styles and text:
                 return text
@@ -596,7 +630,7 @@ def _alt_text(tbl, rows: list[_Row], ncols: int, title_hint: str) -> None:
     desc = f"{title}. {body} satır, {ncols} sütun."
     if headers:
         desc += " Sütunlar: " + "; ".join(dict.fromkeys(headers)) + "."
-    tbl_pr = tbl.find(W_TBLPR)
+    tbl_pr = _child(tbl, W_TBLPR)
     for tag in ("tblCaption", "tblDescription"):
         for el in tbl_pr.findall(_q(tag)):
             tbl_pr.remove(el)
@@ -612,13 +646,13 @@ def _next_sect_pr(el, body):
     node = el.getnext()
     while node is not None:
         if node.tag == W_P:
-            ppr = node.find(W_PPR)
-            if ppr is not None and ppr.find(_q("sectPr")) is not None:
-                return ppr.find(_q("sectPr"))
+            ppr = _child(node, W_PPR)
+            if ppr is not None and _child(ppr, _q("sectPr")) is not None:
+                return _child(ppr, _q("sectPr"))
         elif node.tag == _q("sectPr"):
             return node
         node = node.getnext()
-    return body.find(_q("sectPr"))
+    return _child(body, _q("sectPr"))
 
 
 def _section_paragraph(sect) -> object:
@@ -630,8 +664,8 @@ def _section_paragraph(sect) -> object:
 
 def _landscape_width(sect) -> tuple[int, int]:
     """Text width of ``sect``'s page and of the same page turned to landscape (twips)."""
-    pg = sect.find(_q("pgSz"))
-    mar = sect.find(_q("pgMar"))
+    pg = _child(sect, _q("pgSz"))
+    mar = _child(sect, _q("pgMar"))
     w, h = int(pg.get(W_W)), int(pg.get(_q("h")))
     left = int(mar.get(_q("left"), 1440)) if mar is not None else 1440
     right = int(mar.get(_q("right"), 1440)) if mar is not None else 1440
@@ -645,7 +679,7 @@ def _make_landscape(tbl, sect) -> int:
     break after it, :func:`_next_sect_pr`)."""
     if sect is None:
         return 0
-    pg = sect.find(_q("pgSz"))
+    pg = _child(sect, _q("pgSz"))
     if int(pg.get(W_W)) > int(pg.get(_q("h"))):
         return 0  # already landscape
     before = copy.deepcopy(sect)
@@ -655,7 +689,7 @@ def _make_landscape(tbl, sect) -> int:
     for tag in ("headerReference", "footerReference"):
         for el in land.findall(_q(tag)):
             land.remove(el)
-    lpg = land.find(_q("pgSz"))
+    lpg = _child(land, _q("pgSz"))
     w, h = lpg.get(W_W), lpg.get(_q("h"))
     lpg.set(W_W, h)
     lpg.set(_q("h"), w)
@@ -697,7 +731,7 @@ def table_descriptions(data: bytes) -> list[str]:
 
     root = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
     out = []
-    for tbl in root.find(_q("body")).iter(W_TBL):
+    for tbl in _child(root, _q("body")).iter(W_TBL):
         d = tbl.find(f"{W_TBLPR}/{_q('tblDescription')}")
         out.append(d.get(W_VAL) if d is not None else "")
     return out
@@ -717,18 +751,29 @@ class Typesetter:
         self.caps = set(caption_styles)
         self.auto_marker = auto_marker
 
-    def table(self, top, section: Callable[[], Any]) -> None:
+    def table(self, top, section: Callable[[], Any],
+              fix: Optional[Callable[[Any, Optional[tuple[int, int]]], None]] = None) -> None:
         """Widths, repeated headers, rows kept together and alt text of the top-level table ``top``.
 
         ``section()`` gives the sectPr of the section ``top`` is in (only
-        asked for when the table has to go landscape)."""
-        tbl_pr = top.find(W_TBLPR)
-        cap = tbl_pr.find(W_TBLCAPTION) if tbl_pr is not None else None
+        asked for when the table has to go landscape). ``fix(tbl, needs)``,
+        called first, corrects the table's grid (``needs``: :func:`grid_needs`
+        of its rows, or None when it holds tables of its own)."""
+        rows = _read_rows(top)
+        if fix is not None:
+            # docxtpl counts every row inside the table: these are its own rows unless it holds a table
+            # or rows inside other elements
+            nested = next(islice(top.iter(W_TBL), 1, None), None) is not None
+            fix(top, None if nested or sum(1 for _ in top.iter(W_TR)) != len(rows) else grid_needs(rows))
+        tbl_pr = _child(top, W_TBLPR)
+        cap = _child(tbl_pr, W_TBLCAPTION) if tbl_pr is not None else None
         auto = cap is not None and cap.get(W_VAL) == self.auto_marker
         title = _caption_before(top, self.caps)
-        parts = _split_at_inner_headers(top)
-        for n, tbl in enumerate(parts):
-            _typeset_one(tbl, section, self.styles, auto, title if n == 0 else (title + " (devam)" if title else ""))
+        parts = _split_at_inner_headers(top, rows)
+        del rows
+        for n, (tbl, part_rows) in enumerate(parts):
+            _typeset_one(tbl, section, self.styles, auto, title if n == 0 else (title + " (devam)" if title else ""),
+                         part_rows)
 
     def images(self, el) -> None:
         """Alternative text of the pictures in ``el`` (see :func:`describe_images`)."""
@@ -771,12 +816,14 @@ def _plan(cols: list[_Measure], total: int, base_pt: float, smallest: float) -> 
     return None
 
 
-def _typeset_one(tbl, section: Callable[[], Any], styles: _Styles, auto: bool, title: str) -> None:
-    rows = _read_rows(tbl)
+def _typeset_one(tbl, section: Callable[[], Any], styles: _Styles, auto: bool, title: str,
+                 rows: Optional[list[_Row]] = None) -> None:
+    if rows is None:
+        rows = _read_rows(tbl)
     ncols = max((sum(c.span for c in r.cells) for r in rows), default=0)
     if not ncols:
         return
-    total = int(tbl.find(W_TBLPR).find(_q("tblW")).get(W_W))
+    total = int(_child(tbl, W_TBLPR).find(_q("tblW")).get(W_W))
     cols = _measure_table(rows, ncols, styles)
     current = _grid_widths(tbl)
     fits = (len(current) == ncols and not auto
@@ -872,7 +919,7 @@ def fill_docx_indexes(data: bytes, found: list[dict]) -> bytes:
 
     zin = zipfile.ZipFile(io.BytesIO(data))
     root = etree.fromstring(zin.read("word/document.xml"))
-    body = root.find(_q("body"))
+    body = _child(root, _q("body"))
     contents = [f for f in found if f.get("kind") == "content"]
     figures = [f for f in found if f.get("kind") != "content"]
     by_category = {f.get("category"): f for f in figures if f.get("category")}

@@ -672,6 +672,9 @@ def test_streamed_body_reads_as_the_whole_document_would(monkeypatch):
     with monkeypatch.context() as m:
         m.setattr(document, "_static_sections", lambda *a: None)
         assert render_bytes(prog, draft=True) == streamed
+    with monkeypatch.context() as m:  # every element with children written child by child
+        m.setattr(document, "_BIG", 0)
+        assert render_bytes(prog, draft=True) == streamed
     calls = []
 
     def failing_write(self, el):
