@@ -129,6 +129,7 @@ MAX_NUMBER = 10**15  # any other number (indicator values, counts)
 # cannot be told apart, and a control character is what such text almost always is.
 _OOXML_ESCAPE = re.compile(r"_x(00[01][0-9A-Fa-f]|007[Ff])_")
 _CONTROL = frozenset(chr(c) for c in [*range(0, 9), 11, 12, *range(14, 32), 127])
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # the characters of _CONTROL
 _THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$|^-?\d+$")
 
 
@@ -357,6 +358,8 @@ class _Cells:
         self.book = book
         self.findings = findings
         self.department = department
+        verdict = getattr(book, "_verdict", None)
+        self._bad = bool(verdict is not None and verdict.bad_numbers)  # the guard dropped some values
 
     def loc(self, sheet: str, row: int, col0: int) -> Loc:
         return Loc(self.book.name, sheet, ws.cell_ref(row, col0))
@@ -380,9 +383,24 @@ class _Cells:
     def convert(self, sheet: str, row: int, col0: int, raw: Any, kind: str, header: str,
                 required: bool, ctx: dict, loc: Optional[Loc] = None) -> Any:
         """Typed value of an input cell, or None (blank) / _MISSING (invalid)."""
-        if self.book.bad_number(sheet, row, col0):
+        if self._bad and self.book.bad_number(sheet, row, col0):
             return _MISSING  # the package guard reported it (TIP-05)
         if raw is None and not required:
+            return None
+        # the common cells, as the general path below would take them
+        cls = raw.__class__
+        if cls is int and kind != ws.TEXT and kind != ws.CODE:
+            if 0 <= raw < (MAX_AMOUNT if kind == ws.MONEY else MAX_NUMBER):
+                return raw
+        elif cls is str and (kind == ws.TEXT or kind == ws.CODE) and raw[:1] != "=":
+            if loc is None:
+                loc = self.loc(sheet, row, col0)
+            text = self.clean_text(raw, loc, header, ctx).strip()
+            if text:
+                return text
+            if required:
+                self.add("ZRN-01", loc, column=header, **ctx)
+                return _MISSING
             return None
         value = self.input_value(sheet, row, col0, raw, ctx)
         if value is _MISSING:
@@ -448,7 +466,7 @@ class _Cells:
         if "_x" in text:
             text = _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
         text = unicodedata.normalize("NFC", text)
-        bad = sorted({ch for ch in text if ch in _CONTROL})
+        bad = sorted(set(_CONTROL_CHARS.findall(text))) if _CONTROL_CHARS.search(text) else None
         if bad:
             text = "".join(" " if ch in _CONTROL else ch for ch in text)
             text = re.sub(r" {2,}", " ", text)
@@ -476,6 +494,12 @@ def _header_key(text: Any) -> str:
     return re.sub(r"\d{4}", "", normalize(str(text or ""))).strip()
 
 
+@lru_cache(maxsize=1024)
+def _title_key(header: str) -> str:
+    """Match key of a column's header as the template writes it (year placeholders left empty)."""
+    return _header_key(ws.header_title(header))
+
+
 @RULES.check("OKU-03")
 def _columns(cells: _Cells, spec: ws.TableSheet, rows: list[tuple]) -> Optional[dict[str, int]]:
     header = rows[ws.HEADER_ROW - 1] if len(rows) >= ws.HEADER_ROW else ()
@@ -483,7 +507,7 @@ def _columns(cells: _Cells, spec: ws.TableSheet, rows: list[tuple]) -> Optional[
     cols: dict[str, int] = {}
     ok = True
     for col in spec.columns:
-        i = found.get(_header_key(ws.header_title(col.header)))
+        i = found.get(_title_key(col.header))
         if i is None:
             if col.reference or col.may_be_absent:
                 continue  # added in a later template version; older workbooks are read without it
@@ -523,7 +547,7 @@ def read_table(cells: _Cells, spec: ws.TableSheet, ctx_of: Optional[Callable[[di
     if cols is None:
         return []
     out = []
-    name, file, year = spec.name, cells.book.name, cells.year
+    name, file, year, bad = spec.name, cells.book.name, cells.year, cells._bad
     # per column, once: (key, index, kind, title, required, pattern, letters)
     present = [(c.key, cols[c.key], c.kind, c.title(year), c.required, c.pattern,
                 ws.get_column_letter(cols[c.key] + 1)) for c in spec.columns if c.key in cols]
@@ -542,17 +566,21 @@ def read_table(cells: _Cells, spec: ws.TableSheet, ctx_of: Optional[Callable[[di
         if all((v := raw[i] if i is not None and i < n else None) is None or (isinstance(v, str) and not v.strip())
                for i in input_idx):
             continue
-        if row_check is not None and not row_check(
-                cells, row, {k: raw[i] if i is not None and i < n else None for k, i in all_idx}):
+        by_key = {k: raw[i] if i is not None and i < n else None for k, i in all_idx} \
+            if row_check is not None or ctx_of is not None else {}
+        if row_check is not None and not row_check(cells, row, by_key):
             continue  # the check reported the row once (e.g. shifted by a column); no cell findings follow
         # context for findings: codes of the row if readable
-        ctx = ctx_of({k: raw[i] if i is not None and i < n else None for k, i in all_idx}) if ctx_of else {}
+        ctx = ctx_of(by_key) if ctx_of else {}
         values: dict[str, Any] = {}
         locs: dict[str, Loc] = {}
         srow = str(row)
         for key, i, kind, title, required, pattern, letters in present:
             loc = locs[key] = Loc(file, name, letters + srow)
             v = raw[i] if i < n else None
+            if v is None and (kind == ws.FORMULA or not (required or bad)):
+                values[key] = None  # a blank cell: what typed_total and convert give
+                continue
             if kind == ws.FORMULA:
                 values[key] = cells.typed_total(name, row, i, v, title, ctx)
                 continue

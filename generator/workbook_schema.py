@@ -610,21 +610,41 @@ def attrs_of(columns: tuple[Col, ...] | tuple[Field, ...], values: dict, model: 
     """Constructor arguments of ``model`` from the values the reader found (keyed by column or
     field key). A value left blank keeps the attribute's default ("" for a required text).
     ``prefix`` selects the fields of one object of a form ("unit_costs.")."""
-    fields = _fields(model)
     out: dict[str, Any] = {}
+    for key, attr, item, optional, text in _attr_plan(columns, model, prefix):
+        value = values.get(key)
+        if item is not None:
+            items = out.setdefault(attr, {})
+            if value is not None:
+                items[item] = value
+            continue
+        if value is None and optional:
+            continue
+        out[attr] = "" if value is None and text else value
+    return out
+
+
+_PLANS: dict[tuple[int, type, str], tuple[Any, tuple]] = {}
+
+
+def _attr_plan(columns: tuple, model: type, prefix: str) -> tuple:
+    """What :func:`attrs_of` does per column, worked out once per (columns, model, prefix):
+    (key, attribute, dict item or None, has a default, is a str)."""
+    cached = _PLANS.get((id(columns), model, prefix))
+    if cached is not None and cached[0] is columns:
+        return cached[1]
+    fields = _fields(model)
+    plan = []
     for col in columns:
         if not col.attr or not col.attr.startswith(prefix):
             continue
         attr = col.attr[len(prefix):]
-        value = values.get(col.key)
         m = _ITEM.fullmatch(attr)
         if m:
-            items = out.setdefault(m.group(1), {})
-            if value is not None:
-                items[m.group(2)] = value
+            plan.append((col.key, m.group(1), m.group(2), False, False))
             continue
         f = fields[attr]
-        if value is None and (f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING):
-            continue
-        out[attr] = "" if value is None and f.type == "str" else value
-    return out
+        optional = f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+        plan.append((col.key, attr, None, optional, f.type == "str"))
+    _PLANS[(id(columns), model, prefix)] = (columns, tuple(plan))
+    return tuple(plan)
