@@ -427,8 +427,10 @@ class FastBook:
         return None
 
     def close(self) -> None:
+        """Close the files; the rows (whose formula cells refer to the book) are let go at once."""
         if self._zf is not None:
             self._zf.close()
+        self._rows = {}
         if not hasattr(self, "_wb"):
             return
         close = getattr(self._wb, "close", None)

@@ -13,6 +13,7 @@ from their parts.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import math
 import re
 import sys
@@ -389,6 +390,9 @@ class _Cells:
             return None
         # the common cells, as the general path below would take them
         cls = raw.__class__
+        if cls is Formula and raw.cached is not None:  # calamine's formula cell: input_value gives its cached value
+            raw = raw.cached
+            cls = raw.__class__
         if cls is int and kind != ws.TEXT and kind != ws.CODE:
             if 0 <= raw < (MAX_AMOUNT if kind == ws.MONEY else MAX_NUMBER):
                 return raw
@@ -578,8 +582,9 @@ def read_table(cells: _Cells, spec: ws.TableSheet, ctx_of: Optional[Callable[[di
         for key, i, kind, title, required, pattern, letters in present:
             loc = locs[key] = Loc(file, name, letters + srow)
             v = raw[i] if i < n else None
-            if v is None and (kind == ws.FORMULA or not (required or bad)):
-                values[key] = None  # a blank cell: what typed_total and convert give
+            if v is None and (kind == ws.FORMULA or not (required or bad)) or \
+                    kind == ws.FORMULA and v.__class__ is Formula:
+                values[key] = None  # a blank cell or a formula: what typed_total and convert give
                 continue
             if kind == ws.FORMULA:
                 values[key] = cells.typed_total(name, row, i, v, title, ctx)
@@ -688,7 +693,22 @@ def read_matrix(cells: _Cells, spec: ws.MatrixSheet) -> list[tuple[int, str, dic
 @RULES.check("OKU-01", "OKU-08")
 def _read_with(path: str | Path, read: Callable[[_Book, list[Finding]], Any],
                name: Optional[str] = None) -> tuple[Any, list[Finding]]:
-    """Open a workbook, read it with ``read`` and close it; (None, findings) if it cannot be opened."""
+    """Open a workbook, read it with ``read`` and close it; (None, findings) if it cannot be opened.
+
+    The cycle collector waits while one workbook is read: reading allocates many small objects and
+    leaves no garbage cycles behind (the book breaks its own when it closes), so collecting during
+    it only costs time (about 6 % of reading the 10× synthetic workbooks)."""
+    if not gc.isenabled():
+        return _read_open(path, read, name)
+    gc.disable()
+    try:
+        return _read_open(path, read, name)
+    finally:
+        gc.enable()
+
+
+def _read_open(path: str | Path, read: Callable[[_Book, list[Finding]], Any],
+               name: Optional[str] = None) -> tuple[Any, list[Finding]]:
     findings: list[Finding] = []
     book = _open(Path(path), findings, name)
     if book is None:
