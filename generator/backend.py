@@ -227,6 +227,23 @@ def _relationships(data: bytes) -> tuple[tuple[str, str, str], ...]:
 
 
 @lru_cache(maxsize=64)
+def _workbook_targets(base: str, rels: bytes) -> tuple[dict[str, str], Optional[str], tuple[str, ...]]:
+    """Relationship id → part, the styles part and the shared strings parts of a workbook's
+    relationships (cached like :func:`_relationships`; callers do not change the dict)."""
+    targets: dict[str, str] = {}
+    styles = None
+    shared = []
+    for rid, typ, target in _relationships(rels):
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
+        targets[rid] = path
+        if typ.endswith("/styles"):
+            styles = path
+        if typ.endswith("/sharedStrings"):
+            shared.append(path)
+    return targets, styles, tuple(shared)
+
+
+@lru_cache(maxsize=64)
 def _sheet_list(data: bytes) -> tuple[tuple[str, str], ...]:
     """(name, relationship id) of the sheets of a workbook part."""
     from xml.etree import ElementTree as ET
@@ -262,16 +279,10 @@ class _Package:
             raise Fallback("no workbook part")
         self.workbook = doc.lstrip("/")
         base = posixpath.dirname(self.workbook)
-        targets: dict[str, str] = {}
-        styles = None
         rels = self.part(posixpath.join(base, "_rels", posixpath.basename(self.workbook) + ".rels"))
-        for rid, typ, target in _relationships(rels):
-            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
-            targets[rid] = path
-            if typ.endswith("/styles"):
-                styles = path
-            if typ.endswith("/sharedStrings"):
-                self.part(path)  # only checked: calamine reads it
+        targets, styles, shared = _workbook_targets(base, rels)
+        for path in shared:
+            self.part(path)  # only checked: calamine reads it
         self.sheets: dict[str, str] = {}
         for name, rid in _sheet_list(self.part(self.workbook)):
             part = targets.get(rid)
@@ -299,12 +310,15 @@ class _Package:
         if root is None or head.find(b"<!", 0, root.start()) >= 0:
             raise Fallback("sheet prolog")
 
-    def part(self, name: str) -> bytes:
+    def part(self, name: str, check: bool = True) -> bytes:
+        """The part's bytes, held to :func:`_check_text` (``check=False``: the caller does, as
+        :func:`scan_sheet` does first thing)."""
         data = self._kept.pop(name, None)
         if data is None:
             data = self._heads.pop(name, None)
         if data is not None:
-            _check_text(data)
+            if check:
+                _check_text(data)
             return data
         zf = self._zf()
         try:
@@ -316,7 +330,8 @@ class _Package:
         data = zf.read(info)
         if len(data) > MAX_PART:
             raise Fallback("large part")
-        _check_text(data)
+        if check:
+            _check_text(data)
         return data
 
 
@@ -386,7 +401,7 @@ class FastBook:
         return rows
 
     def _read(self, sheet: str) -> list[Row]:
-        scan = scan_sheet(self._pkg.part(self._pkg.sheets[sheet]), self._pkg.date_styles)
+        scan = scan_sheet(self._pkg.part(self._pkg.sheets[sheet], check=False), self._pkg.date_styles)
         sh = self._wb.get_sheet_by_name(sheet)
         formulas, numbers = scan.formulas, scan.numbers
         values = sh.to_python(skip_empty_area=False)

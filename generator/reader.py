@@ -499,6 +499,12 @@ def _header_key(text: Any) -> str:
 
 
 @lru_cache(maxsize=1024)
+def _title(header: str, year: int | str) -> str:
+    """A column's title for a program year (ws.header_title, cached: it is the same in every workbook)."""
+    return ws.header_title(header, year)
+
+
+@lru_cache(maxsize=1024)
 def _title_key(header: str) -> str:
     """Match key of a column's header as the template writes it (year placeholders left empty)."""
     return _header_key(ws.header_title(header))
@@ -553,7 +559,7 @@ def read_table(cells: _Cells, spec: ws.TableSheet, ctx_of: Optional[Callable[[di
     out = []
     name, file, year, bad = spec.name, cells.book.name, cells.year, cells._bad
     # per column, once: (key, index, kind, title, required, pattern, letters)
-    present = [(c.key, cols[c.key], c.kind, c.title(year), c.required, c.pattern,
+    present = [(c.key, cols[c.key], c.kind, _title(c.header, year), c.required, c.pattern,
                 ws.get_column_letter(cols[c.key] + 1)) for c in spec.columns if c.key in cols]
     input_idx = [cols.get(c.key) for c in spec.columns if c.kind != ws.FORMULA and not c.reference]
     all_idx = [(c.key, cols.get(c.key)) for c in spec.columns]
@@ -1015,7 +1021,7 @@ def _typed_totals_row(cells: _Cells, spec: ws.TableSheet, sub: Submission) -> di
     out = {}
     for i, col in enumerate(spec.columns):
         if col.kind in (ws.MONEY, ws.FORMULA) and i < len(raw):
-            v = cells.typed_total(spec.name, spec.totals_row, i, raw[i], col.title(), {})
+            v = cells.typed_total(spec.name, spec.totals_row, i, raw[i], _title(col.header, ""), {})
             if v is not None:
                 out[col.key] = v
                 sub.src[f"toplam:{col.key}"] = cells.loc(spec.name, spec.totals_row, i)
