@@ -578,6 +578,9 @@ def _check_parts(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], path: Path, 
 KEEP_TOTAL = 64 * 1024 * 1024
 _WORKBOOK_PARTS = frozenset({"_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"})
 _NAME_START = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_:")
+# what Excel, LibreOffice and openpyxl write before the root element (the general case: _root_start)
+_USUAL_PROLOG = re.compile(rb'<\?xml version="1\.0" encoding="(?:UTF|utf)-8"(?: standalone="yes")?\?>[ \t\r\n]*'
+                           rb"<[A-Za-z_:]")
 _DECL_ENCODING = re.compile(rb"""\sencoding\s*=\s*["']([^"']*)["']""")
 _WIDE = re.compile(rb'r="[A-Z]{3}')  # a cell reference of three letters or more may be there (AAA = 703)
 _ODD_PLAIN = re.compile(_ODD_VALUE.pattern.replace(rb"<(?:\w+:)?v>", b"<v>", 1))
@@ -590,6 +593,9 @@ def _root_start(data: bytes) -> int:
 
     A DTD (and so any entity declaration) can only stand before the root element (XML 1.0, §2.8);
     after it, it is malformed XML, which expat rejects and calamine's parser never expands."""
+    usual = _USUAL_PROLOG.match(data)
+    if usual is not None:
+        return usual.end() - 2
     pos = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     if data.startswith(b"<?xml", pos):
         end = data.find(b"?>", pos)
@@ -674,11 +680,12 @@ def _member(buf: bytes, info: zipfile.ZipInfo, limit: int) -> Optional[bytes]:
     header agrees, or whose size and checksum do not agree when it is read whole: the full check
     then opens it with zipfile and names the problem."""
     at = info.header_offset
-    if info.flag_bits & ~0x80E or buf[at:at + 4] != b"PK\x03\x04":
+    if info.flag_bits & ~0x80E or not buf.startswith(b"PK\x03\x04", at):
         return None  # encrypted, patched or strong-encrypted parts, or no local header there
     n, extra = struct.unpack_from("<HH", buf, at + 26)
-    name = info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437")
-    if buf[at + 30:at + 30 + n] != name:
+    name = info.orig_filename
+    raw = name.encode("ascii") if name.isascii() else name.encode("utf-8" if info.flag_bits & 0x800 else "cp437")
+    if n != len(raw) or not buf.startswith(raw, at + 30):
         return None
     start = at + 30 + n + extra
     comp = memoryview(buf)[start:start + info.compress_size]
