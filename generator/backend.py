@@ -335,6 +335,25 @@ class _Package:
         return data
 
 
+class _LazyZip:
+    """The package as a zipfile, opened when a part is needed that the package guard did not keep."""
+
+    __slots__ = ("source", "zf")
+
+    def __init__(self, source: Union[Path, io.BytesIO]):
+        self.source = source
+        self.zf: Optional[zipfile.ZipFile] = None
+
+    def get(self) -> zipfile.ZipFile:
+        if self.zf is None:
+            self.zf = zipfile.ZipFile(self.source)
+        return self.zf
+
+    def close(self) -> None:
+        if self.zf is not None:
+            self.zf.close()
+
+
 Row = list  # the reader only indexes rows; openpyxl's backend gives tuples
 
 
@@ -355,10 +374,9 @@ class FastBook:
         self._fallback_open = fallback
         self._fallback: Any = None
         data = source.getvalue() if isinstance(source, io.BytesIO) else None
-        self._source = io.BytesIO(data) if data is not None else source
-        self._zf: Optional[zipfile.ZipFile] = None
+        self._zip = _LazyZip(io.BytesIO(data) if data is not None else source)
         try:
-            self._pkg = _Package(self._zipfile, parts)
+            self._pkg = _Package(self._zip.get, parts)
             self._wb = python_calamine.load_workbook(io.BytesIO(data) if data is not None else str(source))
             meta = self._wb.sheets_metadata
             if [m.name for m in meta] != list(self._pkg.sheets) or any(
@@ -369,12 +387,6 @@ class FastBook:
             raise
         self._rows: dict[str, list[Row]] = {}
         self._slow: set[str] = set()  # sheets read by the fallback
-
-    def _zipfile(self) -> zipfile.ZipFile:
-        """The package, opened when a part is needed that the package guard did not keep."""
-        if self._zf is None:
-            self._zf = zipfile.ZipFile(self._source)
-        return self._zf
 
     @property
     def sheetnames(self) -> list[str]:
@@ -443,8 +455,7 @@ class FastBook:
 
     def close(self) -> None:
         """Close the files; the rows (whose formula cells refer to the book) are let go at once."""
-        if self._zf is not None:
-            self._zf.close()
+        self._zip.close()
         self._rows = {}
         if not hasattr(self, "_wb"):
             return

@@ -353,14 +353,33 @@ def _expat_reason(err: expat.ExpatError) -> str:
     return _EXPAT_TR.get(name or "", "XML yapısı bozuk")
 
 
+def _refuse_doctype(*args) -> None:
+    raise _Refused("DTD (DOCTYPE) tanımı içeriyor")
+
+
+def _refuse_entity(*args) -> None:
+    raise _Refused("varlık (ENTITY) tanımı içeriyor")
+
+
+def _refuse_external(*args) -> int:
+    raise _Refused("dış varlık başvurusu (XXE) içeriyor")
+
+
+def _refusing_parser() -> expat.XMLParserType:
+    """An expat parser that refuses any DTD, as :class:`_PartCheck`'s (its handlers are plain
+    functions: the parser is freed as soon as it is dropped, without the cycle collector)."""
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = _refuse_doctype
+    parser.EntityDeclHandler = _refuse_entity
+    parser.ExternalEntityRefHandler = _refuse_external
+    return parser
+
+
 class _PartCheck:
     """Streams one XML part through expat, refusing DTDs and counting rows and cells."""
 
     def __init__(self, sheet: bool):
-        self.parser = expat.ParserCreate()
-        self.parser.StartDoctypeDeclHandler = self._doctype
-        self.parser.EntityDeclHandler = self._entity
-        self.parser.ExternalEntityRefHandler = self._external
+        self.parser = _refusing_parser()
         self.sheet = sheet
         self.rows = 0
         self.cells = 0
@@ -368,15 +387,6 @@ class _PartCheck:
         self.suspicious = False  # a <v> that is not a plain number of reasonable length
         self.hidden_rows: set[int] = set()
         self._tail = b""
-
-    def _doctype(self, *args) -> None:
-        raise _Refused("DTD (DOCTYPE) tanımı içeriyor")
-
-    def _entity(self, *args) -> None:
-        raise _Refused("varlık (ENTITY) tanımı içeriyor")
-
-    def _external(self, *args) -> int:
-        raise _Refused("dış varlık başvurusu (XXE) içeriyor")
 
     def feed(self, data: bytes, final: bool = False) -> None:
         if self.sheet and data:
@@ -759,7 +769,7 @@ def _quick_parts(zf: zipfile.ZipFile, buf: bytes, infos: list[zipfile.ZipInfo], 
             continue
         if sheet is None:
             try:
-                _PartCheck(sheet=False).parser.Parse(data, True)
+                _refusing_parser().Parse(data, True)
             except (expat.ExpatError, _Refused):
                 return False
         else:
