@@ -696,7 +696,6 @@ def read_matrix(cells: _Cells, spec: ws.MatrixSheet) -> list[tuple[int, str, dic
 # kurum.xlsx
 # ---------------------------------------------------------------------------
 
-@RULES.check("OKU-01", "OKU-08")
 def _read_with(path: str | Path, read: Callable[[_Book, list[Finding]], Any],
                name: Optional[str] = None) -> tuple[Any, list[Finding]]:
     """Open a workbook, read it with ``read`` and close it; (None, findings) if it cannot be opened.
@@ -713,6 +712,7 @@ def _read_with(path: str | Path, read: Callable[[_Book, list[Finding]], Any],
         gc.enable()
 
 
+@RULES.check("OKU-01", "OKU-08")
 def _read_open(path: str | Path, read: Callable[[_Book, list[Finding]], Any],
                name: Optional[str] = None) -> tuple[Any, list[Finding]]:
     findings: list[Finding] = []
