@@ -706,3 +706,27 @@ def test_section_breaks_of_the_template_are_known_before_rendering():
     hidden = src[:para] + "{% if x %}" + src[para:src.index("</w:p>", first) + 6] + "{% endif %}" + \
         src[src.index("</w:p>", first) + 6:]
     assert _static_sections(hidden, Environment().parse(hidden), body) is None
+
+
+def test_the_garbage_collector_is_paused_only_while_rendering(monkeypatch):
+    import gc
+
+    from generator import document
+
+    seen = []
+    original = document._fix_tables
+
+    def spy(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(document, "_fix_tables", spy)
+    assert gc.isenabled()
+    render_bytes(program())
+    assert seen and not any(seen) and gc.isenabled()
+    gc.disable()
+    try:
+        render_bytes(program())
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
