@@ -16,20 +16,23 @@ validator's business and never shown). Caption numbers follow document order
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from typing import Any, Callable, Optional
 
 from . import totals
 from .model import ECONOMIC_CODES, OFF_BUDGET_KINDS, Activity, Indicator, IndicatorDef, InfoTable, Program, UnitCosts
 from .totals import Sums
+from .turkish import money as _money_tr
 from .turkish import number, percent, sort_key, upper
 
 DASH = "–"
 
 
 def _money(value: int) -> str:
-    from .document import money
+    return _cached_money(value)
 
-    return money(value)
+
+_cached_money = lru_cache(maxsize=None)(_money_tr)  # the same amounts recur many times; babel is slow
 
 
 class Numbering:
@@ -415,7 +418,8 @@ class _Data:
         self.departments = sorted(inst.departments, key=lambda d: (d.order, sort_key(d.code)))
         self.dept_name = {d.code: d.name for d in inst.departments}
         # a program that was never merged: its submissions' records (totals.py)
-        self.activities = [a for a in totals.activities(program) if inst.target(a.target_code) is not None]
+        self.targets = {t.code: t for t in reversed(inst.targets)}  # inst.target(): the first with a code
+        self.activities = [a for a in totals.activities(program) if a.target_code in self.targets]
         self.submitted: dict[str, Indicator] = {}
         for ind in totals.indicators(program):
             self.submitted.setdefault(ind.code, ind)
@@ -735,7 +739,7 @@ def annex(d: _Data) -> EkBolumu:
         aims: dict[str, EkAmac] = {}
         targets: dict[str, EkHedef] = {}
         for a in sorted(by_unit[code], key=lambda a: target_order[a.target_code]):
-            t = inst.target(a.target_code)
+            t = d.targets.get(a.target_code)
             assert t is not None
             if t.aim_code not in aims:
                 aim = next((x for x in inst.aims if x.code == t.aim_code), None)
