@@ -366,6 +366,11 @@ def _set_run_size(r, half_points: str) -> None:
         rpr = etree.SubElement(r, W_RPR)
         r.remove(rpr)
         r.insert(0, rpr)
+    if len(rpr) == 0:  # the usual case: nothing to move or remove
+        attrib = {W_VAL: half_points}
+        etree.SubElement(rpr, W_SZ, attrib)
+        etree.SubElement(rpr, W_SZCS, attrib)
+        return
     kids = list(rpr)
     tags = [el.tag for el in kids]
     if tags.count(W_SZ) == 1 and tags.count(W_SZCS) == 1:
