@@ -284,7 +284,10 @@ def _piece(text: str, size: float, bold: bool) -> tuple[bool, int, int]:
     return number, whole, whole
 
 
-def _measure_table(rows: list[_Row], ncols: int, styles: _Styles) -> list[_Measure]:
+def _measure_table(rows: list[_Row], ncols: int, styles: _Styles,
+                   fonts: Optional[dict[int, tuple[float, bool]]] = None) -> list[_Measure]:
+    """What each column needs; ``fonts`` gets the font of every measured paragraph (by ``id``: the
+    rows keep the paragraphs alive) for :func:`_scale_fonts`."""
     cols = [_Measure() for _ in range(ncols)]
     for row in rows:
         for c in row.cells:
@@ -295,7 +298,9 @@ def _measure_table(rows: list[_Row], ncols: int, styles: _Styles) -> list[_Measu
                 text = "".join(p.itertext(W_T, with_tail=False)).strip()
                 if not text:
                     continue
-                size, bold = styles.font(p)
+                size, bold = font = styles.font(p)
+                if fonts is not None:
+                    fonts[id(p)] = font
                 number, whole, longest = _piece(text, size, bold)
                 if not (number or row.header):
                     longest = min(longest, TEXT_WORD_CAP)
@@ -397,10 +402,12 @@ def _set_run_size(r, half_points: str) -> None:
         anchor.addprevious(szcs)
 
 
-def _scale_fonts(tbl, styles: _Styles, factor: float) -> None:
+def _scale_fonts(tbl, styles: _Styles, factor: float, fonts: Optional[dict[int, tuple[float, bool]]] = None) -> None:
     floor = int(MIN_FONT_PT * 2)
+    fonts = fonts or {}
     for p in tbl.iter(W_P):
-        size, _ = styles.font(p)
+        font = fonts.get(id(p))
+        size, _ = font if font is not None else styles.font(p)
         half = str(max(floor, int(size * 2 * factor + 0.01)))
         for r in p.iter(W_R):
             _set_run_size(r, half)
@@ -829,7 +836,8 @@ def _typeset_one(tbl, section: Callable[[], Any], styles: _Styles, auto: bool, t
     if not ncols:
         return
     total = int(_child(tbl, W_TBLPR).find(_q("tblW")).get(W_W))
-    cols = _measure_table(rows, ncols, styles)
+    fonts: dict[int, tuple[float, bool]] = {}  # paragraph fonts measured, reused when scaling
+    cols = _measure_table(rows, ncols, styles, fonts)
     current = _grid_widths(tbl)
     fits = (len(current) == ncols and not auto
             and all(w >= m.need + CELL_PAD for w, m in zip(current, cols)))
@@ -844,7 +852,7 @@ def _typeset_one(tbl, section: Callable[[], Any], styles: _Styles, auto: bool, t
             plan = (f, _distribute(_scaled(cols, f), total) or _squeeze(_scaled(cols, f), total))
         factor, widths = plan
         if factor < 1:
-            _scale_fonts(tbl, styles, factor)
+            _scale_fonts(tbl, styles, factor, fonts)
         _apply_widths(tbl, rows, widths, total)
     _keep_rows_together(rows, ncols)
     _alt_text(tbl, rows, ncols, title)
