@@ -471,3 +471,19 @@ def test_a_malformed_sheet_is_named_as_before(workbook, edit, reason):
     assert codes(full.findings) == ["OKU-09"] and reason in full.findings[0].message
     sub, findings = read_department(workbook)
     assert sub is None and [f.to_dict() for f in findings] == [f.to_dict() for f in full.findings]
+
+
+@pytest.mark.parametrize("prolog,entity", [(XXE, b"&e;"), (LAUGHS, b"&c;")], ids=["xxe", "billion-laughs"])
+def test_calamine_itself_never_expands_an_entity(workbook, prolog, entity):
+    # the evidence behind the quick pass (and defusedxml's role): calamine's parser does not read DTDs,
+    # so an entity declared in one is refused, not expanded; defusedxml stays as openpyxl's second line
+    import python_calamine
+
+    def edit(d):
+        return prolog + d[d.index(b"<sst"):].replace(b"<t>", b"<t>" + entity, 1)
+
+    rewrite(workbook, {"xl/sharedStrings.xml": edit})
+    with pytest.raises(Exception, match="unrecognized entity"):
+        book = python_calamine.load_workbook(str(workbook))
+        for name in book.sheet_names:
+            book.get_sheet_by_name(name).to_python()
