@@ -563,8 +563,9 @@ def read_table(cells: _Cells, spec: ws.TableSheet, ctx_of: Optional[Callable[[di
                 ws.get_column_letter(cols[c.key] + 1)) for c in spec.columns if c.key in cols]
     input_idx = [cols.get(c.key) for c in spec.columns if c.kind != ws.FORMULA and not c.reference]
     all_idx = [(c.key, cols.get(c.key)) for c in spec.columns]
-    need = max((i for i in input_idx if i is not None), default=-1) + 1
-    inputs_of = itemgetter(*input_idx) if input_idx and None not in input_idx else None
+    found_idx = [i for i in input_idx if i is not None]  # an absent column is blank in every row
+    need = max(found_idx, default=-1) + 1
+    inputs_of = itemgetter(*found_idx) if found_idx else None
     for r0 in range(spec.first_data_row - 1, len(rows)):
         raw = rows[r0]
         row = r0 + 1
