@@ -632,16 +632,25 @@ def _root_start(data: bytes) -> int:
         pos = end + 3 if data[end] == 45 else end + 2
 
 
-_ROOT_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?worksheet\s*>")
+_ROOT_NAME = re.compile(rb"<([A-Za-z_:][\w.:-]*)")
 
 
-def _ends_with_root(data: bytes) -> bool:
-    """The part ends with the end tag of its root (a worksheet): nothing cut off, nothing after it."""
+def _ends_with_root(data: bytes, root: int) -> bool:
+    """The part ends with the end of its root element (which starts at ``root``): nothing cut off,
+    nothing after it. What calamine would not notice, and what a damaged file most often shows."""
     end = len(data)
     while end and data[end - 1] in b" \t\r\n":
         end -= 1
+    name = _ROOT_NAME.match(data, root)
+    if name is None:
+        return False
+    tag = name.group(1)
     close = data.rfind(b"</", 0, end)
-    return close >= 0 and _ROOT_END.fullmatch(data, close, end) is not None
+    if close > root:
+        rest = data[close + 2:end]
+        return rest.startswith(tag) and rest[len(tag):].rstrip(b" \t\r\n") == b">"
+    first = data.find(b">", root)  # <root .../> alone
+    return first == end - 1 and data[first - 1] == 47
 
 
 def _chunks(data: bytes):
@@ -731,8 +740,9 @@ def _quick_parts(zf: zipfile.ZipFile, buf: bytes, infos: list[zipfile.ZipInfo], 
     parts are parsed with expat. With ``keep`` they stay in ``v.parts`` for the backend.
 
     Any other XML part (drawings, comments, document properties, theme) is decompressed only up to
-    :data:`CHUNK` bytes and refused if a DTD stands before its root element: nothing on the
-    calamine path parses it (the openpyxl path asks for the full check first). Whenever
+    :data:`CHUNK` bytes, refused if a DTD stands before its root element and, when that is the
+    whole part, held to end with its root element: nothing on the calamine path parses it (the
+    openpyxl path asks for the full check first). Whenever
     something is unusual (a DTD, a malformed part, another encoding, a sheet near a limit, a part
     zipfile would have to explain), False: :func:`inspect` then runs the full check, whose findings
     are the ones it always gave."""
@@ -760,12 +770,16 @@ def _quick_parts(zf: zipfile.ZipFile, buf: bytes, infos: list[zipfile.ZipInfo], 
         if data is None:
             return False
         strict = strict or _STRICT_MARK in data[:CHUNK]
-        if _root_start(data) < 0:
+        root = _root_start(data)
+        if root < 0:
             return False
         sheet = sheets.get(name)
         if sheet is None and name not in whole:
-            if keep and name == "docProps/core.xml" and len(data) == info.file_size:
-                v.parts[name] = data
+            if len(data) == info.file_size:  # the whole part: it must not be cut short or go on after its root
+                if not _ends_with_root(data, root):
+                    return False
+                if keep and name == "docProps/core.xml":
+                    v.parts[name] = data
             continue
         if sheet is None:
             try:
@@ -776,7 +790,7 @@ def _quick_parts(zf: zipfile.ZipFile, buf: bytes, infos: list[zipfile.ZipInfo], 
             # a sheet is parsed by calamine when it is read, and whatever it cannot parse is read by
             # openpyxl after the full check, which reports the malformed part as before; what calamine
             # would not notice, a document cut short or something after its root, is looked at here
-            if not _ends_with_root(data) or not _within_limits(data):
+            if not _ends_with_root(data, root) or not _within_limits(data):
                 return False
             hidden = _hidden_rows(data)
             if hidden:

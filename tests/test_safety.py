@@ -403,8 +403,22 @@ def test_unusual_prologs_go_to_the_full_check(workbook, make):
     assert codes(quick.findings) == ["GUV-01"]
 
 
+def _duplicate_attribute(d):
+    return d.replace(b"<a:theme ", b'<a:theme x="1" x="1" ', 1)
+
+
+def test_a_part_no_backend_reads_cut_short_or_with_content_after_its_root_is_named_as_before(workbook):
+    for edit in (lambda d: d[: len(d) // 2], lambda d: d + b"<junk/>"):
+        rewrite(workbook, {"xl/theme/theme1.xml": edit}, workbook.parent / "x.xlsx")
+        quick, full = _verdicts(workbook.parent / "x.xlsx")
+        assert quick.complete and codes(quick.findings) == ["OKU-09"]
+        _same(quick, full)
+
+
 def test_a_malformed_part_no_backend_reads_is_checked_before_openpyxl_reads_the_file(workbook):
-    rewrite(workbook, {"xl/theme/theme1.xml": lambda d: d[: len(d) // 2]})
+    # what the quick pass does not look for (a duplicate attribute) in a part no backend on the calamine
+    # path parses: calamine reads the workbook; openpyxl, which parses the theme, gets the full check first
+    rewrite(workbook, {"xl/theme/theme1.xml": _duplicate_attribute})
     quick, full = _verdicts(workbook)
     assert quick.readable and not full.readable and codes(full.findings) == ["OKU-09"]
     sub, findings = read_department(workbook)  # calamine reads it: the theme is not parsed
@@ -417,11 +431,11 @@ def test_a_malformed_part_no_backend_reads_is_checked_before_openpyxl_reads_the_
 
 
 def test_a_sheet_that_only_openpyxl_reads_brings_the_full_checks_findings_alone(workbook):
-    # Faaliyetler goes to openpyxl (a date-formatted cell), the theme is malformed: the findings of the
-    # sheets read before are dropped, the file is refused as the full check says
+    # Faaliyetler goes to openpyxl (as a sheet with a date-formatted cell would), the theme is malformed:
+    # the findings of the sheets read before are dropped, the file is refused as the full check says
     from generator import backend
 
-    rewrite(workbook, {"xl/theme/theme1.xml": lambda d: d + b"<junk/>"})
+    rewrite(workbook, {"xl/theme/theme1.xml": _duplicate_attribute})
     sub, ok = read_department(workbook)
     assert sub is not None
     real = backend.FastBook.rows
@@ -436,7 +450,7 @@ def test_a_sheet_that_only_openpyxl_reads_brings_the_full_checks_findings_alone(
     with unittest.mock.patch.object(backend.FastBook, "rows", rows):
         sub, findings = read_department(workbook)
     assert sub is None and codes(findings) == ["OKU-09"]
-    assert "belge sonunda fazladan içerik" in findings[0].message
+    assert "aynı öznitelik iki kez yazılmış" in findings[0].message
 
 
 def test_a_small_part_whose_checksum_is_wrong_is_named_as_before(workbook):
