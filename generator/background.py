@@ -54,7 +54,15 @@ def stop(executor, failed: bool = False) -> None:
 
 
 def warm_up_writers() -> None:
-    """Start of the writing worker: import the workbook writers before the first job arrives."""
+    """Start of the writing worker: a lower scheduling priority (its workbooks are needed only at
+    the end, the charts and the document are needed first), then the workbook writers' imports
+    before the first job arrives."""
+    import os
+
+    try:
+        os.nice(10)
+    except OSError:
+        pass
     import openpyxl  # noqa: F401  (feedback workbooks)
     import openpyxl.comments  # noqa: F401
     import xlsxwriter  # noqa: F401  (the consolidated workbook)

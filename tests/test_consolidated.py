@@ -260,6 +260,19 @@ def test_the_build_worker_writes_the_same_bytes(tmp_path):
     assert (tmp_path / "b.xlsx").read_bytes() == expected
 
 
+def test_the_writing_worker_yields_to_the_document_and_the_charts():
+    import os
+
+    from generator.background import spawn_worker, stop, warm_up_writers
+
+    worker = spawn_worker(warm_up_writers)
+    assert worker is not None
+    try:
+        assert worker.submit(os.nice, 0).result() >= min(os.nice(0) + 10, 19)
+    finally:
+        stop(worker)
+
+
 def test_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
     path = write_consolidated(_program(), [], tmp_path / "b.xlsx")
     before = path.read_bytes()
