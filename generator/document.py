@@ -21,11 +21,12 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import sys
 import zipfile
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from .atomic import write_bytes
 from .model import ECONOMIC_CODES, Activity, InfoTable, Program
@@ -313,12 +314,11 @@ def _template_class():
             from jinja2 import Environment
             from lxml import etree
 
-            src = re.sub(r"<w:p([ >])", r"\n<w:p\1", self.patch_xml(self.get_xml()))  # as docxtpl does
             self.current_rendering_part = self.docx._part
             env = jinja_env or Environment()
-            ast = env.parse(src)  # parsed once: looked at for the section breaks, then compiled
-            stream.sections = _static_sections(src, ast, self.docx.element.body)
-            template = env.from_string(ast)
+            code, body_tag, static = self._compiled_body(env)
+            template = env.template_class.from_code(env, code, env.make_globals(None), None)
+            stream.sections = _static_sections(static, self.docx.element.body)
             root = self.docx.element
             marker = etree.Comment("performans-programi-govde")
             body = root.body
@@ -328,7 +328,7 @@ def _template_class():
             root.replace(marker, body)
             assert found, "body marker lost"
             stream.head, stream.tail = head, tail
-            stream.body_tag = src[:src.index(">") + 1]
+            stream.body_tag = body_tag
             # python-docx's parser options (blank text removed, no entities), plain lxml elements
             parser = etree.XMLPullParser(events=("start",), tag=_W_BODY, remove_blank_text=True,
                                          resolve_entities=False)
@@ -352,6 +352,32 @@ def _template_class():
             root = parser.close()
             stream.advance(parser, final=True)
             return root
+
+        def _compiled_body(self, env) -> tuple[Any, str, Optional[int]]:
+            """The body template compiled by Jinja, its ``<w:body>`` tag and its static section
+            breaks (:func:`_sections_in_text`), kept in the build cache (:mod:`.cache`) by the
+            template's text: preparing and compiling it is a fixed ~0,4 s of every build."""
+            import marshal
+
+            from .cache import cached_bytes
+
+            xml = self.get_xml()
+
+            def compile_body() -> bytes:
+                src = re.sub(r"<w:p([ >])", r"\n<w:p\1", self.patch_xml(xml))  # as docxtpl does
+                ast = env.parse(src)  # parsed once: looked at for the section breaks, then compiled
+                return marshal.dumps((env.compile(ast), src[:src.index(">") + 1], _sections_in_text(src, ast)))
+
+            settings = repr((sys.version, env.autoescape, env.undefined.__name__, env.block_start_string,
+                             env.variable_start_string, env.comment_start_string, env.trim_blocks,
+                             env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline))
+            data = cached_bytes("docx-sablon", [xml.encode(), settings.encode()], compile_body,
+                                libraries=("jinja2", "docxtpl", "python-docx"))
+            try:
+                code, body_tag, static = marshal.loads(data)
+            except (EOFError, ValueError, TypeError):  # a damaged cache file: compile afresh
+                code, body_tag, static = marshal.loads(compile_body())
+            return code, body_tag, static
 
         def _finish(self, xml: str) -> str:
             """docxtpl's post-processing of rendered text (render_xml_part), on whole paragraphs."""
@@ -389,16 +415,9 @@ def _is_section_break(el) -> bool:
     return tag == _W_SECTPR
 
 
-def _static_sections(src: str, ast, template_body) -> Optional[list]:
-    """The template body's section breaks (sectPr) in order, when the rendered body has exactly these.
-
-    That is so when every ``<w:sectPr>`` of the template source ``src`` is
-    plain text outside any Jinja block of its parsed form ``ast`` (no loop or
-    condition repeats or drops it) and every sectPr is a top-level one. Then
-    the section a table is in is known before the rest of the body is
-    rendered. ``None`` otherwise: the body is then typeset only once it is
-    complete.
-    """
+def _sections_in_text(src: str, ast) -> Optional[int]:
+    """How many ``<w:sectPr>`` the template source ``src`` has, when each is plain text outside any
+    Jinja block of its parsed form ``ast`` (no loop or condition repeats or drops it); else None."""
     from jinja2 import nodes
 
     opening = re.compile(r"<w:sectPr[ >/]")
@@ -412,8 +431,21 @@ def _static_sections(src: str, ast, template_body) -> Optional[list]:
                     if n != part.data.count("</w:sectPr>") + len(re.findall(r"<w:sectPr[^>]*/>", part.data)):
                         return None
                     static += n
+    return total if static == total else None
+
+
+def _static_sections(static: Optional[int], template_body) -> Optional[list]:
+    """The template body's section breaks (sectPr) in order, when the rendered body has exactly these.
+
+    That is so when every sectPr of the template is static text
+    (``static``: :func:`_sections_in_text`) and a top-level one. Then the
+    section a table is in is known before the rest of the body is rendered.
+    ``None`` otherwise: the body is then typeset only once it is complete.
+    """
+    if static is None:
+        return None
     breaks = [el for el in template_body if _is_section_break(el)]
-    if static != total or len(breaks) != total or sum(1 for _ in template_body.iter(_W_SECTPR)) != total:
+    if len(breaks) != static or sum(1 for _ in template_body.iter(_W_SECTPR)) != static:
         return None
     return [el if el.tag == _W_SECTPR else el.find(_W_PPR).find(_W_SECTPR) for el in breaks]
 

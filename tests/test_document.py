@@ -693,19 +693,20 @@ def test_section_breaks_of_the_template_are_known_before_rendering():
     from docxtpl import DocxTemplate
     from jinja2 import Environment
 
-    from generator.document import _static_sections
+    from generator.document import _sections_in_text, _static_sections
 
     tpl = DocxTemplate(str(TEMPLATE_PATH))
     body = tpl.get_docx().element.body
     src = tpl.patch_xml(tpl.get_xml())
-    sections = _static_sections(src, Environment().parse(src), body)
+    sections = _static_sections(_sections_in_text(src, Environment().parse(src)), body)
     assert sections is not None and len(sections) == len(list(body.iter(sections[0].tag))) >= 2
     # a section break inside a condition: its place in the rendered body is not known in advance
     first = src.index("<w:sectPr")
     para = src.rindex("<w:p>", 0, first)
     hidden = src[:para] + "{% if x %}" + src[para:src.index("</w:p>", first) + 6] + "{% endif %}" + \
         src[src.index("</w:p>", first) + 6:]
-    assert _static_sections(hidden, Environment().parse(hidden), body) is None
+    assert _sections_in_text(hidden, Environment().parse(hidden)) is None
+    assert _static_sections(None, body) is None
 
 
 def test_the_garbage_collector_is_paused_only_while_rendering(monkeypatch):
