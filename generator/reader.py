@@ -558,9 +558,13 @@ def read_table(cells: _Cells, spec: ws.TableSheet, ctx_of: Optional[Callable[[di
         return []
     out = []
     name, file, year, bad = spec.name, cells.book.name, cells.year, cells._bad
-    # per column, once: (key, index, kind, title, required, pattern, letters)
+    # per column, once: (key, index, kind, title, required, pattern, letters, a blank cell is None,
+    # a whole number below this limit is the value: what convert would give, without calling it)
     present = [(c.key, cols[c.key], c.kind, _title(c.header, year), c.required, c.pattern,
-                ws.get_column_letter(cols[c.key] + 1)) for c in spec.columns if c.key in cols]
+                ws.get_column_letter(cols[c.key] + 1), c.kind == ws.FORMULA or not (c.required or bad),
+                0 if bad or c.pattern or c.kind in (ws.TEXT, ws.CODE, ws.FORMULA) else
+                MAX_AMOUNT if c.kind == ws.MONEY else MAX_NUMBER)
+               for c in spec.columns if c.key in cols]
     input_idx = [cols.get(c.key) for c in spec.columns if c.kind != ws.FORMULA and not c.reference]
     all_idx = [(c.key, cols.get(c.key)) for c in spec.columns]
     found_idx = [i for i in input_idx if i is not None]  # an absent column is blank in every row
@@ -586,12 +590,20 @@ def read_table(cells: _Cells, spec: ws.TableSheet, ctx_of: Optional[Callable[[di
         values: dict[str, Any] = {}
         locs: dict[str, Loc] = {}
         srow = str(row)
-        for key, i, kind, title, required, pattern, letters in present:
+        for key, i, kind, title, required, pattern, letters, blank_none, int_below in present:
             loc = locs[key] = Loc(file, name, letters + srow)
             v = raw[i] if i < n else None
-            if v is None and (kind == ws.FORMULA or not (required or bad)) or \
-                    kind == ws.FORMULA and v.__class__ is Formula:
-                values[key] = None  # a blank cell or a formula: what typed_total and convert give
+            if v is None:
+                if blank_none:
+                    values[key] = None  # what typed_total and convert give for a blank cell
+                    continue
+            elif int_below:
+                number = v.cached if v.__class__ is Formula else v
+                if number.__class__ is int and 0 <= number < int_below:
+                    values[key] = number  # what convert gives for a whole number (or a formula's)
+                    continue
+            elif kind == ws.FORMULA and v.__class__ is Formula:
+                values[key] = None  # typed_total: the formula is there
                 continue
             if kind == ws.FORMULA:
                 values[key] = cells.typed_total(name, row, i, v, title, ctx)
