@@ -11,7 +11,30 @@ the work in process: the outputs are the same bytes either way.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+import contextlib
+import sys
+from typing import Any, Callable, Iterator, Optional
+
+
+@contextlib.contextmanager
+def _main_script_hidden() -> Iterator[None]:
+    """While a worker starts, the script that started the build is not named to it.
+
+    A spawned process normally runs the parent's main script again (as
+    ``__mp_main__``) to find the functions it is sent; ours are all in this
+    package, so a script that calls :func:`.pipeline.build` without an
+    ``if __name__ == "__main__"`` guard does not start a second build in
+    every worker."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or path is None or getattr(main, "__spec__", None) is not None:
+        yield  # run as a module (python -m ...): multiprocessing does not run it again anyway
+        return
+    del main.__file__
+    try:
+        yield
+    finally:
+        main.__file__ = path
 
 
 def _start(initializer: Optional[Callable[[], Any]]) -> None:
@@ -33,7 +56,8 @@ def spawn_worker(initializer: Optional[Callable[[], Any]] = None):
     try:
         executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                                        initializer=_start, initargs=(initializer,))
-        executor.submit(int)  # start the process now, not at the first job
+        with _main_script_hidden():
+            executor.submit(int)  # start the process now, not at the first job
     except (OSError, ImportError, RuntimeError):
         return None
     return executor

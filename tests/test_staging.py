@@ -254,3 +254,24 @@ def test_stale_libreoffice_profiles_are_removed(tmp_path, monkeypatch):
     conversion.mkdir()
     pdf_module._clean_stale_profiles()
     assert not stale.exists() and not conversion.exists() and mine.exists()
+
+
+def test_a_script_without_a_main_guard_builds_once(tmp_path):
+    """The build's worker processes do not run the calling script again (generator/background.py)."""
+    inst = small_institution()
+    folder = write_year(tmp_path / "2024", inst, small_submissions(inst))
+    runs = tmp_path / "calisma.txt"
+    script = tmp_path / "betik.py"
+    script.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})\n"
+        "from pathlib import Path\n"
+        "from generator.pipeline import BuildConfig, build\n"
+        f"with open({str(runs)!r}, 'a') as f:\n"
+        "    f.write('x')\n"
+        f"r = build(BuildConfig(workbooks=Path({str(folder)!r}), out=Path({str(tmp_path / 'out')!r}), pdf=False))\n"
+        "print(sorted(r.background))\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert runs.read_text() == "x"
+    assert "grafikler" in done.stdout or "geri bildirim" in done.stdout  # the workers did work
