@@ -154,9 +154,10 @@ def status(cfg: BuildConfig, reporter: Optional[Reporter] = None) -> Collected:
 def build(cfg: BuildConfig, reporter: Optional[Reporter] = None) -> BuildResult:
     """Run the whole pipeline on one year's workbooks.
 
-    LibreOffice (for the PDF), the chart process and the feedback process
-    start first and work while the workbooks are read and validated
-    (:mod:`.background`); all are stopped on every exit path. Leftovers of
+    LibreOffice (for the PDF), the chart process and the writing worker
+    (feedback and consolidated workbooks) start first, so that their start-up
+    overlaps the reading of the workbooks (:mod:`.background`); all are
+    stopped on every exit path. Leftovers of
     killed runs (LibreOffice profiles, conversion folders, stages in the
     output folder) are removed first."""
     from .chartpool import drawing_in_background
@@ -204,8 +205,7 @@ def _build(cfg: BuildConfig, reporter: Reporter, workdir: Path, office=None, wor
         return BuildResult(None, findings, failed=True, timings=clock.timings)
     year = program.year
     result = BuildResult(program, findings, statuses=got.statuses, timings=clock.timings)
-    rendering = cfg.docx and not (cfg.strict and result.errors)
-    if rendering:
+    if cfg.docx and not (cfg.strict and result.errors):
         _request_charts(got, bool(result.errors))
     # every output is written into a stage and swapped in at the end: all or none
     with Stage(cfg.out) as stage:
