@@ -565,43 +565,85 @@ class _BodyStream:
         if not isinstance(el.tag, str):  # a comment or processing instruction
             self.sink.write(etree.tostring(el, encoding="UTF-8"))
             return True
+        scale = self.ts.scale_later(el)  # a table whose font scaling was put off until now
+        if scale is not None and not self._by_rows(el):
+            scale(el)
+            scale = None
         start = self.sink.tell()
-        if not self._write_element(el):
+        if not self._write_element(el, scale):
             self.sink.seek(start)
             self.sink.truncate()
+            if scale is not None:
+                scale(el)  # nothing of it was changed or freed: written at the end with the rest
             self.stopped = True
             return False
         if _is_section_break(el):
             self.sections_written += 1
         return True
 
-    def _write_element(self, el) -> bool:
+    @staticmethod
+    def _by_rows(el) -> bool:
+        """Whether ``el`` (a table, or any element with many children) is written child by child."""
+        return (el.tag == _W_TBL or len(el) > _BIG) and not el.attrib and el.text is None and el.tail is None
+
+    def _alone(self, el) -> Optional[tuple[bytes, int]]:
+        """``el`` serialised alone and where the namespace declarations lxml copies onto it start
+        (they are cut out), or None when it declares namespaces itself."""
         from lxml import etree
 
         if self.decls is None:
             probe = etree.fromstring(self.head + self.body_tag + "<w:p/></w:body>" + self.tail)
             self.decls = etree.tostring(probe[0][0], encoding="UTF-8")[len(b"<w:p"):-len(b"/>")]
         if not el.prefix:
-            return False
+            return None
         qname = el.prefix.encode() + b":" + etree.QName(el).localname.encode()
-        if len(el) > _BIG and not el.attrib and el.text is None and el.tail is None:
-            # a big table row by row: no copy of its whole text (its children get the same declarations)
-            self.sink.write(b"<" + qname + b">")
-            for child in el:
-                if not isinstance(child.tag, str):
-                    self.sink.write(etree.tostring(child, encoding="UTF-8"))
-                elif not self._write_element(child):
-                    return False
-            self.sink.write(b"</" + qname + b">")
-            return True
         data = etree.tostring(el, encoding="UTF-8")
-        # lxml copies the namespace declarations in scope onto an element serialised alone
         start = 1 + len(qname)
         if data[1:start] != qname or data[start:start + len(self.decls)] != self.decls:
+            return None
+        return data, start
+
+    def _write_element(self, el, scale=None) -> bool:
+        """``el`` written to the sink; ``scale``: the font scaling still to be done on a table written
+        row by row (its rows scaled, written and freed one at a time). False before anything is
+        written or changed when an element declares namespaces itself."""
+        from lxml import etree
+
+        if not el.prefix:
             return False
+        if self._by_rows(el):
+            qname = el.prefix.encode() + b":" + etree.QName(el).localname.encode()
+            if scale is None:
+                self.sink.write(b"<" + qname + b">")
+                for child in el:
+                    if not isinstance(child.tag, str):
+                        self.sink.write(etree.tostring(child, encoding="UTF-8"))
+                    elif not self._write_element(child):
+                        return False
+                self.sink.write(b"</" + qname + b">")
+                return True
+            if not all(self._alone(child) is not None for child in el if isinstance(child.tag, str)):
+                return False
+            self.sink.write(b"<" + qname + b">")
+            while len(el):
+                child = el[0]
+                if isinstance(child.tag, str):
+                    scale(child)
+                    ok = self._write_element(child)
+                    assert ok, "checked above"
+                else:
+                    self.sink.write(etree.tostring(child, encoding="UTF-8"))
+                del child
+                del el[0]
+            self.sink.write(b"</" + qname + b">")
+            return True
+        alone = self._alone(el)
+        if alone is None:
+            return False
+        data, start = alone
         view = memoryview(data)
         self.sink.write(view[:start])
-        self.sink.write(view[start + len(self.decls):])
+        self.sink.write(view[start + len(self.decls or b""):])
         return True
 
     def document_xml(self, root) -> tuple[bytes, bytes]:
@@ -611,6 +653,10 @@ class _BodyStream:
 
         body = self.body if self.body is not None else root.find(_W_BODY)
         self.sections_written += sum(1 for el in body if isinstance(el.tag, str) and _is_section_break(el))
+        for el in body:  # not written out: the font scaling put off for them is done now
+            scale = self.ts.scale_later(el)
+            if scale is not None:
+                scale(el)
         marker = etree.Comment(_MARKER)
         body.insert(0, marker)
         head, found, tail = etree.tostring(root, encoding="UTF-8", standalone=True).partition(

@@ -762,6 +762,7 @@ class Typesetter:
         self.styles = _Styles.read(styles_el)
         self.caps = set(caption_styles)
         self.auto_marker = auto_marker
+        self.later: dict = {}  # tables whose font scaling waits for them to be written (_typeset_one)
 
     def table(self, top, section: Callable[[], Any],
               fix: Optional[Callable[[Any, Optional[tuple[int, int]]], None]] = None) -> None:
@@ -785,7 +786,15 @@ class Typesetter:
         del rows
         for n, (tbl, part_rows) in enumerate(parts):
             _typeset_one(tbl, section, self.styles, auto, title if n == 0 else (title + " (devam)" if title else ""),
-                         part_rows)
+                         part_rows, self.later)
+
+    def scale_later(self, el) -> Optional[Callable[[Any], None]]:
+        """For a table whose font scaling was put off: the function that scales one of its parts (a row,
+        or the whole table); None for any other element. The sizes are those the whole table would get."""
+        factor = self.later.pop(el, None)
+        if factor is None:
+            return None
+        return partial(_scale_fonts, styles=self.styles, factor=factor)
 
     def images(self, el) -> None:
         """Alternative text of the pictures in ``el`` (see :func:`describe_images`)."""
@@ -829,7 +838,10 @@ def _plan(cols: list[_Measure], total: int, base_pt: float, smallest: float) -> 
 
 
 def _typeset_one(tbl, section: Callable[[], Any], styles: _Styles, auto: bool, title: str,
-                 rows: Optional[list[_Row]] = None) -> None:
+                 rows: Optional[list[_Row]] = None, later: Optional[dict] = None) -> None:
+    """One table; ``later``: a table whose font is to be scaled is put there (table → factor) when
+    nothing else reads or replaces its runs, to be scaled row by row as it is written out
+    (:meth:`Typesetter.scale_later`), not all at once."""
     if rows is None:
         rows = _read_rows(tbl)
     ncols = max((sum(c.span for c in r.cells) for r in rows), default=0)
@@ -852,7 +864,10 @@ def _typeset_one(tbl, section: Callable[[], Any], styles: _Styles, auto: bool, t
             plan = (f, _distribute(_scaled(cols, f), total) or _squeeze(_scaled(cols, f), total))
         factor, widths = plan
         if factor < 1:
-            _scale_fonts(tbl, styles, factor, fonts)
+            if later is not None and all(last - first + 1 <= LONG_MERGE for _, first, last in _merged_groups(rows)):
+                later[tbl] = factor  # no run is replaced (_unmerge) or read (alt text reads text only)
+            else:
+                _scale_fonts(tbl, styles, factor, fonts)
         _apply_widths(tbl, rows, widths, total)
     _keep_rows_together(rows, ncols)
     _alt_text(tbl, rows, ncols, title)

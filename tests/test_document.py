@@ -656,7 +656,20 @@ def test_streamed_body_reads_as_the_whole_document_would(monkeypatch):
             a.amounts[code] = 1_000_000_000 + i
 
     prog = program(mutate)
-    streamed = render_bytes(prog, draft=True)
+    from generator import typeset
+
+    later = []
+    original_later = typeset.Typesetter.scale_later
+
+    def counting_later(self, el):
+        scale = original_later(self, el)
+        later.append(scale is not None)
+        return scale
+
+    with monkeypatch.context() as m:
+        m.setattr(typeset.Typesetter, "scale_later", counting_later)
+        streamed = render_bytes(prog, draft=True)
+    assert any(later)  # a table's font scaled row by row as it was written
     written = []
     original_write = document._BodyStream._write
 
