@@ -665,14 +665,17 @@ def _chunks(data: bytes):
 def _within_limits(data: bytes) -> bool:
     """True when a sheet part is certainly within the row, cell, column and grid limits (upper bounds
     that cost a byte count each); False when only the exact count can tell."""
-    lt = data.count(b"<")  # every <row> and <c> starts with one
-    if lt > MAX_CELLS:
-        return False
     cols = 702  # ZZ: without a reference of three letters no column is further right
     if _WIDE.search(data) is not None:
         cols = max(map(_col_number, set(_CELL_COL.findall(data))), default=0)
         if cols > MAX_COLUMNS:
             return False
+    rows = len(data) // 5  # the full check counts "<row" and one more byte per row, "<c" and one per cell
+    if rows <= MAX_ROWS and rows * cols <= MAX_GRID and len(data) // 3 <= MAX_CELLS:
+        return True
+    lt = data.count(b"<")  # every <row> and <c> starts with one
+    if lt > MAX_CELLS:
+        return False
     rows = lt
     if rows > MAX_ROWS or rows * cols > MAX_GRID:
         rows = data.count(b"row")  # every <row> holds it
