@@ -22,13 +22,18 @@ cells without a reference, date formats, error values, anything calamine
 cannot open. Those cases are rare in filled templates and read exactly as
 before, only slower.
 
-Safety: calamine's XML parser (quick-xml) does not read DTDs or expand
-entities, and a part with a DOCTYPE never reaches it here: it goes to
-openpyxl, which refuses it through defusedxml as before. The small parts this
-module parses itself (workbook, relationships, styles) are parsed only after
-the same check, and only below :data:`MAX_PART` bytes; larger parts go to
-openpyxl's streaming reader. The package guard (:mod:`.safety`, run by the
-reader before any backend) limits sizes first.
+Safety: the package guard (:mod:`.safety`, run by the reader before any
+backend) refuses any DTD and holds the package to its limits first; its quick
+pass hands over the parts it decompressed (``parts``), so they are not read
+from the zip again. calamine's XML parser (quick-xml) does not read DTDs or
+expand entities (it refuses any entity not predefined), and a part with a
+DOCTYPE would not reach it here anyway: it goes to openpyxl, whose workbooks
+the reader opens only after the guard's full check, and which refuses DTDs
+through defusedxml as before. The small parts this module parses itself
+(workbook, relationships, styles) are parsed only after the same check, and
+only below :data:`MAX_PART` bytes. Whatever calamine cannot parse in a sheet
+(malformed XML) is read by openpyxl, that is after the full check, which
+reports it.
 """
 from __future__ import annotations
 
