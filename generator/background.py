@@ -93,9 +93,25 @@ def warm_up_writers() -> None:
 
 
 def timed(fn: Callable[..., Any], *args: Any) -> float:
-    """Run ``fn(*args)`` (in the worker) and return how long it took."""
+    """Run ``fn(*args)`` (in the worker) and return how long it took; the memory it used is given
+    back to the system afterwards (:func:`release_memory`)."""
     import time
 
     started = time.perf_counter()
     fn(*args)
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    release_memory()
+    return seconds
+
+
+def release_memory() -> None:
+    """Hand freed memory back to the system (glibc keeps freed heap pages otherwise): a worker
+    that wrote a large workbook does not hold its size while the document is still being made."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass

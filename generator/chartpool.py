@@ -101,13 +101,24 @@ class ChartPool:
             raise RuntimeError("no worker process")
         self._executor = executor
         self._futures: dict[str, Any] = {}
+        self._retired = False
 
-    def submit(self, name: str, args: tuple, kwargs: dict) -> LazyPNG:
+    def submit(self, name: str, args: tuple, kwargs: dict) -> Any:
         key = repr((name, args, sorted(kwargs.items())))
         future = self._futures.get(key)
         if future is None:
+            if self._retired:  # a chart nobody asked for ahead: drawn in process
+                return _draw(name, args, kwargs)
             future = self._futures[key] = self._executor.submit(_draw_timed, name, args, kwargs)
         return LazyPNG(future)
+
+    def retire_if_done(self) -> bool:
+        """End the worker now if every chart asked for is drawn (their PNGs stay here): its memory
+        (matplotlib, about 100 MB) is not held while the document is made."""
+        if not self._retired and self._futures and all(f.done() for f in self._futures.values()):
+            self._executor.shutdown(wait=False)
+            self._retired = True
+        return self._retired
 
     def seconds(self) -> float:
         """Drawing time of the charts drawn so far (in the worker, beside the build)."""
@@ -142,6 +153,12 @@ def prefetch(request: Callable[[], Any]) -> None:
     the build goes on; without a pool there is nothing to gain and nothing is drawn."""
     if _POOL is not None:
         request()
+
+
+def retire_if_done() -> None:
+    """:meth:`ChartPool.retire_if_done` of the active pool, if any."""
+    if _POOL is not None:
+        _POOL.retire_if_done()
 
 
 def _dispatch(name: str, args: tuple, kwargs: dict):

@@ -287,8 +287,11 @@ def _render(cfg: BuildConfig, got: Collected, folder: Path, staged: dict[str, Pa
         reporter.finish()
         clock.lap("birleşik çalışma kitabı")
     if cfg.docx:
+        from .chartpool import retire_if_done
         from .document import render_docx
         from .submissions import not_submitted
+
+        retire_if_done()  # charts already drawn (a large program): their worker ends before the document
 
         reporter.start("Program belgesi oluşturuluyor (.docx)", 1)
         docx = render_docx(program, folder / f"{year}_performans_programi.docx", draft=draft,

@@ -89,3 +89,17 @@ def test_a_chart_drawn_before_comes_from_the_cache(tmp_path, monkeypatch):
     assert chartpool._draw("horizontal_bars", (labels, values), {"kind": "count"}) == first
     with pytest.raises(AssertionError, match="drawn again"):  # other data: drawn
         chartpool._draw("horizontal_bars", (labels, [12, 8]), {"kind": "count"})
+
+
+def test_the_worker_ends_once_every_chart_is_drawn():
+    labels, values = ["Altyapı", "Çevre"], [3_000_000, 1_000_000]
+    with chartpool.drawing_in_background() as pool:
+        assert pool is not None
+        assert not pool.retire_if_done()  # nothing asked for yet
+        first = chartpool.horizontal_bars(labels, values)
+        first.getvalue()
+        assert pool.retire_if_done()
+        assert first.getvalue() == charts.horizontal_bars(labels, values)  # kept after the worker ended
+        assert chartpool.horizontal_bars(labels, values).getvalue() == first.getvalue()
+        late = chartpool.vertical_bars(["a"], [1])  # not asked for ahead: drawn in process
+        assert late == charts.vertical_bars(["a"], [1])
