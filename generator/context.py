@@ -753,11 +753,28 @@ def annex(d: _Data) -> EkBolumu:
     return EkBolumu(out)
 
 
+def personnel_charts(inst) -> list[tuple[Any, str]]:
+    """The charts of the personnel table (kurum.xlsx Tablo 5) with their titles: they need only
+    kurum.xlsx, so the build asks for them before the departments' workbooks are read."""
+    from . import chartpool as charts
+    from .document import _education_texts
+
+    out: list[tuple[Any, str]] = []
+    _, _, edu_chart, status_chart = _education_texts(inst.info_tables.get("t5"))
+    if edu_chart:
+        out.append((charts.vertical_bars([h for h, _ in edu_chart], [v for _, v in edu_chart], kind="share"),
+                    "Personelin Öğrenim Durumuna Göre Dağılımı"))
+    if status_chart and any(v for _, v in status_chart):
+        out.append((charts.horizontal_bars([h for h, _ in status_chart], [v for _, v in status_chart], kind="count"),
+                    "Personelin İstihdam Statüsüne Göre Dağılımı"))
+    return out
+
+
 def charts_section(d: _Data, numbering: Numbering, image: Optional[Callable], plan_: PlanBolumu,
                    resources_: Optional[KaynakBolumu]) -> Grafikler:
     """The charts (none without ``image``), numbered after each other."""
     from . import chartpool as charts  # drawn in the build's chart process when one runs
-    from .document import TOP_UNITS, _education_texts
+    from .document import TOP_UNITS
 
     g = Grafikler()
     if image is None:
@@ -766,15 +783,8 @@ def charts_section(d: _Data, numbering: Numbering, image: Optional[Callable], pl
     def chart(png: bytes, title: str) -> Grafik:
         return Grafik(image(png, 15.5), numbering.next("Grafik"), title)
 
-    _, _, edu_chart, status_chart = _education_texts(d.inst.info_tables.get("t5"))
-    if edu_chart:
-        g.insan_grafikleri.append(chart(
-            charts.vertical_bars([h for h, _ in edu_chart], [v for _, v in edu_chart], kind="share"),
-            "Personelin Öğrenim Durumuna Göre Dağılımı"))
-    if status_chart and any(v for _, v in status_chart):
-        g.insan_grafikleri.append(chart(
-            charts.horizontal_bars([h for h, _ in status_chart], [v for _, v in status_chart], kind="count"),
-            "Personelin İstihdam Statüsüne Göre Dağılımı"))
+    for png, title in personnel_charts(d.inst):
+        g.insan_grafikleri.append(chart(png, title))
     if any(a.toplam for a in plan_.alanlar):
         g.grafik_alan = chart(
             charts.horizontal_bars([f"{a.no}. {a.ad}" for a in plan_.alanlar], [a.toplam for a in plan_.alanlar]),

@@ -80,13 +80,17 @@ def department_files(folder: Path) -> list[Path]:
 
 
 def read_year(cfg: BuildConfig, reporter: Reporter, workdir: Path,
+              on_institution: Optional[Callable[[Institution], None]] = None,
               ) -> tuple[Optional[Institution], ReadResult, list[Finding]]:
-    """kurum.xlsx and every workbook of birimler/ (converted copies under ``workdir``)."""
+    """kurum.xlsx and every workbook of birimler/ (converted copies under ``workdir``);
+    ``on_institution`` is called with kurum.xlsx's content before the departments are read."""
     from .submissions import read_submissions
 
     findings: list[Finding] = []
     inst, f = read_institution(cfg.kurum)
     findings += f
+    if inst is not None and on_institution is not None:
+        on_institution(inst)
     read = read_submissions(cfg.departments_dir, workdir, reporter)
     findings += read.findings
     return inst, read, findings
@@ -121,14 +125,15 @@ class _Clock:
         self._t = now
 
 
-def collect(cfg: BuildConfig, reporter: Reporter, workdir: Path, clock: Optional[_Clock] = None) -> Collected:
+def collect(cfg: BuildConfig, reporter: Reporter, workdir: Path, clock: Optional[_Clock] = None,
+            on_institution: Optional[Callable[[Institution], None]] = None) -> Collected:
     from .acceptance import apply_acceptances
     from .merge import merge
     from .submissions import statuses
     from .validate import folder_year, group_consequences, validate
 
     clock = clock or _Clock()
-    inst, read, findings = read_year(cfg, reporter, workdir)
+    inst, read, findings = read_year(cfg, reporter, workdir, on_institution)
     clock.lap("okuma")
     if inst is None:
         return Collected(None, sort_findings(findings), [], read)
@@ -199,7 +204,7 @@ def _build(cfg: BuildConfig, reporter: Reporter, workdir: Path, office=None, wor
     from .staging import Stage
 
     clock = _Clock()
-    got = collect(cfg, reporter, workdir, clock)
+    got = collect(cfg, reporter, workdir, clock, on_institution=_request_personnel_charts if cfg.docx else None)
     program, findings = got.program, got.findings
     if program is None:
         return BuildResult(None, findings, failed=True, timings=clock.timings)
@@ -242,6 +247,14 @@ def _build(cfg: BuildConfig, reporter: Reporter, workdir: Path, office=None, wor
             raise
     result.outputs.update({key: final[path] for key, path in staged.items()})
     return result
+
+
+def _request_personnel_charts(inst: Institution) -> None:
+    """The charts that need only kurum.xlsx, asked for before the departments' workbooks are read."""
+    from .chartpool import prefetch
+    from .context import personnel_charts
+
+    prefetch(lambda: personnel_charts(inst))
 
 
 def _request_charts(got: Collected, draft: bool) -> None:

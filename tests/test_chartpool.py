@@ -103,3 +103,25 @@ def test_the_worker_ends_once_every_chart_is_drawn():
         assert chartpool.horizontal_bars(labels, values).getvalue() == first.getvalue()
         late = chartpool.vertical_bars(["a"], [1])  # not asked for ahead: drawn in process
         assert late == charts.vertical_bars(["a"], [1])
+
+
+def test_personnel_charts_are_asked_for_before_the_departments_are_read(monkeypatch, tmp_path):
+    from pathlib import Path
+
+    from generator import pipeline, submissions
+    from generator.context import personnel_charts
+    from generator.progress import NullReporter
+
+    events = []
+    real = submissions.read_submissions
+
+    def reading(*args, **kwargs):
+        events.append("birimler")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(submissions, "read_submissions", reading)
+    cfg = pipeline.BuildConfig(Path(__file__).resolve().parent.parent / "workbooks" / "2024")
+    inst, _, _ = pipeline.read_year(cfg, NullReporter(), tmp_path,
+                                    on_institution=lambda i: events.append(len(personnel_charts(i))))
+    assert inst is not None
+    assert events == [2, "birimler"]  # both personnel charts of the sample, before any department
