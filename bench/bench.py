@@ -130,9 +130,10 @@ def _median(values: list[float]) -> float:
 _PYCACHE = tempfile.mkdtemp(prefix="bench_pycache_")
 
 
-def _tree_pss_mib(root: int) -> float:
-    """Proportional set size (MiB) of ``root`` and all its descendants together: the memory a build
-    takes with its worker processes (shared library pages counted once)."""
+def _tree_memory_mib(root: int) -> tuple[float, float]:
+    """Memory of ``root`` and all its descendants (MiB): their proportional set sizes together (the
+    build with its worker processes, shared library pages counted once) and the largest peak
+    resident set size (VmHWM) of one of them."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -143,7 +144,7 @@ def _tree_pss_mib(root: int) -> float:
         except (OSError, IndexError, ValueError):
             continue
         children.setdefault(ppid, []).append(int(entry))
-    total, todo = 0, [root]
+    total, largest, todo = 0, 0, [root]
     while todo:
         pid = todo.pop()
         todo.extend(children.get(pid, []))
@@ -153,14 +154,20 @@ def _tree_pss_mib(root: int) -> float:
                     if line.startswith("Pss:"):
                         total += int(line.split()[1])
                         break
+            with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+                for line in fh:
+                    if line.startswith("VmHWM:"):
+                        largest = max(largest, int(line.split()[1]))
+                        break
         except OSError:
             continue
-    return total / 1024
+    return total / 1024, largest / 1024
 
 
 def _run_cmd(args: list[str], cache: str) -> tuple[float, float, float, float]:
-    """Wall seconds, CPU seconds (user + system), maximum resident set size of one process (MiB) and
-    peak memory of the whole process tree (summed PSS, MiB, sampled every 0,1 s) of one command.
+    """Wall seconds, CPU seconds (user + system), the largest peak resident set size of one of its
+    processes (MiB) and the peak memory of the whole process tree (summed PSS, MiB, sampled every
+    0,1 s) of one command.
 
     Python caches compiled modules as it normally does (in a private
     PYTHONPYCACHEPREFIX, even where PYTHONDONTWRITEBYTECODE is set), so a
@@ -171,18 +178,18 @@ def _run_cmd(args: list[str], cache: str) -> tuple[float, float, float, float]:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PP_NO_CACHE")}
     env.update(PYTHONHASHSEED="0", PYTHONPYCACHEPREFIX=_PYCACHE, XDG_CACHE_HOME=cache)
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    before, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+    cpu = usage.ru_utime + usage.ru_stime
     t = time.perf_counter()
     proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), *args], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, cwd=ROOT, env=env)
-    tree = 0.0
+    tree = largest = 0.0
     while proc.poll() is None:
-        tree = max(tree, _tree_pss_mib(proc.pid))
+        together, one = _tree_memory_mib(proc.pid)
+        tree, largest = max(tree, together), max(largest, one)
         time.sleep(0.1)
     wall = time.perf_counter() - t
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    after = usage.ru_maxrss
-    return wall, usage.ru_utime + usage.ru_stime - cpu, (after if after > before else 0) / 1024, tree
+    return wall, usage.ru_utime + usage.ru_stime - cpu, largest, tree
 
 
 class _Build:
