@@ -1,4 +1,4 @@
-"""Worker processes that work while the build goes on (charts, feedback workbooks).
+"""Worker processes that work while the build goes on (charts; feedback and consolidated workbooks).
 
 A build starts its workers first, so that their imports (matplotlib,
 openpyxl) overlap the reading of the workbooks; work is handed to them as

@@ -20,6 +20,7 @@ import io
 import re
 import time
 import zipfile
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Union
@@ -70,7 +71,7 @@ class _Sender:
 class Pending:
     """Feedback workbooks being written (by a worker process, or already in process)."""
 
-    def __init__(self, outdir: Path, names: set[str], futures: list):
+    def __init__(self, outdir: Path, names: set[str], futures: list[Future]):
         self.outdir = outdir
         self._names = names
         self._futures = futures
@@ -79,7 +80,7 @@ class Pending:
     def finish(self) -> Path:
         """Wait for every workbook (a worker's error is raised here), then remove stale ones."""
         for fut in self._futures:
-            self.seconds += fut.result() if hasattr(fut, "result") else fut
+            self.seconds += fut.result()
         self._futures = []
         for old in self.outdir.glob("*.xlsx"):
             if old.name not in self._names:
@@ -105,9 +106,11 @@ def start_feedback(program: Program, findings: list[Finding], readable: dict[str
             name = _UNSAFE.sub("-", Path(sub.file).name) + ".xlsx"
         jobs.append((str(outdir / name), str(src), _Sender(sub.file, sub.department, sub.department_name), mine))
         written.add(name)
-    futures: list = []
+    futures: list[Future] = []
     if worker is None:
-        futures.append(_write_batch(jobs))
+        done: Future = Future()
+        done.set_result(_write_batch(jobs))
+        futures.append(done)
     else:
         for i in range(0, len(jobs), BATCH):
             futures.append(worker.submit(_write_batch, jobs[i:i + BATCH]))
