@@ -18,6 +18,7 @@ output is the output the code would write now.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -36,6 +37,7 @@ def folder() -> Optional[Path]:
     return Path(base) / "performans-programi"
 
 
+@functools.lru_cache(maxsize=1)
 def _code_stamp() -> str:
     """Changes whenever a source file of the package changes (size and time of every module)."""
     h = hashlib.sha256()
@@ -78,7 +80,8 @@ def cached(path: Path, kind: str, compute: Callable[[], T]) -> T:
 KEEP = 2000  # files of one kind kept; the oldest beyond it are removed
 
 
-def _library_stamp(libraries: Iterable[str]) -> bytes:
+@functools.lru_cache(maxsize=None)
+def _library_stamp(libraries: tuple[str, ...]) -> bytes:
     from importlib.metadata import PackageNotFoundError, version
 
     out = []
@@ -97,7 +100,7 @@ def cached_bytes(kind: str, material: Iterable[bytes], compute: Callable[[], byt
     where = folder()
     if where is None:
         return compute()
-    h = hashlib.sha256(_library_stamp(libraries))
+    h = hashlib.sha256(_library_stamp(tuple(libraries)))
     for part in material:
         h.update(len(part).to_bytes(8, "big"))
         h.update(part)
