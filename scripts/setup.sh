@@ -12,28 +12,30 @@ has_calc() {
   soffice=$(command -v soffice || command -v libreoffice) || return 1
   [ -e "$(dirname "$(readlink -f "$soffice")")/libsclo.so" ]
 }
+# apt_install NAME PURPOSE CONSEQUENCE PACKAGES...: install with apt-get (refreshing the package
+# lists once if a package is not found) when running as root; otherwise say what will not work.
+apt_install() {
+  local name=$1 purpose=$2 consequence=$3
+  shift 3
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "$name kuruluyor ($purpose)..." >&2
+    (apt-get install -y -q --no-install-recommends "$@" >/dev/null 2>&1 ||
+      { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q --no-install-recommends "$@" >/dev/null 2>&1; }) ||
+      echo "Uyarı: $name kurulamadı; $consequence." >&2
+  else
+    echo "Uyarı: $name yok ve kurulamıyor (root/apt-get gerekli); $consequence." >&2
+  fi
+}
 if { ! command -v soffice >/dev/null 2>&1 && ! command -v libreoffice >/dev/null 2>&1; } || ! has_calc ||
   ! /usr/bin/python3 -c "import uno" >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
-  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "LibreOffice kuruluyor (PDF ve .xls/.ods dönüştürme için)..." >&2
-    (apt-get install -y -q --no-install-recommends $LO_PKGS >/dev/null 2>&1 ||
-      { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q --no-install-recommends $LO_PKGS >/dev/null 2>&1; }) ||
-      echo "Uyarı: LibreOffice kurulamadı; PDF üretilmeyecek." >&2
-  else
-    echo "Uyarı: LibreOffice yok ve kurulamıyor (root/apt-get gerekli); PDF üretilmeyecek." >&2
-  fi
+  # shellcheck disable=SC2086  # the package list splits into words on purpose
+  apt_install LibreOffice "PDF ve .xls/.ods dönüştürme için" "PDF üretilmeyecek" $LO_PKGS
 fi
 # Chromium and its driver run the web portal's browser test (tests/test_portal_browser.py).
 WEB_PKGS="chromium chromium-driver"
 if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
-  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Chromium kuruluyor (portalın tarayıcı testi için)..." >&2
-    (apt-get install -y -q --no-install-recommends $WEB_PKGS >/dev/null 2>&1 ||
-      { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q --no-install-recommends $WEB_PKGS >/dev/null 2>&1; }) ||
-      echo "Uyarı: Chromium kurulamadı; portalın tarayıcı testi çalışmayacak." >&2
-  else
-    echo "Uyarı: Chromium yok ve kurulamıyor (root/apt-get gerekli); portalın tarayıcı testi çalışmayacak." >&2
-  fi
+  # shellcheck disable=SC2086
+  apt_install Chromium "portalın tarayıcı testi için" "portalın tarayıcı testi çalışmayacak" $WEB_PKGS
 fi
 PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then

@@ -78,6 +78,14 @@ def _department_or_403(code: str):
     return dept
 
 
+def _upload_or_404(dept, upload_id: int):
+    """An uploaded version of ``dept``'s workbook."""
+    up = svc.get_upload(g.db, dept.year, dept.code, upload_id)
+    if up is None:
+        abort(404)
+    return up
+
+
 def _safe_next(target: str | None) -> str | None:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
@@ -234,9 +242,7 @@ def upload(code: str):
 @login_required
 def version(code: str, upload_id: int):
     dept = _department_or_403(code)
-    up = svc.get_upload(g.db, dept.year, code, upload_id)
-    if up is None:
-        abort(404)
+    up = _upload_or_404(dept, upload_id)
     accepted = svc.accepted_findings(g.db, dept.year, code)
     findings = svc.annotate(up.findings, accepted)
     return render_template("surum.html", dept=dept, up=up, findings=findings, counts=svc.counts(findings),
@@ -247,9 +253,7 @@ def version(code: str, upload_id: int):
 @login_required
 def version_file(code: str, upload_id: int):
     dept = _department_or_403(code)
-    up = svc.get_upload(g.db, dept.year, code, upload_id)
-    if up is None:
-        abort(404)
+    up = _upload_or_404(dept, upload_id)
     return send_file(svc.upload_file(g.cfg, up), as_attachment=True, max_age=0,
                      download_name=f"{dept.year}_{code}_surum{up.version}.xlsx")
 
@@ -260,9 +264,7 @@ def submit(code: str, upload_id: int):
     dept = _department_or_403(code)
     if not g.user.can_upload(code):
         abort(403)
-    up = svc.get_upload(g.db, dept.year, code, upload_id)
-    if up is None:
-        abort(404)
+    up = _upload_or_404(dept, upload_id)
     return _apply(code, lambda: svc.submit(g.db, g.cfg, dept, up, g.user),
                   f"Sürüm {up.version} koordinatöre gönderildi.")
 
