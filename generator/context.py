@@ -218,6 +218,14 @@ class MatrisSatiri(_Named):
 
 
 @dataclass
+class MatrisParcasi(_Named):
+    """One table of the responsibility matrix: a group of units (columns) and every target's marks."""
+
+    birimler: list[Birim]
+    satirlar: list[MatrisSatiri]
+
+
+@dataclass
 class BirimSatiri(_Named):
     kod: str
     ad: str
@@ -347,7 +355,8 @@ class PlanBolumu(_Named):
     hedef_sayisi: int
     matris_tablo_no: int
     matris_tablo_de: str
-    matris: list[MatrisSatiri]
+    matris: list[MatrisSatiri]  # every unit's marks in one row per target (plain data)
+    matris_parcalari: list[MatrisParcasi]  # the same, as the document prints it (MATRIX_UNITS_PER_TABLE)
     idare_performans: TutarTablosu
     gosterge_onceki_yillar: bool  # indicator columns t-2 (gerçekleşme) and t-1 (tahmin) beside t
     gosterge_yil_t2: Any
@@ -644,15 +653,35 @@ def plan(d: _Data, numbering: Numbering) -> PlanBolumu:
     grand = Sums(plan_sum.budget + admin.budget + transfers(d), plan_sum.off)
 
     matrix_no = numbering.next("Tablo")
+    matrix = [MatrisSatiri(t.code, [t.responsibility.get(x.code, "") for x in d.departments]) for t in inst.targets]
     y = d.year
     return PlanBolumu(
         alanlar=alanlar, alan_sayisi=len(inst.areas), amac_sayisi=len(inst.aims), hedef_sayisi=len(inst.targets),
         matris_tablo_no=matrix_no, matris_tablo_de=f"Tablo {suffix(str(matrix_no), 'bulunma')}",
-        matris=[MatrisSatiri(t.code, [t.responsibility.get(x.code, "") for x in d.departments])
-                for t in inst.targets],
+        matris=matrix, matris_parcalari=matrix_parts(matrix, [Birim(x.code, x.name) for x in d.departments]),
         idare_performans=TutarTablosu(numbering.next("Tablo"), rows, _amount_row("toplam", "Genel Toplam", grand,
                                                                                  base)),
         gosterge_onceki_yillar=three_years, gosterge_yil_t2=y - 2 if y else "", gosterge_yil_t1=y - 1 if y else "")
+
+
+MATRIX_UNITS_PER_TABLE = 40
+"""The most unit columns of one responsibility-matrix table. A unit's column needs about 0,5 cm (its
+code turned upright, an S or i mark, the cell margins): 40 of them beside the target column fill the
+landscape page at the table's own font. A larger institution's matrix is printed as several tables
+of about equal width, each repeating the target column, instead of one table whose marks shrink
+below reading size (and whose tens of thousands of cells would be laid out at once)."""
+
+
+def matrix_parts(rows: list[MatrisSatiri], units: list[Birim], most: Optional[int] = None) -> list[MatrisParcasi]:
+    """The matrix ``rows`` (one mark per unit of ``units``) cut into tables of at most ``most``
+    (:data:`MATRIX_UNITS_PER_TABLE`) units, as equal as can be (341 units: 9 tables of 37 or 38),
+    units in their order."""
+    most = most or MATRIX_UNITS_PER_TABLE
+    n = len(units)
+    count = max(1, -(-n // most))
+    cuts = [k * n // count for k in range(count + 1)]
+    return [MatrisParcasi(units[a:b], [MatrisSatiri(r.kod, r.isaretler[a:b]) for r in rows])
+            for a, b in zip(cuts, cuts[1:])]
 
 
 def general_admin(d: _Data) -> Sums:

@@ -353,6 +353,56 @@ def test_responsibility_matrix_on_a_landscape_page(doc):
     assert WD_ORIENT.LANDSCAPE in [s.orientation for s in doc.sections]
 
 
+def test_matrix_parts_are_balanced_and_keep_every_mark_in_order():
+    from generator.context import Birim, MatrisSatiri, matrix_parts
+
+    units = [Birim(f"D{k}", "") for k in range(1, 342)]
+    rows = [MatrisSatiri("H1.1", [f"m{k}" for k in range(1, 342)]), MatrisSatiri("H1.2", [""] * 341)]
+    parts = matrix_parts(rows, units)
+    assert [len(p.birimler) for p in parts] == [37, 38, 38, 38, 38, 38, 38, 38, 38]
+    assert [u for p in parts for u in p.birimler] == units
+    assert [m for p in parts for m in p.satirlar[0].isaretler] == rows[0].isaretler
+    assert all([r.kod for r in p.satirlar] == ["H1.1", "H1.2"] for p in parts)
+    assert [len(p.birimler) for p in matrix_parts(rows, units[:40])] == [40]  # 40 fit in one table
+    assert [len(p.birimler) for p in matrix_parts(rows, units[:41])] == [20, 21]
+    assert len(matrix_parts([], [])) == 1  # an institution without units still has its (empty) table
+
+
+def test_a_large_institution_gets_its_matrix_in_several_tables(monkeypatch):
+    """85 units: three tables of 28 or 29 unit columns, each with the target column; the first has the
+    numbered caption, the others a continuation caption naming their units."""
+    from generator.model import Department
+
+    def mutate(inst, subs):
+        for k in range(4, 86):
+            inst.departments.append(Department(f"D{k}-XDB", f"Birim {k} Dairesi Başkanlığı", [], 0, k - 1))
+        inst.targets[1].responsibility["D85-XDB"] = "i"
+        inst.targets[2].responsibility["D30-XDB"] = "S"
+
+    d = open_doc(render_bytes(program(mutate)))
+    captions = [p.text for p in d.paragraphs if "Sorumluluk Matrisi" in p.text and p.style.name == "Caption"]
+    assert captions == ["Tablo 3: Harcama Birimleri Hedef Sorumluluk Matrisi",
+                        "Tablo 3 (devamı): Harcama Birimleri Hedef Sorumluluk Matrisi, D29-XDB – D56-XDB",
+                        "Tablo 3 (devamı): Harcama Birimleri Hedef Sorumluluk Matrisi, D57-XDB – D85-XDB"]
+    parts = [rows_text(table_after(d, c)) for c in captions]
+    assert [len(t[0]) - 1 for t in parts] == [28, 28, 29]
+    assert all([r[0] for r in t] == ["Hedef No", "H1.1", "H1.2", "H2.1"] for t in parts)
+    header = [u for t in parts for u in t[0][1:]]
+    assert header == ["D1-FDB", "D2-ÇDB", "D3-İDB"] + [f"D{k}-XDB" for k in range(4, 86)]
+    marks = {(row[0], unit): mark for t in parts for row in t[1:] for unit, mark in zip(t[0][1:], row[1:]) if mark}
+    assert marks == {("H1.1", "D1-FDB"): "S", ("H1.1", "D2-ÇDB"): "i", ("H1.2", "D1-FDB"): "S",
+                     ("H1.2", "D85-XDB"): "i", ("H2.1", "D2-ÇDB"): "S", ("H2.1", "D1-FDB"): "i",
+                     ("H2.1", "D3-İDB"): "i", ("H2.1", "D30-XDB"): "S"}
+    assert WD_ORIENT.LANDSCAPE in [s.orientation for s in d.sections]
+    # every part fits the landscape page at the table's own font; all 85 units in one table would not
+    assert not any(table_after(d, c)._tbl.xpath(".//w:sz") for c in captions)
+    import generator.context
+
+    monkeypatch.setattr(generator.context, "MATRIX_UNITS_PER_TABLE", 85)
+    d = open_doc(render_bytes(program(mutate)))
+    assert table_after(d, captions[0])._tbl.xpath(".//w:sz")
+
+
 def test_laws_matrix_and_general_information(doc):
     t = rows_text(table_after(doc, "Örnek Büyükşehir Belediyesi Faaliyetlerini Düzenleyen Kanun ve Düzenlemeler"))
     assert t == [["Yasal Mevzuat", "1. Alan", "2. Alan"], ["5393 sayılı Belediye Kanunu", "X", "X"],

@@ -895,19 +895,28 @@ def build(doc) -> None:
     b.p("", sect=sect_xml(base_sect, landscape=False, keep_refs=False))
     L = LANDSCAPE_W
     wm = [tw(1.6), TAG_W, L - tw(1.6) - 2 * TAG_W, TAG_W]
+    # a large institution's matrix is several tables of at most 40 units (context.matrix_parts): the
+    # first has the numbered caption, the others say they continue it (no SEQ field: not listed again)
+    b.tag("{%p for parca in matris_parcalari %}")
+    b.tag("{%p if loop.first %}")
     caption(b, "Tablo", "{{ matris_tablo_no }}", "Harcama Birimleri Hedef Sorumluluk Matrisi", before=0)
+    b.tag("{%p else %}")
+    b.p(style="Caption", runs=r("Tablo {{ matris_tablo_no }} (devamı): Harcama Birimleri Hedef Sorumluluk "
+                                "Matrisi, {{ parca.birimler[0].kod }} – {{ parca.birimler[-1].kod }}"), before=240)
+    b.tag("{%p endif %}")
     b.table(table(wm, [
         row(cell("Hedef No", "TabloBaslik", w=wm[0], fill=HEAD_FILL),
-            cell("{%tc for birim in birimler %}", "SablonKomutu", w=wm[1], fill=HEAD_FILL),
+            cell("{%tc for birim in parca.birimler %}", "SablonKomutu", w=wm[1], fill=HEAD_FILL),
             cell("{{ birim.kod }}", "TabloBaslik", w=wm[2], fill=HEAD_FILL, rotate=True),
             cell("{%tc endfor %}", "SablonKomutu", w=wm[3], fill=HEAD_FILL), header=True, height=tw(1.9)),
-        tag_row("{%tr for satir in matris %}", 4, wm),
+        tag_row("{%tr for satir in parca.satirlar %}", 4, wm),
         row(cell("{{ satir.kod }}", "TabloOrta", w=wm[0]),
             cell("{%tc for isaret in satir.isaretler %}", "SablonKomutu", w=wm[1]),
             cell("{{ isaret }}", "TabloOrta", w=wm[2]),
             cell("{%tc endfor %}", "SablonKomutu", w=wm[3])),
         tag_row("{%tr endfor %}", 4, wm),
     ], total=L, auto_width=True))
+    b.tag("{%p endfor %}")
     b.p("S: Sorumlu harcama birimi     i: İş birliği yapılacak harcama birimi", "Aciklama",
         sect=sect_xml(base_sect, landscape=True, keep_refs=False))
 
