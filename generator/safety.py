@@ -26,6 +26,7 @@ import io
 import re
 import stat
 import struct
+import threading
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -696,14 +697,12 @@ def _suspicious(data: bytes) -> bool:
     return any(odd.search(joined) is not None for joined in _chunks(data))
 
 
-def _member(buf: bytes, info: zipfile.ZipInfo, limit: int) -> Optional[bytes]:
-    """Up to ``limit`` bytes of a part, decompressed straight from the file's bytes (what zipfile does,
-    without its per-part cost). None for anything but a plain stored or deflated part whose local
-    header agrees, or whose size and checksum do not agree when it is read whole: the full check
-    then opens it with zipfile and names the problem."""
+def _payload(buf: bytes, info: zipfile.ZipInfo) -> Optional[memoryview]:
+    """A part's compressed bytes in the file, or None unless it is a plain part whose local header
+    agrees with the directory (encrypted, patched or strong-encrypted parts, a name that differs)."""
     at = info.header_offset
     if info.flag_bits & ~0x80E or not buf.startswith(b"PK\x03\x04", at):
-        return None  # encrypted, patched or strong-encrypted parts, or no local header there
+        return None
     n, extra = struct.unpack_from("<HH", buf, at + 26)
     name = info.orig_filename
     raw = name.encode("ascii") if name.isascii() else name.encode("utf-8" if info.flag_bits & 0x800 else "cp437")
@@ -711,9 +710,13 @@ def _member(buf: bytes, info: zipfile.ZipInfo, limit: int) -> Optional[bytes]:
         return None
     start = at + 30 + n + extra
     comp = memoryview(buf)[start:start + info.compress_size]
+    return comp if len(comp) == info.compress_size else None
+
+
+def _inflate(comp: Union[memoryview, bytes], info: zipfile.ZipInfo, limit: int) -> Optional[bytes]:
+    """Up to ``limit`` bytes of a part from its compressed bytes; None for anything but a stored or
+    deflated part, or one whose size and checksum do not agree when it is read whole."""
     whole = limit > info.file_size
-    if len(comp) != info.compress_size:
-        return None
     if info.compress_type == zipfile.ZIP_STORED:
         data = bytes(comp[:limit])
         done = True
@@ -729,6 +732,95 @@ def _member(buf: bytes, info: zipfile.ZipInfo, limit: int) -> Optional[bytes]:
     if whole and (not done or len(data) != info.file_size or zlib.crc32(data) != info.CRC):
         return None
     return data
+
+
+def _member(buf: bytes, info: zipfile.ZipInfo, limit: int) -> Optional[bytes]:
+    """Up to ``limit`` bytes of a part, decompressed straight from the file's bytes (what zipfile does,
+    without its per-part cost). None for anything but a plain stored or deflated part whose local
+    header agrees, or whose size and checksum do not agree when it is read whole: the full check
+    then opens it with zipfile and names the problem."""
+    comp = _payload(buf, info)
+    return None if comp is None else _inflate(comp, info, limit)
+
+
+# kinds of part in the quick pass
+_SHEET, _PARSED, _OTHER = 0, 1, 2
+#: what the quick pass found in parts it has looked at before, by kind and compressed bytes: the
+#: workbooks of one template share most of their parts byte for byte (styles, theme, relationships,
+#: comments), and the outcome is a function of those bytes alone. Only such template parts are
+#: remembered (see :func:`_template_part`), not what a department fills in
+_SEEN: dict[tuple, tuple[bytes, bool, frozenset[int], bool]] = {}
+_SEEN_MAX = 256  # parts remembered (least recently used ones are let go)
+_SEEN_PART = 64 * 1024  # uncompressed bytes of a part remembered, at most
+_SEEN_LOCK = threading.Lock()
+
+
+def _template_part(name: str, kind: int) -> bool:
+    """A part the template fixes, the same in every department's workbook: not a sheet, the shared
+    strings or the document properties (what is filled in, and when)."""
+    return kind != _SHEET and not name.startswith("docProps/") and not name.endswith("sharedStrings.xml")
+
+
+def _look(buf: bytes, info: zipfile.ZipInfo, kind: int) -> Optional[tuple[bytes, bool, frozenset[int], bool]]:
+    """One part as the quick pass sees it: (its bytes, whether it has Strict OOXML namespaces, the
+    hidden rows of a sheet, whether a sheet has values that are not plain numbers); None when unsure.
+
+    A sheet or a part the calamine path parses (``_PARSED``) is decompressed whole: a sheet is held to
+    the limits and must end with its root element, a parsed part goes through expat. Any other part
+    is decompressed up to :data:`CHUNK` bytes, refused if a DTD stands before its root element and,
+    when that is the whole part, held to end with its root element. A template part seen before with
+    the same compressed bytes gets the outcome it had (the same bytes: the same data, the same checks)."""
+    comp = _payload(buf, info)
+    if comp is None:
+        return None
+    key = None
+    if info.file_size <= _SEEN_PART and _template_part(info.filename, kind):
+        key = (kind, info.compress_type, info.CRC, info.file_size, bytes(comp))
+        with _SEEN_LOCK:
+            seen = _SEEN.pop(key, None)
+            if seen is not None:
+                _SEEN[key] = seen  # now the most recently used
+                return seen
+    data = _inflate(comp, info, info.file_size + 1 if kind != _OTHER else CHUNK)
+    if data is None:
+        return None
+    root = _root_start(data)
+    if root < 0:
+        return None
+    hidden: frozenset[int] = frozenset()
+    suspicious = False
+    if kind == _OTHER:
+        # the whole part: it must not be cut short or go on after its root
+        if len(data) == info.file_size and not _ends_with_root(data, root):
+            return None
+    elif kind == _PARSED:
+        try:
+            _refusing_parser().Parse(data, True)
+        except (expat.ExpatError, _Refused):
+            return None
+    else:
+        # a sheet is parsed by calamine when it is read, and whatever it cannot parse is read by
+        # openpyxl after the full check, which reports the malformed part as before; what calamine
+        # would not notice, a document cut short or something after its root, is looked at here
+        if not _ends_with_root(data, root) or not _within_limits(data):
+            return None
+        hidden = frozenset(_hidden_rows(data))
+        suspicious = _suspicious(data)
+    found = (data, _STRICT_MARK in data[:CHUNK], hidden, suspicious)
+    if key is not None:
+        with _SEEN_LOCK:
+            _SEEN[key] = found
+            while len(_SEEN) > _SEEN_MAX:
+                del _SEEN[next(iter(_SEEN))]
+    return found
+
+
+def _workbook_part(buf: bytes, info: zipfile.ZipInfo) -> Optional[bytes]:
+    """The workbook part or its relationships for the sheet list: up to 4 MB of it."""
+    if info.file_size < 4 * 1024 * 1024:
+        found = _look(buf, info, _PARSED)  # what the loop over the parts looks at anyway
+        return None if found is None else found[0]
+    return _member(buf, info, 4 * 1024 * 1024)
 
 
 @RULES.check("OKU-10")
@@ -751,8 +843,8 @@ def _quick_parts(zf: zipfile.ZipFile, buf: bytes, infos: list[zipfile.ZipInfo], 
     are the ones it always gave."""
     by_name = {i.filename: i for i in infos}
     try:
-        rels = _member(buf, by_name["xl/_rels/workbook.xml.rels"], 4 * 1024 * 1024)
-        book = _member(buf, by_name["xl/workbook.xml"], 4 * 1024 * 1024)
+        rels = _workbook_part(buf, by_name["xl/_rels/workbook.xml.rels"])
+        book = _workbook_part(buf, by_name["xl/workbook.xml"])
     except KeyError:
         return False
     if rels is None or book is None:
@@ -769,36 +861,21 @@ def _quick_parts(zf: zipfile.ZipFile, buf: bytes, infos: list[zipfile.ZipInfo], 
         name = info.filename
         if not (name.endswith(".xml") or name.endswith(".rels")):
             continue
-        data = _member(buf, info, info.file_size + 1 if name in whole or name in sheets else CHUNK)
-        if data is None:
-            return False
-        strict = strict or _STRICT_MARK in data[:CHUNK]
-        root = _root_start(data)
-        if root < 0:
-            return False
         sheet = sheets.get(name)
-        if sheet is None and name not in whole:
-            if len(data) == info.file_size:  # the whole part: it must not be cut short or go on after its root
-                if not _ends_with_root(data, root):
-                    return False
-                if keep and name == "docProps/core.xml":
-                    v.parts[name] = data
+        kind = _SHEET if sheet is not None else _PARSED if name in whole else _OTHER
+        found = _look(buf, info, kind)
+        if found is None:
+            return False
+        data, strict_part, hidden, suspicious = found
+        strict = strict or strict_part
+        if kind == _OTHER:
+            if keep and name == "docProps/core.xml" and len(data) == info.file_size:
+                v.parts[name] = data
             continue
-        if sheet is None:
-            try:
-                _refusing_parser().Parse(data, True)
-            except (expat.ExpatError, _Refused):
-                return False
-        else:
-            # a sheet is parsed by calamine when it is read, and whatever it cannot parse is read by
-            # openpyxl after the full check, which reports the malformed part as before; what calamine
-            # would not notice, a document cut short or something after its root, is looked at here
-            if not _ends_with_root(data, root) or not _within_limits(data):
-                return False
-            hidden = _hidden_rows(data)
+        if sheet is not None:
             if hidden:
-                v.hidden_rows[sheet] = hidden
-            if _suspicious(data):
+                v.hidden_rows[sheet] = set(hidden)
+            if suspicious:
                 fixed = _bad_numbers(data, sheet, path.name, v)
                 if fixed is not None:
                     fixes[name] = fixed

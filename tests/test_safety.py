@@ -453,23 +453,66 @@ def test_a_sheet_that_only_openpyxl_reads_brings_the_full_checks_findings_alone(
     assert "aynı öznitelik iki kez yazılmış" in findings[0].message
 
 
-def test_a_small_part_whose_checksum_is_wrong_is_named_as_before(workbook):
-    data = bytearray(workbook.read_bytes())
-    with zipfile.ZipFile(workbook) as z:
-        info = z.getinfo("docProps/app.xml")
-    at = data.find(b"PK\x01\x02")  # central directory: change the recorded CRC of docProps/app.xml
-    while at != -1:
-        import struct
+def _wrong_checksum(path, part: str, out=None):
+    """The package with the CRC its central directory records for ``part`` changed (the part's bytes
+    themselves unchanged)."""
+    import struct
 
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo(part)
+    at = data.find(b"PK\x01\x02")
+    while at != -1:
         n = struct.unpack("<H", data[at + 28:at + 30])[0]
         if data[at + 46:at + 46 + n] == info.filename.encode():
             data[at + 16:at + 20] = struct.pack("<I", info.CRC ^ 1)
             break
         at = data.find(b"PK\x01\x02", at + 4)
-    workbook.write_bytes(bytes(data))
+    (out or path).write_bytes(bytes(data))
+    return out or path
+
+
+def test_a_small_part_whose_checksum_is_wrong_is_named_as_before(workbook):
+    _wrong_checksum(workbook, "docProps/app.xml")
     quick, full = _verdicts(workbook)
     _same(quick, full)
     assert codes(quick.findings) == ["OKU-09"] and "app.xml" in quick.findings[0].message
+
+
+def test_template_parts_seen_before_get_the_same_verdict_and_changed_ones_are_looked_at_again(workbook):
+    # the quick pass remembers what it found in the parts a template fixes (styles, theme, relationships),
+    # by their compressed bytes: the next workbook of the template gets the same verdict and the same parts
+    first = safety.inspect(workbook, keep=True)
+    remembered = {key[4] for key in safety._SEEN}
+    with zipfile.ZipFile(workbook) as z:
+        assert _compressed(z, "xl/theme/theme1.xml") in remembered
+        assert _compressed(z, "xl/styles.xml") in remembered
+        for name in (*safety._sheet_names(z), "xl/sharedStrings.xml", "docProps/core.xml"):
+            assert _compressed(z, name) not in remembered, name  # what a department fills in is not kept
+    again = safety.inspect(workbook, keep=True)
+    _same(first, again)
+    assert again.parts == first.parts and not again.complete
+    # the same compressed theme under a wrong checksum, a theme with a DTD: looked at again, refused as before
+    bad = _wrong_checksum(workbook, "xl/theme/theme1.xml", workbook.parent / "crc.xlsx")
+    quick, full = _verdicts(bad)
+    _same(quick, full)
+    assert codes(quick.findings) == ["OKU-09"] and "theme1.xml" in quick.findings[0].message
+    rewrite(workbook, {"xl/theme/theme1.xml": lambda d: XXE + d[d.index(b"<a:theme"):]}, workbook.parent / "dtd.xlsx")
+    quick, full = _verdicts(workbook.parent / "dtd.xlsx")
+    _same(quick, full)
+    assert codes(quick.findings) == ["GUV-01"]
+
+
+def _compressed(z: zipfile.ZipFile, name: str) -> bytes:
+    """A part's bytes as they are stored in the package."""
+    import struct
+
+    info = z.getinfo(name)
+    with open(str(z.filename), "rb") as fh:
+        raw = fh.read()
+    n, extra = struct.unpack_from("<HH", raw, info.header_offset + 26)
+    start = info.header_offset + 30 + n + extra
+    return raw[start:start + info.compress_size]
 
 
 @pytest.mark.parametrize("edit,reason", [
