@@ -12,6 +12,7 @@ from their parts.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import math
@@ -541,6 +542,44 @@ def _has_sheet(cells: _Cells, name: str) -> bool:
     return False
 
 
+_TABLE_PLANS: dict[tuple, tuple] = {}
+
+
+def _table_plan(spec: ws.TableSheet, cols: dict[str, int], year: int | str, bad: bool) -> tuple:
+    """What :func:`read_table` works out per column before the rows, once per table layout (the
+    workbooks of one template share it): (the columns found, as (key, index, kind, title, required,
+    pattern, letters, a blank cell is None, a whole number below this limit is the value: what
+    convert would give, without calling it)), the indexes of the input columns, (key, index) of
+    every column, the row length that holds every input column, and a getter of the input cells."""
+    key = (id(spec), tuple(cols.items()), year, bad)
+    cached = _TABLE_PLANS.get(key)
+    if cached is not None and cached[0] is spec:
+        return cached[1]
+    present = tuple((c.key, cols[c.key], c.kind, _title(c.header, year), c.required, c.pattern,
+                     ws.get_column_letter(cols[c.key] + 1), c.kind == ws.FORMULA or not (c.required or bad),
+                     0 if bad or c.pattern or c.kind in (ws.TEXT, ws.CODE, ws.FORMULA) else
+                     MAX_AMOUNT if c.kind == ws.MONEY else MAX_NUMBER)
+                    for c in spec.columns if c.key in cols)
+    input_idx = tuple(cols.get(c.key) for c in spec.columns if c.kind != ws.FORMULA and not c.reference)
+    all_idx = tuple((c.key, cols.get(c.key)) for c in spec.columns)
+    found_idx = [i for i in input_idx if i is not None]  # an absent column is blank in every row
+    need = max(found_idx, default=-1) + 1
+    plan = (present, input_idx, all_idx, need, itemgetter(*found_idx) if found_idx else None)
+    if len(_TABLE_PLANS) >= 1024:  # odd layouts only; the template's few stay
+        _TABLE_PLANS.clear()
+    _TABLE_PLANS[key] = (spec, plan)
+    return plan
+
+
+# Loc is a frozen dataclass: its __init__ sets each field through object.__setattr__ (about 0,4 µs).
+# read_table makes one for every cell it reads, so it sets the three slots itself (the same object:
+# tests/test_reader_rows.py holds it to Loc(...)); a Loc with other fields stops the import here.
+_LOC_FIELDS = ("file", "sheet", "cell")
+if tuple(f.name for f in dataclasses.fields(Loc)) != _LOC_FIELDS or "__dict__" in dir(Loc):
+    raise TypeError("model.Loc changed: update reader._LOC_PARTS")
+_LOC_PARTS = (object.__new__, *(vars(Loc)[name].__set__ for name in _LOC_FIELDS))
+
+
 @RULES.check("OKU-12", "TIP-04")
 def read_table(cells: _Cells, spec: ws.TableSheet, ctx_of: Optional[Callable[[dict], dict]] = None,
                row_check: Optional[Callable[[_Cells, int, dict], bool]] = None,
@@ -558,18 +597,8 @@ def read_table(cells: _Cells, spec: ws.TableSheet, ctx_of: Optional[Callable[[di
         return []
     out = []
     name, file, year, bad = spec.name, cells.book.name, cells.year, cells._bad
-    # per column, once: (key, index, kind, title, required, pattern, letters, a blank cell is None,
-    # a whole number below this limit is the value: what convert would give, without calling it)
-    present = [(c.key, cols[c.key], c.kind, _title(c.header, year), c.required, c.pattern,
-                ws.get_column_letter(cols[c.key] + 1), c.kind == ws.FORMULA or not (c.required or bad),
-                0 if bad or c.pattern or c.kind in (ws.TEXT, ws.CODE, ws.FORMULA) else
-                MAX_AMOUNT if c.kind == ws.MONEY else MAX_NUMBER)
-               for c in spec.columns if c.key in cols]
-    input_idx = [cols.get(c.key) for c in spec.columns if c.kind != ws.FORMULA and not c.reference]
-    all_idx = [(c.key, cols.get(c.key)) for c in spec.columns]
-    found_idx = [i for i in input_idx if i is not None]  # an absent column is blank in every row
-    need = max(found_idx, default=-1) + 1
-    inputs_of = itemgetter(*found_idx) if found_idx else None
+    present, input_idx, all_idx, need, inputs_of = _table_plan(spec, cols, year, bad)
+    new_loc, set_file, set_sheet, set_cell = _LOC_PARTS
     for r0 in range(spec.first_data_row - 1, len(rows)):
         raw = rows[r0]
         row = r0 + 1
@@ -591,7 +620,10 @@ def read_table(cells: _Cells, spec: ws.TableSheet, ctx_of: Optional[Callable[[di
         locs: dict[str, Loc] = {}
         srow = str(row)
         for key, i, kind, title, required, pattern, letters, blank_none, int_below in present:
-            loc = locs[key] = Loc(file, name, letters + srow)
+            loc = locs[key] = new_loc(Loc)
+            set_file(loc, file)
+            set_sheet(loc, name)
+            set_cell(loc, letters + srow)
             v = raw[i] if i < n else None
             if v is None:
                 if blank_none:

@@ -46,3 +46,25 @@ def test_ordinary_explanations_are_not_warned(workbook, text):
     edit_cells(workbook, {("Faaliyetler", "D5"): text})
     _, findings = read_department(workbook)
     assert findings == []
+
+
+def test_every_cell_of_a_row_carries_a_plain_loc(workbook):
+    # read_table makes the Loc of each cell without the frozen dataclass's __init__: the objects must be
+    # Locs like any other (equal, hashed, printed, pickled and frozen alike)
+    import dataclasses
+    import pickle
+
+    from generator.model import Loc
+
+    sub, _ = read_department(workbook)
+    locs = [loc for a in sub.activities for loc in a.src.values()] + \
+        [loc for i in sub.indicators for loc in i.src.values()]
+    assert locs and all(type(loc) is Loc for loc in locs)
+    first = sub.activities[0].src["kod"]
+    assert (first.file, first.sheet, first.cell) == ("2024_D1-FDB.xlsx", "Faaliyetler", "B5")
+    for loc in locs:
+        same = Loc(loc.file, loc.sheet, loc.cell)
+        assert loc == same and hash(loc) == hash(same) and repr(loc) == repr(same) and str(loc) == str(same)
+        assert pickle.loads(pickle.dumps(loc)) == same and dataclasses.astuple(loc) == dataclasses.astuple(same)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        first.cell = "A1"  # type: ignore[misc]
