@@ -2,6 +2,8 @@
 change of inputs, code or library writes them anew."""
 from __future__ import annotations
 
+import pytest
+
 from generator import cache
 
 
@@ -57,3 +59,14 @@ def test_oldest_entries_are_pruned(tmp_path, monkeypatch):
     for i in range(5):
         cache.cached_bytes("deneme", [bytes([i])], lambda: b"v")
     assert len(list((tmp_path / "performans-programi" / "deneme").glob("*.bin"))) == 3
+
+
+@pytest.mark.parametrize("name", ["matplotlib", "pillow", "openpyxl", "jinja2", "docxtpl", "python-docx", "xlsxwriter"])
+def test_library_version_is_the_installed_distributions(name):
+    from importlib.metadata import version
+
+    assert cache.library_version(name) == version(name)
+
+
+def test_library_version_of_a_missing_library():
+    assert cache.library_version("yok-boyle-bir-kutuphane") == "?"
