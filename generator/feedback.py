@@ -16,6 +16,7 @@ timestamps.
 """
 from __future__ import annotations
 
+import functools
 import io
 import re
 import time
@@ -243,23 +244,70 @@ def workbook_bytes(wb) -> bytes:
 
     ``Workbook.save`` stamps the current time as the save time; the writer
     used here keeps the department's own one, and the zip entries get fixed
-    timestamps."""
+    timestamps. openpyxl's writer hands its parts to :class:`_Parts`, which
+    zips them once at the end (no temporary file per worksheet, no second
+    compression pass)."""
+    parts = _Parts()
+    _writer_class()(wb, parts).save()
+    return parts.zipped()
+
+
+class _Parts:
+    """The archive openpyxl's ``ExcelWriter`` writes into: its parts kept by name, in the order
+    written (a part written twice keeps its place and its last content, as a zip's reader sees it),
+    then zipped with fixed timestamps (:meth:`zipped`)."""
+
+    def __init__(self) -> None:
+        self._names: list[str] = []
+        self._data: dict[str, bytes] = {}
+
+    def writestr(self, name: Union[str, zipfile.ZipInfo], data: Union[str, bytes], *args, **kwargs) -> None:
+        name = name.filename if isinstance(name, zipfile.ZipInfo) else zipfile.ZipInfo(name).filename
+        self._names.append(name)
+        self._data[name] = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+
+    def write(self, filename: str, arcname: str, *args, **kwargs) -> None:
+        self.writestr(arcname, Path(filename).read_bytes())
+
+    def namelist(self) -> list[str]:
+        return list(self._names)
+
+    def close(self) -> None:
+        pass
+
+    def zipped(self) -> bytes:
+        """The parts as a zip: every entry with the same fixed date, attributes and compression."""
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for name in self._names:
+                info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                info.create_system = 0
+                dst.writestr(info, self._data[name], compresslevel=6)
+        return out.getvalue()
+
+
+@functools.lru_cache(maxsize=1)
+def _writer_class():
+    """openpyxl's ``ExcelWriter`` whose worksheets are serialised in memory instead of through a
+    temporary file each (the same XML: openpyxl's own ``WorksheetWriter``, given a buffer)."""
+    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+    from openpyxl.worksheet._writer import WorksheetWriter
     from openpyxl.writer.excel import ExcelWriter
 
-    buf = io.BytesIO()
-    ExcelWriter(wb, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
-    return _normalize_zip(buf.getvalue())
+    class Writer(ExcelWriter):
+        def write_worksheet(self, ws) -> None:
+            if self.workbook.write_only:  # not a workbook this module loads; openpyxl's own way
+                return super().write_worksheet(ws)
+            ws._drawing = SpreadsheetDrawing()
+            ws._drawing.charts = ws._charts
+            ws._drawing.images = ws._images
+            writer = WorksheetWriter(ws, out=io.BytesIO())
+            writer.write()
+            ws._rels = writer._rels
+            self._archive.writestr(ws.path[1:], writer.read())
+            self.manifest.append(ws)
 
+    return Writer
 
-def _normalize_zip(data: bytes) -> bytes:
-    """Re-zip with fixed timestamps: the same workbook and findings give the same bytes."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name in src.namelist():
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 0
-            dst.writestr(info, src.read(name), compresslevel=6)
-    return out.getvalue()
