@@ -25,7 +25,12 @@ _POOL: Optional["ChartPool"] = None
 
 
 def _warm_up() -> None:
-    """Worker start: import matplotlib and find the font before the first request arrives."""
+    """Worker start: import matplotlib (with the parts the charts use) and find the font before the
+    first request arrives."""
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+    import matplotlib.ticker  # noqa: F401
+
     from . import charts
 
     charts.font_stamp()

@@ -122,9 +122,13 @@ BATCH = 16  # workbooks per message to the worker
 
 
 def _write_batch(jobs: list[tuple[str, str, _Sender, list[Finding]]]) -> float:
+    from .background import cyclic_gc_paused
+
     started = time.perf_counter()
     for dest, src, sender, mine in jobs:
-        write_bytes(Path(dest), _cached_feedback(Path(src), sender, mine))
+        with cyclic_gc_paused():  # the workbook's reference cycles are collected after it
+            data = _cached_feedback(Path(src), sender, mine)
+        write_bytes(Path(dest), data)
     return time.perf_counter() - started
 
 
