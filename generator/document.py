@@ -401,6 +401,7 @@ _WP_DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDra
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _BLOCK = 1 << 20  # characters of rendered text post-processed and parsed at a time
 _BIG = 64  # an element with more children than this (a long table) is written child by child
+_WHOLE = 4096  # ... unless it has at most this many: serialised in one piece, faster (a few MB at most)
 _MARKER = "performans-programi-govde"
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # as docxtpl's resolve_listing finds them
 _LISTING = re.compile("[\t\a\n\f]")
@@ -611,7 +612,7 @@ class _BodyStream:
 
         if not el.prefix:
             return False
-        if self._by_rows(el):
+        if self._by_rows(el) and (scale is not None or len(el) > _WHOLE):
             qname = el.prefix.encode() + b":" + etree.QName(el).localname.encode()
             if scale is None:
                 self.sink.write(b"<" + qname + b">")
