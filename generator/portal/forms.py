@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 REQUIRED = "Bu alan boş bırakılamaz."
@@ -36,8 +36,9 @@ class UserForm(FlaskForm):
         Regexp(r"^[a-z0-9._-]+$",
                message="Kullanıcı adı küçük harf (a–z), rakam, nokta, tire ve alt çizgiden oluşur.")])
     full_name = StringField("Ad soyad", validators=[DataRequired(REQUIRED), Length(max=200)])
-    role = SelectField("Rol", choices=[("birim", "Birim kullanıcısı"), ("koordinator", "Koordinatör"),
-                                       ("izleyici", "İzleyici (salt okunur)")])
+    role = SelectField("Rol", choices=[SelectChoice("birim", "Birim kullanıcısı"),
+                                       SelectChoice("koordinator", "Koordinatör"),
+                                       SelectChoice("izleyici", "İzleyici (salt okunur)")])
     department = SelectField("Birim (birim kullanıcıları için)", choices=[], validate_choice=False,
                              validators=[Optional()])
     password = PasswordField("Parola", validators=[DataRequired(REQUIRED), Length(max=200)])

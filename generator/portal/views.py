@@ -10,6 +10,7 @@ from typing import Callable
 
 from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, send_file, session, url_for
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from . import services as svc
 from .accounts import create_user
@@ -408,8 +409,8 @@ def build_file(build_id: int, kind: str):
 def accounts():
     year = _year()
     form = UserForm()
-    form.department.choices = [("", "—")] + [(d.code, f"{d.code} — {d.name}")
-                                             for d in svc.departments(g.db, year.year)]
+    form.department.choices = [SelectChoice("", "—")] + [SelectChoice(d.code, f"{d.code} — {d.name}")
+                                                         for d in svc.departments(g.db, year.year)]
     if form.validate_on_submit():
         try:
             user = create_user(g.db, form.username.data, form.full_name.data, form.role.data, form.password.data,
