@@ -381,7 +381,8 @@ def _template_class():
 
         def _finish(self, xml: str) -> str:
             """docxtpl's post-processing of rendered text (render_xml_part), on whole paragraphs."""
-            xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+            # re.sub(r"\n<w:p([ >])", r"<w:p\1", xml) as docxtpl has it, without a match object per paragraph
+            xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
             xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
             if any(c in xml for c in "\t\a\n\f"):  # resolve_listing changes nothing otherwise
                 # docxtpl's resolve_listing works paragraph by paragraph (the first "</w:p>" after "<w:p>")
