@@ -25,6 +25,7 @@ import sys
 import zipfile
 from datetime import datetime
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import Any, Optional
 
@@ -335,9 +336,11 @@ def _template_class():
             parser.feed(head)
             pending: list[str] = []
             size = 0
-            for chunk in template.generate(context):
-                pending.append(chunk)
-                size += len(chunk)
+            chunks = template.generate(context)
+            while batch := list(islice(chunks, _CHUNKS)):  # Jinja's pieces taken in C, not one by one
+                piece = "".join(batch)
+                pending.append(piece)
+                size += len(piece)
                 if size >= _BLOCK:
                     text = "".join(pending)
                     cut = text.rfind("</w:p>") + len("</w:p>")
@@ -347,7 +350,7 @@ def _template_class():
                         stream.advance(parser)
                     pending, size = [text], len(text)
             parser.feed(self._finish("".join(pending)))
-            del pending
+            del pending, batch
             parser.feed(tail)
             root = parser.close()
             stream.advance(parser, final=True)
@@ -401,6 +404,7 @@ _W_GRIDSPAN, _W_VAL, _W_W = _W + "gridSpan", _W + "val", _W + "w"
 _WP_DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _BLOCK = 1 << 20  # characters of rendered text post-processed and parsed at a time
+_CHUNKS = 4096  # pieces of Jinja's output joined at a time (a few kB to a few hundred kB)
 _BIG = 64  # an element with more children than this (a long table) is written child by child
 _WHOLE = 4096  # ... unless it has at most this many: serialised in one piece, faster (a few MB at most)
 _MARKER = "performans-programi-govde"
