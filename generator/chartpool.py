@@ -57,16 +57,22 @@ def _draw_timed(name: str, args: tuple, kwargs: dict) -> tuple[bytes, float]:
 
 
 class LazyPNG(io.RawIOBase):
-    """A PNG being drawn in the worker: a readable, seekable stream that waits for it on first use."""
+    """A PNG being drawn in the worker: a readable, seekable stream that waits for it on first use.
 
-    def __init__(self, future: Any):
+    ``on_read`` is called once its bytes have arrived (the pool ends its worker when the last
+    chart asked for has been read)."""
+
+    def __init__(self, future: Any, on_read: Optional[Callable[[], Any]] = None):
         super().__init__()
         self._future = future
+        self._on_read = on_read
         self._buf: Optional[io.BytesIO] = None
 
     def _data(self) -> io.BytesIO:
         if self._buf is None:
             self._buf = io.BytesIO(self._future.result()[0])
+            if self._on_read is not None:
+                self._on_read()
         return self._buf
 
     def getvalue(self) -> bytes:
@@ -115,11 +121,13 @@ class ChartPool:
             if self._retired:  # a chart nobody asked for ahead: drawn in process
                 return _draw(name, args, kwargs)
             future = self._futures[key] = self._executor.submit(_draw_timed, name, args, kwargs)
-        return LazyPNG(future)
+        return LazyPNG(future, self.retire_if_done)
 
     def retire_if_done(self) -> bool:
         """End the worker now if every chart asked for is drawn (their PNGs stay here): its memory
-        (matplotlib, about 100 MB) is not held while the document is made."""
+        (matplotlib, about 100 MB) is not held while the document is made. Also called when the
+        document has read a chart: once the last one is in, the worker ends (its interpreter's
+        shutdown, ~40 ms, overlaps the rest of the build instead of waiting for its end)."""
         if not self._retired and self._futures and all(f.done() for f in self._futures.values()):
             self._executor.shutdown(wait=False)
             self._retired = True

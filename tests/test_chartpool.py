@@ -125,3 +125,20 @@ def test_personnel_charts_are_asked_for_before_the_departments_are_read(monkeypa
                                     on_institution=lambda i: events.append(len(personnel_charts(i))))
     assert inst is not None
     assert events == [2, "birimler"]  # both personnel charts of the sample, before any department
+
+
+def test_the_worker_ends_when_the_last_chart_asked_for_has_been_read():
+    """The document reads the charts while it is made: once it has the last one, the worker ends
+    then (its shutdown overlaps the rest of the build), not when the build closes the pool."""
+    with chartpool.drawing_in_background() as pool:
+        assert pool is not None
+        first = chartpool.horizontal_bars(["Altyapı", "Çevre"], [3_000_000, 1_000_000])
+        second = chartpool.vertical_bars(["Lisans", "Önlisans"], [0.6, 0.4], kind="share")
+        processes = list(pool._executor._processes.values())
+        assert processes and not pool._retired
+        first.getvalue()
+        second.getvalue()
+        assert pool._retired
+        for process in processes:
+            process.join(10)
+            assert process.exitcode == 0  # ended before the block is left
