@@ -18,7 +18,6 @@ chart PNGs without metadata, so the same program gives the same bytes.
 """
 from __future__ import annotations
 
-import contextlib
 import io
 import re
 import sys
@@ -30,6 +29,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from .atomic import write_bytes
+from .background import cyclic_gc_paused
 from .model import ECONOMIC_CODES, Activity, InfoTable, Program
 from .turkish import lower, percent
 from .turkish import money as _money_tr
@@ -798,26 +798,6 @@ def render_bytes(program: Program, draft: bool = False, template: Optional[Path]
     return _render(program, draft, tpl, image, source, strict, missing, open_errors)
 
 
-@contextlib.contextmanager
-def _without_cyclic_gc():
-    """Python's cyclic garbage collector paused while the document is rendered.
-
-    Typesetting a table makes an object per cell and paragraph, alive until
-    the table is done: at 100x a collection of every object of the build (the
-    program, the context) ran every few tables, ~0.3–0.9 s each, some 10–15 s
-    in all. Rendering makes next to no reference cycles (lxml elements,
-    strings, Jinja's output); reference counting frees the rest as before."""
-    import gc
-
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _render(program: Program, draft: bool, tpl, image, source: Path, strict: bool, missing, open_errors) -> bytes:
     import tempfile
 
@@ -827,7 +807,11 @@ def _render(program: Program, draft: bool, tpl, image, source: Path, strict: boo
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined if strict else jinja2.Undefined)
     with tempfile.TemporaryFile() as body:
         try:
-            with _without_cyclic_gc():  # not around the context: a chart drawn in process leaves cycles
+            # the cyclic collector paused: typesetting a table makes an object per cell and paragraph,
+            # alive until the table is done; at 100x a collection of every object of the build (the
+            # program, the context) ran every few tables, ~0.3-0.9 s each, some 10-15 s in all.
+            # Rendering makes next to no reference cycles (lxml elements, strings, Jinja's output).
+            with cyclic_gc_paused():  # not around the context: a chart drawn in process leaves cycles
                 tpl.render(ctx, env, autoescape=True, sink=body)
         except jinja2.TemplateError as exc:
             raise DocumentError(f"Belge şablonu işlenemedi ({source}): {exc}") from exc
