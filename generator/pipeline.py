@@ -10,15 +10,17 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Optional, Union
 
 from . import workbook_schema as ws
 from .findings import Finding, sort_findings
 from .model import Institution, Program, Submission
 from .progress import NullReporter, Reporter
 from .reader import read_department, read_institution
-from .staging import CONVERT_PREFIX, private_tempdir
+from .staging import CONVERT_PREFIX, LazyTempdir, private_tempdir
 from .submissions import DepartmentStatus, ReadResult
+
+Workdir = Union[Path, Callable[[], Path]]  # where converted copies go: a folder, or a LazyTempdir
 
 KURUM_FILE, DEPARTMENTS_DIR = ws.KURUM_FILE, ws.DEPARTMENTS_DIR
 
@@ -79,7 +81,7 @@ def department_files(folder: Path) -> list[Path]:
     return discover(folder)[0]
 
 
-def read_year(cfg: BuildConfig, reporter: Reporter, workdir: Path,
+def read_year(cfg: BuildConfig, reporter: Reporter, workdir: Workdir,
               on_institution: Optional[Callable[[Institution], None]] = None,
               ) -> tuple[Optional[Institution], ReadResult, list[Finding]]:
     """kurum.xlsx and every workbook of birimler/ (converted copies under ``workdir``);
@@ -97,8 +99,8 @@ def read_year(cfg: BuildConfig, reporter: Reporter, workdir: Path,
 
 
 def read_all(cfg: BuildConfig, reporter: Reporter) -> tuple[Optional[Institution], list[Submission], list[Finding]]:
-    with private_tempdir(CONVERT_PREFIX) as tmp:
-        inst, read, findings = read_year(cfg, reporter, Path(tmp))
+    with LazyTempdir(CONVERT_PREFIX) as workdir:
+        inst, read, findings = read_year(cfg, reporter, workdir)
     return inst, read.submissions, findings
 
 
@@ -125,7 +127,7 @@ class _Clock:
         self._t = now
 
 
-def collect(cfg: BuildConfig, reporter: Reporter, workdir: Path, clock: Optional[_Clock] = None,
+def collect(cfg: BuildConfig, reporter: Reporter, workdir: Workdir, clock: Optional[_Clock] = None,
             on_institution: Optional[Callable[[Institution], None]] = None) -> Collected:
     from .acceptance import apply_acceptances
     from .merge import merge
@@ -152,8 +154,8 @@ def collect(cfg: BuildConfig, reporter: Reporter, workdir: Path, clock: Optional
 
 def status(cfg: BuildConfig, reporter: Optional[Reporter] = None) -> Collected:
     """Submission status of every department (``python build.py status``); writes nothing."""
-    with private_tempdir(CONVERT_PREFIX) as tmp:
-        return collect(cfg, reporter or NullReporter(), Path(tmp))
+    with LazyTempdir(CONVERT_PREFIX) as workdir:
+        return collect(cfg, reporter or NullReporter(), workdir)
 
 
 def build(cfg: BuildConfig, reporter: Optional[Reporter] = None) -> BuildResult:
@@ -182,8 +184,8 @@ def build(cfg: BuildConfig, reporter: Optional[Reporter] = None) -> BuildResult:
         worker = spawn_worker(warm_up_writers)
     failed = True
     try:
-        with drawing_in_background(cfg.docx) as charts, private_tempdir(CONVERT_PREFIX) as tmp:
-            result = _build(cfg, reporter, Path(tmp), office, worker)
+        with drawing_in_background(cfg.docx) as charts, LazyTempdir(CONVERT_PREFIX) as workdir:
+            result = _build(cfg, reporter, workdir, office, worker)
             if charts is not None and charts.seconds():
                 result.timings["grafikler"] = charts.seconds()
                 result.background.add("grafikler")
@@ -198,7 +200,7 @@ def build(cfg: BuildConfig, reporter: Optional[Reporter] = None) -> BuildResult:
             office.close()
 
 
-def _build(cfg: BuildConfig, reporter: Reporter, workdir: Path, office=None, worker=None) -> BuildResult:
+def _build(cfg: BuildConfig, reporter: Reporter, workdir: Workdir, office=None, worker=None) -> BuildResult:
     from .feedback import start_feedback
     from .report import write_reports
     from .staging import Stage

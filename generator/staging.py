@@ -155,6 +155,29 @@ def private_tempdir(prefix: str) -> "tempfile.TemporaryDirectory[str]":
     return tempfile.TemporaryDirectory(prefix=f"{prefix}{os.getpid()}-")
 
 
+class LazyTempdir:
+    """A :func:`private_tempdir` made only when first asked for (``workdir()``) and removed at the
+    end of the ``with`` block: most reads convert nothing, and making and removing a folder costs a
+    few milliseconds."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self._dir: Optional["tempfile.TemporaryDirectory[str]"] = None
+
+    def __call__(self) -> Path:
+        if self._dir is None:
+            self._dir = private_tempdir(self.prefix)
+        return Path(self._dir.name)
+
+    def __enter__(self) -> "LazyTempdir":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._dir is not None:
+            self._dir.cleanup()
+            self._dir = None
+
+
 def clean_orphaned_tempdirs(prefixes: Iterable[str]) -> None:
     """Remove temporary folders ``<prefix><pid>-…`` whose process no longer exists (a killed run)."""
     root = Path(tempfile.gettempdir())

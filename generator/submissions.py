@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional, Union
 
 from .findings import ERROR, WARNING, Finding, Rule, RuleSet
 from .merge import newest_first
@@ -92,8 +92,9 @@ class ReadResult:
 
 
 @RULES.check("BRL-07")
-def read_submissions(folder: Path, workdir: Path, reporter=None) -> ReadResult:
-    """Read every workbook of ``folder``; converted copies are written under ``workdir``."""
+def read_submissions(folder: Path, workdir: Union[Path, Callable[[], Path]], reporter=None) -> ReadResult:
+    """Read every workbook of ``folder``; converted copies are written under ``workdir`` (a folder,
+    or a function that gives one when it is first needed: :class:`.staging.LazyTempdir`)."""
     from .convert import ConversionError, needs_conversion, to_xlsx
     from .reader import read_department
 
@@ -105,7 +106,7 @@ def read_submissions(folder: Path, workdir: Path, reporter=None) -> ReadResult:
         source = path
         if needs_conversion(path):
             try:
-                source = to_xlsx(path, workdir)
+                source = to_xlsx(path, workdir() if callable(workdir) else workdir)
             except ConversionError as exc:
                 result.findings.append(finding("BRL-07", Loc(path.name, ""), reason=str(exc)))
                 if reporter is not None:

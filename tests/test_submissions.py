@@ -478,3 +478,26 @@ def test_document_context_marks_missing_departments_only_in_a_draft():
     assert (values["PG1.1.1"], values["PG1.2.1"], values["PG2.1.1"]) == ("veri gelmedi", "veri gelmedi", "40")
     units, values = figures(build_context(program, draft=False, missing={"D1-FDB"}))
     assert units["D1-FDB"] == "0" and values["PG1.1.1"] == ""  # a final document has no such marks
+
+
+def test_a_conversion_folder_is_made_only_when_a_workbook_needs_converting(year, tmp_path, monkeypatch):
+    from generator import staging
+
+    made: list[Path] = []
+    real = staging.private_tempdir
+
+    def recording(prefix):
+        folder = real(prefix)
+        made.append(Path(folder.name))
+        return folder
+
+    monkeypatch.setattr(staging, "private_tempdir", recording)
+    plain = tmp_path / "2024"
+    shutil.copytree(year, plain, ignore=shutil.ignore_patterns("*.ods"))
+    assert status(BuildConfig(workbooks=plain, out=tmp_path / "x", pdf=False)).program is not None
+    assert made == []  # nothing to convert: no folder made and removed
+    if find_soffice() is None:
+        return
+    got = status(BuildConfig(workbooks=year, out=tmp_path / "x", pdf=False))
+    assert "İtfaiye.ods" in {s.file for s in got.statuses if s.file}
+    assert len(made) == 1 and made[0].name.startswith(staging.CONVERT_PREFIX) and not made[0].exists()
