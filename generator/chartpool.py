@@ -25,12 +25,9 @@ _POOL: Optional["ChartPool"] = None
 
 
 def _warm_up() -> None:
-    """Worker start: import matplotlib (with the parts the charts use) and find the font before the
-    first request arrives."""
-    import matplotlib.backends.backend_agg  # noqa: F401
-    import matplotlib.figure  # noqa: F401
-    import matplotlib.ticker  # noqa: F401
-
+    """Worker start: import matplotlib and find the font (part of every chart's cache key) before
+    the first request arrives. The figure's modules are imported by the first chart not in the
+    cache: a rebuild whose charts are all cached does without them (~0,15 s CPU)."""
     from . import charts
 
     charts.font_stamp()
