@@ -90,30 +90,29 @@ def stop(executor, failed: bool = False) -> None:
 
 def warm_up_writers() -> None:
     """Start of the writing worker: a lower scheduling priority (its workbooks are needed only at
-    the end, the charts and the document are needed first), then the workbook writers' imports
-    before the first job arrives."""
+    the end, the charts and the document are needed first), then the consolidated workbook's
+    writer imported before the first job arrives. openpyxl is imported by the first feedback
+    workbook written (:func:`.feedback.feedback_bytes`, without numpy: :func:`numpy_hidden`): a
+    build whose feedback workbooks all come from the cache, or that has none, does without it."""
     import os
 
     try:
         os.nice(10)
     except OSError:
         pass
-    with _numpy_hidden():
-        import openpyxl  # noqa: F401  (feedback workbooks)
-        import openpyxl.comments  # noqa: F401
     import xlsxwriter  # noqa: F401  (the consolidated workbook)
 
 
 @contextlib.contextmanager
-def _numpy_hidden() -> Iterator[None]:
+def numpy_hidden() -> Iterator[None]:
     """numpy cannot be imported inside the block (if it is not imported already).
 
     openpyxl imports numpy, when installed, only to take numpy's number
     types as cell values: more than half of openpyxl's import (0,26 -> 0,11 s
-    CPU here). The writing worker's workbooks hold none (their values are read
-    by openpyxl itself or made by this package), so its openpyxl is imported
-    without them; the bytes it writes are the same. numpy stays importable
-    after the block."""
+    CPU here). The feedback workbooks hold none (their values are read by
+    openpyxl itself or made by this package), so :mod:`.feedback` imports
+    openpyxl inside this block; the bytes it writes are the same. numpy stays
+    importable after the block."""
     if "numpy" in sys.modules:
         yield
         return

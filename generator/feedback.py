@@ -146,6 +146,16 @@ def _cached_feedback(src: Path, sender: _Sender, findings: list[Finding]) -> byt
                         libraries=("openpyxl",))
 
 
+def _openpyxl():
+    """openpyxl, imported without numpy if it is not imported yet (:func:`.background.numpy_hidden`)."""
+    from .background import numpy_hidden
+
+    with numpy_hidden():
+        import openpyxl
+        import openpyxl.comments  # noqa: F401
+    return openpyxl
+
+
 def _where(f: Finding) -> str:
     return " › ".join(p for p in (f.sheet, f.cell) if p)
 
@@ -160,7 +170,7 @@ def _comment_text(f: Finding) -> str:
 
 def feedback_bytes(src: Path, sub: Union[Submission, _Sender], findings: list[Finding]) -> bytes:
     """The feedback workbook of ``sub`` (read from ``src``) as bytes."""
-    import openpyxl
+    openpyxl = _openpyxl()
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
