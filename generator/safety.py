@@ -519,6 +519,11 @@ def _check_directory(zf: zipfile.ZipFile, loc: Loc, v: Verdict) -> Optional[list
     return infos
 
 
+def _is_xml_part(name: str) -> bool:
+    """A part the checks parse as XML (and the Strict OOXML rewrite goes through): .xml and .rels."""
+    return name.endswith((".xml", ".rels"))
+
+
 @RULES.check("GUV-01", "OKU-08", "OKU-09", "OKU-10")
 def _check_parts(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], path: Path, v: Verdict) -> None:
     """Every XML part streamed through expat (DTDs refused), sheets counted against the limits."""
@@ -529,7 +534,7 @@ def _check_parts(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], path: Path, 
     total = 0
     for info in infos:
         name = info.filename
-        if not (name.endswith(".xml") or name.endswith(".rels")):
+        if not _is_xml_part(name):
             continue
         check = _PartCheck(sheet=name in sheets or name.startswith("xl/worksheets/"))
         label = _part_label(name, sheets)
@@ -859,7 +864,7 @@ def _quick_parts(zf: zipfile.ZipFile, buf: bytes, infos: list[zipfile.ZipInfo], 
     kept = 0
     for info in infos:
         name = info.filename
-        if not (name.endswith(".xml") or name.endswith(".rels")):
+        if not _is_xml_part(name):
             continue
         sheet = sheets.get(name)
         kind = _SHEET if sheet is not None else _PARSED if name in whole else _OTHER
@@ -950,7 +955,7 @@ def _copy(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], strict: bool, fixes
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
         for info in infos:
             data = fixes[info.filename] if info.filename in fixes else zf.read(info)
-            if strict and info.filename.endswith((".xml", ".rels")):
+            if strict and _is_xml_part(info.filename):
                 for strict_ns, transitional in STRICT_NAMESPACES:
                     data = data.replace(strict_ns, transitional)
             out.writestr(info.filename, data)
